@@ -1,0 +1,71 @@
+package dev.csvimport.engine.check;
+
+import dev.csvimport.engine.operation.Action;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The header row, understood: every column's role, and for each action the columns its rows read. */
+public final class Header {
+
+  private final List<Column> columns;
+  private final Column actionColumn;
+  private final Column userKeyColumn;
+  private final Column deviceIdColumn;
+  private final Map<Action, List<Column>> columnsByAction = new EnumMap<>(Action.class);
+  private final Map<Action, List<Column>> foreignColumnsByAction = new EnumMap<>(Action.class);
+
+  Header(List<Column> columns) {
+    this.columns = List.copyOf(columns);
+    this.actionColumn = find(ColumnRole.ACTION);
+    this.userKeyColumn = find(ColumnRole.USER_KEY);
+    this.deviceIdColumn = find(ColumnRole.DEVICE_ID);
+    for (Action action : Action.values()) {
+      List<Column> own = new ArrayList<>();
+      List<Column> foreign = new ArrayList<>();
+      for (Column column : columns) {
+        (column.role().appliesTo(action) ? own : foreign).add(column);
+      }
+      columnsByAction.put(action, List.copyOf(own));
+      foreignColumnsByAction.put(action, List.copyOf(foreign));
+    }
+  }
+
+  private Column find(ColumnRole role) {
+    return columns.stream().filter(c -> c.role() == role).findFirst().orElse(null);
+  }
+
+  public List<Column> columns() {
+    return columns;
+  }
+
+  public int size() {
+    return columns.size();
+  }
+
+  /** The {@code action} column, or null. */
+  public Column actionColumn() {
+    return actionColumn;
+  }
+
+  /** The {@code userId} (or {@code identity}, {@code objectId}) column, or null. */
+  public Column userKeyColumn() {
+    return userKeyColumn;
+  }
+
+  /** The {@code deviceId} column, or null. */
+  public Column deviceIdColumn() {
+    return deviceIdColumn;
+  }
+
+  /** The columns a row of this action reads, in header order. */
+  public List<Column> columnsOf(Action action) {
+    return columnsByAction.get(action);
+  }
+
+  /** The columns that belong to other actions: a row of this action must leave them empty. */
+  public List<Column> foreignColumnsOf(Action action) {
+    return foreignColumnsByAction.get(action);
+  }
+}

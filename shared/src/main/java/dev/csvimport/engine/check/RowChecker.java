@@ -1,0 +1,319 @@
+package dev.csvimport.engine.check;
+
+import dev.csvimport.engine.operation.Action;
+import dev.csvimport.engine.operation.DeviceUpdate;
+import dev.csvimport.engine.operation.EventHistory;
+import dev.csvimport.engine.operation.Operation;
+import dev.csvimport.engine.operation.Removal;
+import dev.csvimport.engine.operation.RowProblem;
+import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.operation.TrackedEvent;
+import dev.csvimport.engine.operation.UserUpdate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** Turns one data row into the operation it asks for, or into the one reason it cannot be applied. */
+public final class RowChecker {
+
+  public static final int MAX_PARAMS = 50;
+  static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
+  static final Duration OLDEST_EVENT = Duration.ofDays(365);
+  private static final String NULL = "null";
+
+  private final Header header;
+  private final Action defaultAction;
+  private final Instant importTime;
+
+  /**
+   * @param defaultAction the action of rows without an action cell, or null
+   * @param importTime "now" for the rules about event times; fixed per import so the result is repeatable
+   */
+  public RowChecker(Header header, Action defaultAction, Instant importTime) {
+    this.header = header;
+    this.defaultAction = defaultAction;
+    this.importTime = importTime;
+  }
+
+  /**
+   * @param cells the row's cells, by column index
+   * @param cellCount how many cells the row has
+   */
+  public RowResult check(long row, long line, IntFunction<String> cells, int cellCount) {
+    String userId = cellCount > indexOf(header.userKeyColumn()) && header.userKeyColumn() != null
+        ? emptyToNull(cells.apply(header.userKeyColumn().index())) : null;
+    if (cellCount != header.size()) {
+      return RowResult.failure(row, line, userId, RowProblem.ofRow("the row has " + cellCount + " cells but the header has "
+          + header.size() + ": look for an unquoted comma or a missing cell"));
+    }
+    try {
+      Action action = action(cells);
+      List<RowProblem> warnings = new ArrayList<>(0);
+      Operation operation = operation(action, cells, warnings);
+      return RowResult.success(row, line, operation, warnings);
+    } catch (RowError e) {
+      return RowResult.failure(row, line, userId, e.problem);
+    }
+  }
+
+  private static int indexOf(Column column) {
+    return column == null ? -1 : column.index();
+  }
+
+  private Action action(IntFunction<String> cells) throws RowError {
+    Column column = header.actionColumn();
+    String cell = column == null ? null : emptyToNull(cells.apply(column.index()));
+    if (cell == null) {
+      if (defaultAction == null) {
+        throw new RowError(column == null ? null : column.header(), null, column == null
+            ? "the row has no action: give the import a default action (" + Action.supportedNames()
+                + ") or add an action column"
+            : "the row has no action: fill the action column, or give the import a default action ("
+                + Action.supportedNames() + ")");
+      }
+      return defaultAction;
+    }
+    return Action.fromApiName(cell.trim()).orElseThrow(() -> new RowError(column.header(), cell,
+        "unknown action '" + cell + "': use " + Action.supportedNames()));
+  }
+
+  private Operation operation(Action action, IntFunction<String> cells, List<RowProblem> warnings)
+      throws RowError {
+    for (Column foreign : header.foreignColumnsOf(action)) {
+      String cell = cells.apply(foreign.index());
+      if (!cell.isEmpty()) {
+        throw new RowError(foreign.header(), cell, "column '" + foreign.header() + "' belongs to "
+            + foreign.role().action().apiName() + " rows, and this row is " + action.apiName() + ": leave it empty");
+      }
+    }
+    switch (action) {
+      case SET_USER_ATTRIBUTES:
+        return userUpdate(requiredId(header.userKeyColumn(), cells, "userId"), cells);
+      case TRACK:
+        return trackedEvent(requiredId(header.userKeyColumn(), cells, "userId"), cells, warnings);
+      case SET_DEVICE_ATTRIBUTES:
+        return deviceUpdate(cells);
+      default:
+        throw new IllegalStateException("unhandled action " + action);
+    }
+  }
+
+  private static String requiredId(Column column, IntFunction<String> cells, String what) throws RowError {
+    String id = column == null ? null : emptyToNull(cells.apply(column.index()));
+    if (id == null || id.isBlank() || id.equals(NULL)) {
+      throw new RowError(column == null ? what : column.header(), id,
+          "the row has no " + what + (column == null ? " column" : ": fill it in"));
+    }
+    return checkedId(column, id);
+  }
+
+  private static String checkedId(Column column, String id) throws RowError {
+    if (id.length() > Names.MAX_ID_CHARS) {
+      throw new RowError(column.header(), id, "the id is " + id.length() + " characters long; ids may have at most "
+          + Names.MAX_ID_CHARS);
+    }
+    return id;
+  }
+
+  private UserUpdate userUpdate(String userId, IntFunction<String> cells) throws RowError {
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    Map<String, List<Object>> toAdd = new LinkedHashMap<>();
+    Map<String, List<Object>> toRemove = new LinkedHashMap<>();
+    Map<String, Long> toIncrement = new LinkedHashMap<>();
+    Map<String, EventHistory> events = new LinkedHashMap<>();
+    Instant created = null;
+    Instant lastActive = null;
+    for (Column column : header.columnsOf(Action.SET_USER_ATTRIBUTES)) {
+      String cell = cells.apply(column.index());
+      if (cell.isEmpty()) {
+        continue;
+      }
+      if (cell.equals(NULL)) {
+        if (column.role() == ColumnRole.USER_ATTRIBUTE) {
+          attributes.put(column.name(), Removal.REMOVE);
+        }
+        continue;
+      }
+      try {
+        switch (column.role()) {
+          case USER_ATTRIBUTE:
+            attributes.put(column.name(), column.type().parse(cell));
+            break;
+          case VALUES_TO_ADD:
+            toAdd.put(column.name(), values(cell, column.type()));
+            break;
+          case VALUES_TO_REMOVE:
+            toRemove.put(column.name(), values(cell, column.type()));
+            break;
+          case VALUES_TO_INCREMENT:
+            toIncrement.put(column.name(), ValueType.parseWholeNumber(cell.trim(), "an increment"));
+            break;
+          case EVENT_HISTORY:
+            events.put(column.name(), withField(events.getOrDefault(column.name(), EventHistory.EMPTY), column, cell));
+            break;
+          case CREATED:
+            created = UnixSeconds.parse(cell);
+            break;
+          case LAST_ACTIVE:
+            lastActive = UnixSeconds.parse(cell);
+            break;
+          default:
+            break;
+        }
+      } catch (CellError e) {
+        throw RowError.of(column, cell, e);
+      }
+    }
+    return new UserUpdate(userId, attributes, toAdd, toRemove, toIncrement, events, created, lastActive);
+  }
+
+  /** A cell of a values-to-add or -remove column: a list [a, b] or a single value. */
+  private static List<Object> values(String cell, ValueType elementType) throws CellError {
+    String trimmed = cell.trim();
+    ValueType element = elementType == ValueType.LIST ? ValueType.STRING : elementType;
+    if (trimmed.startsWith("[")) {
+      return ValueType.parseList(trimmed, element);
+    }
+    return List.of(element.parse(cell));
+  }
+
+  private static EventHistory withField(EventHistory history, Column column, String cell) throws CellError {
+    switch (column.eventField()) {
+      case "count":
+        return history.withCount(ValueType.parseWholeNumber(cell.trim(), "a count"));
+      case "countIncrement":
+        return history.withCountIncrement(ValueType.parseWholeNumber(cell.trim(), "a count"));
+      case "value":
+        return history.withValue(ValueType.parseDecimal(cell.trim()));
+      case "valueIncrement":
+        return history.withValueIncrement(ValueType.parseDecimal(cell.trim()));
+      case "firstTime":
+        return history.withFirstTime(UnixSeconds.parse(cell));
+      case "lastTime":
+        return history.withLastTime(UnixSeconds.parse(cell));
+      default:
+        throw new IllegalStateException("unhandled event field " + column.eventField());
+    }
+  }
+
+  private TrackedEvent trackedEvent(String userId, IntFunction<String> cells, List<RowProblem> warnings)
+      throws RowError {
+    String event = null;
+    Instant time = importTime;
+    Double value = null;
+    String currencyCode = null;
+    String info = null;
+    Map<String, Object> params = new LinkedHashMap<>();
+    for (Column column : header.columnsOf(Action.TRACK)) {
+      String cell = cells.apply(column.index());
+      if (cell.isEmpty() || cell.equals(NULL)) {
+        continue;
+      }
+      try {
+        switch (column.role()) {
+          case EVENT:
+            String problem = Names.problem(cell);
+            if (problem != null) {
+              throw new CellError("'" + cell + "' cannot be an event name: " + problem);
+            }
+            event = cell;
+            break;
+          case TIME:
+            time = eventTime(UnixSeconds.parse(cell), column, cell, warnings);
+            break;
+          case VALUE:
+            value = ValueType.parseDecimal(cell.trim());
+            break;
+          case CURRENCY_CODE:
+            currencyCode = currencyCode(cell);
+            break;
+          case INFO:
+            info = cell;
+            break;
+          case PARAM:
+            params.put(column.name(), column.type().parse(cell));
+            break;
+          default:
+            break;
+        }
+      } catch (CellError e) {
+        throw RowError.of(column, cell, e);
+      }
+    }
+    if (event == null) {
+      throw new RowError("event", null, "the row has no event: track rows need the event's name");
+    }
+    if (params.size() > MAX_PARAMS) {
+      throw new RowError(null, null, "the row has " + params.size() + " params; an event may have at most "
+          + MAX_PARAMS);
+    }
+    return new TrackedEvent(userId, event, time, value, currencyCode, info, params);
+  }
+
+  private Instant eventTime(Instant time, Column column, String cell, List<RowProblem> warnings) throws CellError {
+    if (time.isAfter(importTime.plus(FUTURE_TOLERANCE))) {
+      throw new CellError("'" + cell + "' (" + time + ") is more than a day after the import (" + importTime
+          + "): events cannot be in the future");
+    }
+    if (time.isBefore(importTime.minus(OLDEST_EVENT))) {
+      warnings.add(new RowProblem(column.header(), cell, "the event time " + time + " is more than 365 days before"
+          + " the import, so the event is recorded at the import time " + importTime));
+      return importTime;
+    }
+    return time;
+  }
+
+  private static String currencyCode(String cell) throws CellError {
+    String code = cell.trim();
+    boolean letters = code.length() == 3;
+    for (int i = 0; letters && i < 3; i++) {
+      char c = Character.toUpperCase(code.charAt(i));
+      letters = c >= 'A' && c <= 'Z';
+    }
+    if (!letters) {
+      throw new CellError("'" + cell + "' is not a currency code: use the three letters of ISO 4217, like USD");
+    }
+    return code.toUpperCase(Locale.ROOT);
+  }
+
+  private DeviceUpdate deviceUpdate(IntFunction<String> cells) throws RowError {
+    String deviceId = requiredId(header.deviceIdColumn(), cells, "deviceId");
+    Column userKey = header.userKeyColumn();
+    String userId = userKey == null ? null : emptyToNull(cells.apply(userKey.index()));
+    userId = userId == null || userId.equals(NULL) ? deviceId : checkedId(userKey, userId);
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    for (Column column : header.columnsOf(Action.SET_DEVICE_ATTRIBUTES)) {
+      if (column.role() != ColumnRole.DEVICE_ATTRIBUTE) {
+        continue;
+      }
+      String cell = cells.apply(column.index());
+      if (!cell.isEmpty()) {
+        attributes.put(column.name(), cell.equals(NULL) ? Removal.REMOVE : cell);
+      }
+    }
+    return new DeviceUpdate(userId, deviceId, attributes);
+  }
+
+  private static String emptyToNull(String cell) {
+    return cell == null || cell.isEmpty() ? null : cell;
+  }
+
+  /** Ends the checking of a row with its one failure. */
+  private static final class RowError extends Exception {
+    final RowProblem problem;
+
+    RowError(String column, String value, String message) {
+      super(message, null, false, false);
+      this.problem = new RowProblem(column, value, message);
+    }
+
+    static RowError of(Column column, String cell, CellError error) {
+      return new RowError(column.header(), cell, error.getMessage());
+    }
+  }
+}

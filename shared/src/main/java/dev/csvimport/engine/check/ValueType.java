@@ -1,0 +1,264 @@
+package dev.csvimport.engine.check;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How a cell's text becomes a value. A column is text unless its header declares a type, as in
+ * {@code age<int>} or {@code birthday<dd/MM/yyyy HH:mm:ss>}; text is never changed (leading zeros and long ids stay).
+ */
+public abstract class ValueType {
+
+  public static final ValueType STRING = new ValueType("string") {
+    @Override
+    public Object parse(String cell) {
+      return cell;
+    }
+  };
+
+  public static final ValueType INT = new ValueType("int") {
+    @Override
+    public Object parse(String cell) throws CellError {
+      return parseWholeNumber(cell.trim(), "int");
+    }
+  };
+
+  public static final ValueType FLOAT = new ValueType("float") {
+    @Override
+    public Object parse(String cell) throws CellError {
+      return parseDecimal(cell.trim());
+    }
+  };
+
+  public static final ValueType BOOL = new ValueType("bool") {
+    @Override
+    public Object parse(String cell) throws CellError {
+      switch (cell.trim().toLowerCase(Locale.ROOT)) {
+        case "true": case "yes": case "1":
+          return Boolean.TRUE;
+        case "false": case "no": case "0":
+          return Boolean.FALSE;
+        default:
+          throw new CellError("'" + cell + "' is not a bool: write true or false");
+      }
+    }
+  };
+
+  public static final ValueType LIST = new ValueType("list") {
+    @Override
+    public Object parse(String cell) throws CellError {
+      return List.copyOf(parseList(cell, STRING));
+    }
+  };
+
+  public static final ValueType PHONE = new ValueType("phone") {
+    @Override
+    public Object parse(String cell) throws CellError {
+      String phone = cell.trim();
+      int digits = 0;
+      for (int i = 0; i < phone.length(); i++) {
+        char c = phone.charAt(i);
+        if (c >= '0' && c <= '9') {
+          digits++;
+        } else if (!(c == ' ' || (c == '+' && i == 0))) {
+          throw new CellError("'" + cell + "' is not a phone number: use digits only, with an optional leading +");
+        }
+      }
+      if (digits == 0) {
+        throw new CellError("'" + cell + "' is not a phone number: use digits only, with an optional leading +");
+      }
+      return phone;
+    }
+  };
+
+  /** Not declarable: a column named email holds text that must look like an address. */
+  public static final ValueType EMAIL = new ValueType("email") {
+    @Override
+    public Object parse(String cell) throws CellError {
+      String email = cell.trim();
+      int at = email.indexOf('@');
+      int dot = email.lastIndexOf('.');
+      boolean valid = at > 0 && at == email.lastIndexOf('@') && dot > at + 1 && dot < email.length() - 1;
+      for (int i = 0; valid && i < email.length(); i++) {
+        valid = !Character.isWhitespace(email.charAt(i));
+      }
+      if (!valid) {
+        throw new CellError("'" + cell + "' is not an email address like name@example.com");
+      }
+      return email;
+    }
+  };
+
+  /** CleverTap's date formats, exactly and case-sensitively as CleverTap spells them. */
+  public static final List<String> DATE_FORMATS = List.of(
+      "dd/MM/yyyy HH:mm:ss", "MM/dd/yyyy HH:mm:ss", "yyyy/dd/MM HH:mm:ss", "yyyy/MM/dd HH:mm:ss",
+      "dd MMM yyyy HH:mm:ss");
+
+  private static final List<ValueType> DECLARABLE;
+
+  static {
+    List<ValueType> all = new ArrayList<>(List.of(INT, FLOAT, BOOL, STRING, LIST, PHONE));
+    DATE_FORMATS.forEach(format -> all.add(new DateType(format)));
+    DECLARABLE = List.copyOf(all);
+  }
+
+  private final String declaration;
+
+  private ValueType(String declaration) {
+    this.declaration = declaration;
+  }
+
+  /** The type a header declares between angle brackets, if there is one by that exact name. */
+  public static Optional<ValueType> declared(String declaration) {
+    return DECLARABLE.stream().filter(t -> t.declaration.equals(declaration)).findFirst();
+  }
+
+  /** "int, float, ..." for messages. */
+  public static String declarableNames() {
+    StringBuilder names = new StringBuilder();
+    for (ValueType type : DECLARABLE) {
+      names.append(names.length() == 0 ? "" : ", ").append('<').append(type.declaration).append('>');
+    }
+    return names.toString();
+  }
+
+  public String declaration() {
+    return declaration;
+  }
+
+  /** The value of a non-empty cell. */
+  public abstract Object parse(String cell) throws CellError;
+
+  @Override
+  public String toString() {
+    return declaration;
+  }
+
+  /** {@code [a, b, c]} with each element read as {@code elementType}; "[]" is the empty list. */
+  static List<Object> parseList(String cell, ValueType elementType) throws CellError {
+    String list = cell.trim();
+    if (list.length() < 2 || list.charAt(0) != '[' || list.charAt(list.length() - 1) != ']') {
+      throw new CellError("'" + cell + "' is not a list: write it as [a, b, c]");
+    }
+    List<Object> values = new ArrayList<>();
+    String inner = list.substring(1, list.length() - 1);
+    if (inner.isBlank()) {
+      return values;
+    }
+    for (String element : inner.split(",", -1)) {
+      String item = element.trim();
+      if (item.isEmpty()) {
+        throw new CellError("'" + cell + "' has an empty element: write it as [a, b, c]");
+      }
+      values.add(elementType.parse(item));
+    }
+    return values;
+  }
+
+  static Long parseWholeNumber(String text, String what) throws CellError {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      if (isDecimal(text) && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+        throw new CellError("'" + text + "' is too large for " + what + " (a 64-bit whole number)");
+      }
+      throw new CellError("'" + text + "' is not a whole number");
+    }
+  }
+
+  static Double parseDecimal(String text) throws CellError {
+    if (!isDecimal(text)) {
+      throw new CellError("'" + text + "' is not a number");
+    }
+    double value = Double.parseDouble(text);
+    if (Double.isInfinite(value)) {
+      throw new CellError("'" + text + "' is too large a number");
+    }
+    return value;
+  }
+
+  /** Plain decimal notation with an optional exponent; Java's own parser also takes "NaN", "0x1p3" and "1d". */
+  static boolean isDecimal(String text) {
+    int i = 0;
+    int n = text.length();
+    if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+      i++;
+    }
+    int digits = 0;
+    while (i < n && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
+      i++;
+      digits++;
+    }
+    if (i < n && text.charAt(i) == '.') {
+      i++;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+        i++;
+      }
+      int exponentDigits = 0;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+        exponentDigits++;
+      }
+      if (exponentDigits == 0) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  /** A CleverTap date column: the declared format, the same without the time (noon is used), or Unix seconds. */
+  static final class DateType extends ValueType {
+    private static final LocalTime NOON = LocalTime.of(12, 0, 0);
+    private final DateTimeFormatter dateTime;
+    private final DateTimeFormatter dateOnly;
+
+    DateType(String format) {
+      super(format);
+      // Strict resolving rejects 31/02; it needs "uuuu" where CleverTap writes "yyyy".
+      this.dateTime = strict(format.replace("yyyy", "uuuu"));
+      this.dateOnly = strict(format.replace("yyyy", "uuuu").replace(" HH:mm:ss", ""));
+    }
+
+    private static DateTimeFormatter strict(String pattern) {
+      return DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH).withResolverStyle(ResolverStyle.STRICT);
+    }
+
+    @Override
+    public Object parse(String cell) throws CellError {
+      String text = cell.trim();
+      if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return UnixSeconds.parse(text);
+      }
+      try {
+        return LocalDateTime.parse(text, dateTime).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException withTime) {
+        try {
+          return LocalDate.parse(text, dateOnly).atTime(NOON).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException withoutTime) {
+          throw new CellError("'" + cell + "' is not a date in the form " + declaration()
+              + " (UTC; the time may be left out, or give Unix seconds)");
+        }
+      }
+    }
+  }
+}

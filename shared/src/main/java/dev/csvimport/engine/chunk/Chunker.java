@@ -1,0 +1,114 @@
+package dev.csvimport.engine.chunk;
+
+import dev.csvimport.engine.operation.RowProblem;
+import dev.csvimport.engine.operation.RowResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Groups checked rows into chunks: rows are spread over partitions by user, and each partition is cut into chunks in
+ * file order, bounded by rows and bytes. The chunks are a function of the rows alone.
+ */
+public final class Chunker {
+
+  /** Receives each chunk as soon as it is closed. */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(EncodedChunk chunk) throws Exception;
+  }
+
+  private final ChunkLimits limits;
+  private final Sink sink;
+  private final OpenChunk[] open;
+  private final int[] nextSequence;
+  private int segment;
+  private long rowsInSegment;
+  private final int firstEmittedSegment;
+
+  public Chunker(ChunkLimits limits, Sink sink) {
+    this(limits, sink, 0);
+  }
+
+  /** @param firstEmittedSegment chunks of earlier segments are counted but not given to the sink (a resume) */
+  public Chunker(ChunkLimits limits, Sink sink, int firstEmittedSegment) {
+    this.limits = limits;
+    this.sink = sink;
+    this.firstEmittedSegment = firstEmittedSegment;
+    this.open = new OpenChunk[limits.partitions()];
+    this.nextSequence = new int[limits.partitions()];
+    for (int p = 0; p < open.length; p++) {
+      open[p] = new OpenChunk();
+    }
+  }
+
+  /** Adds a row; the row that would not fit any chunk is replaced by its failure. */
+  public void add(RowResult row) throws Exception {
+    String json = ChunkCodec.encodeRow(row);
+    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
+      RowResult tooLarge = RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow("the row is "
+          + bytes + " bytes once read; a row may be at most " + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
+      json = ChunkCodec.encodeRow(tooLarge);
+      bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    }
+    int partition = Partitions.of(row.userId(), limits.partitions());
+    OpenChunk chunk = open[partition];
+    if (!chunk.rows.isEmpty() && chunk.bytes + bytes + 1 + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
+      close(partition);
+    }
+    chunk.rows.add(json);
+    chunk.bytes += bytes + 1;
+    if (chunk.rows.size() >= limits.maxRows()) {
+      close(partition);
+    }
+    if (++rowsInSegment >= limits.segmentRows()) {
+      endSegment();
+    }
+  }
+
+  /** Closes every open chunk: call once after the last row. */
+  public void finish() throws Exception {
+    closeAll();
+  }
+
+  /** How many chunks each partition received, by partition. */
+  public int[] chunksPerPartition() {
+    return nextSequence.clone();
+  }
+
+  /** How many segments the rows so far began. */
+  public int segments() {
+    return rowsInSegment == 0 ? segment : segment + 1;
+  }
+
+  private void endSegment() throws Exception {
+    closeAll();
+    segment++;
+    rowsInSegment = 0;
+  }
+
+  private void closeAll() throws Exception {
+    for (int p = 0; p < open.length; p++) {
+      if (!open[p].rows.isEmpty()) {
+        close(p);
+      }
+    }
+  }
+
+  private void close(int partition) throws Exception {
+    OpenChunk chunk = open[partition];
+    int sequence = nextSequence[partition]++;
+    if (segment >= firstEmittedSegment) {
+      byte[] payload = ChunkCodec.encode(partition, sequence, segment, chunk.rows);
+      sink.accept(new EncodedChunk(partition, sequence, segment, chunk.rows.size(), payload));
+    }
+    chunk.rows.clear();
+    chunk.bytes = 0;
+  }
+
+  private static final class OpenChunk {
+    final List<String> rows = new ArrayList<>();
+    int bytes;
+  }
+}
