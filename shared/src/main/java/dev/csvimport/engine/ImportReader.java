@@ -59,11 +59,10 @@ public final class ImportReader {
       long failed = 0;
       while (records.next()) {
         rows++;
-        RowResult result = checker.check(rows, records.line(), records::cell, records.cellCount());
-        if (!result.succeeded()) {
+        RowResult checked = checker.check(rows, records.line(), records::cell, records.cellCount());
+        if (!chunker.add(checked).succeeded()) {
           failed++;
         }
-        chunker.add(result);
       }
       chunker.finish();
       return new ImportSummary(rows, failed, chunker.chunksPerPartition(), chunker.segments());

@@ -42,8 +42,12 @@ public final class Chunker {
     }
   }
 
-  /** Adds a row; the row that would not fit any chunk is replaced by its failure. */
-  public void add(RowResult row) throws Exception {
+  /**
+   * Adds a row; a row that would not fit any chunk is replaced by its failure.
+   *
+   * @return the row as it travels: {@code row}, or its failure
+   */
+  public RowResult add(RowResult row) throws Exception {
     String json = ChunkCodec.encodeRow(row);
     int bytes = json.getBytes(StandardCharsets.UTF_8).length;
     if (bytes + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
@@ -51,6 +55,7 @@ public final class Chunker {
           + bytes + " bytes once read; a row may be at most " + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
       json = ChunkCodec.encodeRow(tooLarge);
       bytes = json.getBytes(StandardCharsets.UTF_8).length;
+      row = tooLarge;
     }
     int partition = Partitions.of(row.userId(), limits.partitions());
     OpenChunk chunk = open[partition];
@@ -65,6 +70,7 @@ public final class Chunker {
     if (++rowsInSegment >= limits.segmentRows()) {
       endSegment();
     }
+    return row;
   }
 
   /** Closes every open chunk: call once after the last row. */
