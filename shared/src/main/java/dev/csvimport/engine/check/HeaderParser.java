@@ -2,6 +2,7 @@ package dev.csvimport.engine.check;
 
 import dev.csvimport.engine.FileFailure;
 import dev.csvimport.engine.operation.Action;
+import dev.csvimport.engine.operation.EventHistory;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -15,8 +16,6 @@ import java.util.Set;
 public final class HeaderParser {
 
   public static final List<String> USER_KEYS = List.of("userId", "identity", "objectId");
-  public static final List<String> EVENT_FIELDS =
-      List.of("count", "countIncrement", "value", "valueIncrement", "firstTime", "lastTime");
   public static final List<String> DEVICE_ARGUMENTS = List.of(
       "appVersion", "systemName", "systemVersion", "browserName", "browserVersion", "deviceName", "deviceModel",
       "iosPushToken", "gcmRegistrationId", "webPushSubscription", "locale");
@@ -177,9 +176,9 @@ public final class HeaderParser {
   private static Column eventHistory(int index, String header, String rest) throws FileFailure {
     int dot = rest.lastIndexOf('.');
     String field = dot < 0 ? "" : rest.substring(dot + 1);
-    if (dot <= 0 || !EVENT_FIELDS.contains(field)) {
+    if (dot <= 0 || !EventHistory.FIELDS.contains(field)) {
       throw new FileFailure("column '" + header + "' must be events.<Event>.<field> with field one of "
-          + String.join(", ", EVENT_FIELDS));
+          + String.join(", ", EventHistory.FIELDS));
     }
     String event = rest.substring(0, dot);
     ValueType type = field.equals("count") || field.equals("countIncrement") ? ValueType.INT : ValueType.FLOAT;

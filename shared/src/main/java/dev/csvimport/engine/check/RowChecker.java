@@ -183,22 +183,8 @@ public final class RowChecker {
   }
 
   private static EventHistory withField(EventHistory history, Column column, String cell) throws CellError {
-    switch (column.eventField()) {
-      case "count":
-        return history.withCount(ValueType.parseWholeNumber(cell.trim(), "a count"));
-      case "countIncrement":
-        return history.withCountIncrement(ValueType.parseWholeNumber(cell.trim(), "a count"));
-      case "value":
-        return history.withValue(ValueType.parseDecimal(cell.trim()));
-      case "valueIncrement":
-        return history.withValueIncrement(ValueType.parseDecimal(cell.trim()));
-      case "firstTime":
-        return history.withFirstTime(UnixSeconds.parse(cell));
-      case "lastTime":
-        return history.withLastTime(UnixSeconds.parse(cell));
-      default:
-        throw new IllegalStateException("unhandled event field " + column.eventField());
-    }
+    Object value = column.eventField().endsWith("Time") ? UnixSeconds.parse(cell) : column.type().parse(cell);
+    return history.with(column.eventField(), value);
   }
 
   private TrackedEvent trackedEvent(String userId, IntFunction<String> cells, List<RowProblem> warnings)

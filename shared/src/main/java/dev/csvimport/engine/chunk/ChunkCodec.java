@@ -1,8 +1,10 @@
 package dev.csvimport.engine.chunk;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonWriter;
 import dev.csvimport.engine.operation.DeviceUpdate;
 import dev.csvimport.engine.operation.EventHistory;
@@ -13,8 +15,6 @@ import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,13 +23,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The compact JSON form of a chunk:
  * <pre>{"p":partition,"s":sequence,"g":segment,"rows":[row,...]}</pre>
  * A row is {@code {"r":row,"l":line,"u":userId}} plus either {@code "f":{"c":column,"v":value,"m":message}} or
  * {@code "o":operation}, and {@code "w":[problem,...]} when it has warnings. An operation is
- * {@code {"k":"u"|"t"|"d", ...}} with short field names; a time is epoch milliseconds; an attribute value is a JSON
+ * {@code {"k":"u"|"t"|"d", ...}} with short field names; a time is epoch milliseconds; event history is
+ * {@code {"<Event>":{"count":..,"lastTime":{"t":millis},..}}}; an attribute value is a JSON
  * string, whole number (Long), number with a point or exponent (Double), boolean, array, {@code {"t":millis}}
  * (a timestamp) or null (remove).
  */
@@ -89,28 +91,15 @@ public final class ChunkCodec {
 
   /** @throws JsonParseException when the bytes are not a chunk this codec wrote */
   public static Chunk decode(byte[] payload) {
-    try (JsonReader in = new JsonReader(
-        new InputStreamReader(new ByteArrayInputStream(payload), StandardCharsets.UTF_8))) {
-      int partition = -1;
-      int sequence = -1;
-      int segment = -1;
-      List<RowResult> rows = null;
-      in.beginObject();
-      while (in.hasNext()) {
-        switch (in.nextName()) {
-          case "p": partition = in.nextInt(); break;
-          case "s": sequence = in.nextInt(); break;
-          case "g": segment = in.nextInt(); break;
-          case "rows": rows = readRows(in); break;
-          default: in.skipValue(); break;
-        }
+    try {
+      JsonObject chunk = JsonParser.parseString(new String(payload, StandardCharsets.UTF_8)).getAsJsonObject();
+      List<RowResult> rows = new ArrayList<>();
+      for (JsonElement row : required(chunk, "rows").getAsJsonArray()) {
+        rows.add(readRow(row.getAsJsonObject()));
       }
-      in.endObject();
-      if (partition < 0 || sequence < 0 || segment < 0 || rows == null) {
-        throw new JsonParseException("not a chunk: partition, sequence, segment or rows missing");
-      }
-      return new Chunk(partition, sequence, segment, rows);
-    } catch (IOException | IllegalStateException | NumberFormatException e) {
+      return new Chunk(required(chunk, "p").getAsInt(), required(chunk, "s").getAsInt(),
+          required(chunk, "g").getAsInt(), rows);
+    } catch (IllegalStateException | UnsupportedOperationException | ClassCastException | NumberFormatException e) {
       throw new JsonParseException("not a chunk: " + e.getMessage(), e);
     }
   }
@@ -138,15 +127,8 @@ public final class ChunkCodec {
       if (!user.events().isEmpty()) {
         out.name("ev").beginObject();
         for (Map.Entry<String, EventHistory> event : user.events().entrySet()) {
-          EventHistory h = event.getValue();
-          out.name(event.getKey()).beginObject();
-          writeIfSet(out, "c", h.count());
-          writeIfSet(out, "ci", h.countIncrement());
-          writeIfSet(out, "v", h.value());
-          writeIfSet(out, "vi", h.valueIncrement());
-          writeIfSet(out, "ft", millis(h.firstTime()));
-          writeIfSet(out, "lt", millis(h.lastTime()));
-          out.endObject();
+          out.name(event.getKey());
+          writeObject(out, event.getValue().setFields());
         }
         out.endObject();
       }
@@ -187,7 +169,12 @@ public final class ChunkCodec {
     if (values.isEmpty()) {
       return;
     }
-    out.name(name).beginObject();
+    out.name(name);
+    writeObject(out, values);
+  }
+
+  private static void writeObject(JsonWriter out, Map<String, ?> values) throws IOException {
+    out.beginObject();
     for (Map.Entry<String, ?> entry : values.entrySet()) {
       out.name(entry.getKey());
       writeValue(out, entry.getValue());
@@ -220,223 +207,108 @@ public final class ChunkCodec {
     }
   }
 
-  private static List<RowResult> readRows(JsonReader in) throws IOException {
-    List<RowResult> rows = new ArrayList<>();
-    in.beginArray();
-    while (in.hasNext()) {
-      rows.add(readRow(in));
+  private static JsonElement required(JsonObject object, String name) {
+    JsonElement element = object.get(name);
+    if (element == null || element.isJsonNull()) {
+      throw new JsonParseException("not a chunk: \"" + name + "\" missing");
     }
-    in.endArray();
-    return rows;
+    return element;
   }
 
-  private static RowResult readRow(JsonReader in) throws IOException {
-    long row = 0;
-    long line = 0;
-    String userId = null;
-    RowProblem failure = null;
-    OperationFields operation = null;
-    List<RowProblem> warnings = List.of();
-    in.beginObject();
-    while (in.hasNext()) {
-      switch (in.nextName()) {
-        case "r": row = in.nextLong(); break;
-        case "l": line = in.nextLong(); break;
-        case "u": userId = in.nextString(); break;
-        case "f": failure = readProblem(in); break;
-        case "o": operation = readOperation(in); break;
-        case "w":
-          warnings = new ArrayList<>();
-          in.beginArray();
-          while (in.hasNext()) {
-            warnings.add(readProblem(in));
+  private static String optionalString(JsonObject object, String name) {
+    JsonElement element = object.get(name);
+    return element == null || element.isJsonNull() ? null : element.getAsString();
+  }
+
+  private static Instant optionalTime(JsonObject object, String name) {
+    JsonElement element = object.get(name);
+    return element == null ? null : Instant.ofEpochMilli(element.getAsLong());
+  }
+
+  private static RowResult readRow(JsonObject row) {
+    long number = required(row, "r").getAsLong();
+    long line = required(row, "l").getAsLong();
+    String userId = optionalString(row, "u");
+    if (row.has("f")) {
+      return RowResult.failure(number, line, userId, readProblem(row.getAsJsonObject("f")));
+    }
+    List<RowProblem> warnings = new ArrayList<>();
+    if (row.has("w")) {
+      row.getAsJsonArray("w").forEach(w -> warnings.add(readProblem(w.getAsJsonObject())));
+    }
+    required(row, "u");
+    return RowResult.success(number, line, readOperation(required(row, "o").getAsJsonObject(), userId), warnings);
+  }
+
+  private static RowProblem readProblem(JsonObject problem) {
+    return new RowProblem(optionalString(problem, "c"), optionalString(problem, "v"),
+        required(problem, "m").getAsString());
+  }
+
+  private static Operation readOperation(JsonObject op, String userId) {
+    String kind = required(op, "k").getAsString();
+    switch (kind) {
+      case "u":
+        Map<String, EventHistory> events = new LinkedHashMap<>();
+        readObject(op, "ev", JsonElement::getAsJsonObject).forEach((event, fields) -> {
+          EventHistory history = EventHistory.EMPTY;
+          for (Map.Entry<String, Object> field : readObject(fields, ChunkCodec::readValue).entrySet()) {
+            history = history.with(field.getKey(), field.getValue());
           }
-          in.endArray();
-          break;
-        default: in.skipValue(); break;
-      }
-    }
-    in.endObject();
-    if (failure != null) {
-      return RowResult.failure(row, line, userId, failure);
-    }
-    if (operation == null || userId == null) {
-      throw new JsonParseException("row " + row + " has neither an operation nor a failure");
-    }
-    return RowResult.success(row, line, operation.toOperation(userId), warnings);
-  }
-
-  private static RowProblem readProblem(JsonReader in) throws IOException {
-    String column = null;
-    String value = null;
-    String message = null;
-    in.beginObject();
-    while (in.hasNext()) {
-      switch (in.nextName()) {
-        case "c": column = in.nextString(); break;
-        case "v": value = in.nextString(); break;
-        case "m": message = in.nextString(); break;
-        default: in.skipValue(); break;
-      }
-    }
-    in.endObject();
-    return new RowProblem(column, value, message);
-  }
-
-  /** The fields of an operation as read, before the row's userId is known. */
-  private static final class OperationFields {
-    String kind;
-    Map<String, Object> attributes = Map.of();
-    Map<String, List<Object>> toAdd = Map.of();
-    Map<String, List<Object>> toRemove = Map.of();
-    Map<String, Long> toIncrement = Map.of();
-    Map<String, EventHistory> events = Map.of();
-    Instant created;
-    Instant lastActive;
-    String event;
-    Instant time;
-    Double value;
-    String currencyCode;
-    String info;
-    Map<String, Object> params = Map.of();
-    String deviceId;
-
-    Operation toOperation(String userId) {
-      switch (kind == null ? "" : kind) {
-        case "u":
-          return new UserUpdate(userId, attributes, toAdd, toRemove, toIncrement, events, created, lastActive);
-        case "t":
-          return new TrackedEvent(userId, event, time, value, currencyCode, info, params);
-        case "d":
-          return new DeviceUpdate(userId, deviceId, attributes);
-        default:
-          throw new JsonParseException("unknown operation kind " + kind);
-      }
-    }
-  }
-
-  private static OperationFields readOperation(JsonReader in) throws IOException {
-    OperationFields op = new OperationFields();
-    in.beginObject();
-    while (in.hasNext()) {
-      switch (in.nextName()) {
-        case "k": op.kind = in.nextString(); break;
-        case "a": op.attributes = readValues(in); break;
-        case "add": op.toAdd = readLists(in); break;
-        case "rem": op.toRemove = readLists(in); break;
-        case "inc": op.toIncrement = readLongs(in); break;
-        case "ev": op.events = readEvents(in); break;
-        case "cr": op.created = Instant.ofEpochMilli(in.nextLong()); break;
-        case "la": op.lastActive = Instant.ofEpochMilli(in.nextLong()); break;
-        case "e": op.event = in.nextString(); break;
-        case "t": op.time = Instant.ofEpochMilli(in.nextLong()); break;
-        case "v": op.value = in.nextDouble(); break;
-        case "cc": op.currencyCode = in.nextString(); break;
-        case "i": op.info = in.nextString(); break;
-        case "p": op.params = readValues(in); break;
-        case "d": op.deviceId = in.nextString(); break;
-        default: in.skipValue(); break;
-      }
-    }
-    in.endObject();
-    return op;
-  }
-
-  private static Map<String, EventHistory> readEvents(JsonReader in) throws IOException {
-    Map<String, EventHistory> events = new LinkedHashMap<>();
-    in.beginObject();
-    while (in.hasNext()) {
-      String name = in.nextName();
-      EventHistory h = EventHistory.EMPTY;
-      in.beginObject();
-      while (in.hasNext()) {
-        switch (in.nextName()) {
-          case "c": h = h.withCount(in.nextLong()); break;
-          case "ci": h = h.withCountIncrement(in.nextLong()); break;
-          case "v": h = h.withValue(in.nextDouble()); break;
-          case "vi": h = h.withValueIncrement(in.nextDouble()); break;
-          case "ft": h = h.withFirstTime(Instant.ofEpochMilli(in.nextLong())); break;
-          case "lt": h = h.withLastTime(Instant.ofEpochMilli(in.nextLong())); break;
-          default: in.skipValue(); break;
-        }
-      }
-      in.endObject();
-      events.put(name, h);
-    }
-    in.endObject();
-    return events;
-  }
-
-  private static Map<String, Long> readLongs(JsonReader in) throws IOException {
-    Map<String, Long> values = new LinkedHashMap<>();
-    in.beginObject();
-    while (in.hasNext()) {
-      values.put(in.nextName(), in.nextLong());
-    }
-    in.endObject();
-    return values;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, List<Object>> readLists(JsonReader in) throws IOException {
-    Map<String, List<Object>> lists = new LinkedHashMap<>();
-    in.beginObject();
-    while (in.hasNext()) {
-      lists.put(in.nextName(), (List<Object>) readValue(in));
-    }
-    in.endObject();
-    return lists;
-  }
-
-  private static Map<String, Object> readValues(JsonReader in) throws IOException {
-    Map<String, Object> values = new LinkedHashMap<>();
-    in.beginObject();
-    while (in.hasNext()) {
-      values.put(in.nextName(), readValue(in));
-    }
-    in.endObject();
-    return values;
-  }
-
-  private static Object readValue(JsonReader in) throws IOException {
-    JsonToken token = in.peek();
-    switch (token) {
-      case STRING:
-        return in.nextString();
-      case NUMBER:
-        String number = in.nextString();
-        boolean decimal = number.indexOf('.') >= 0 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0;
-        return decimal ? (Object) Double.valueOf(number) : (Object) Long.valueOf(number);
-      case BOOLEAN:
-        return in.nextBoolean();
-      case NULL:
-        in.nextNull();
-        return Removal.REMOVE;
-      case BEGIN_ARRAY:
-        List<Object> list = new ArrayList<>();
-        in.beginArray();
-        while (in.hasNext()) {
-          list.add(readValue(in));
-        }
-        in.endArray();
-        return list;
-      case BEGIN_OBJECT:
-        in.beginObject();
-        Instant time = null;
-        while (in.hasNext()) {
-          if (in.nextName().equals("t")) {
-            time = Instant.ofEpochMilli(in.nextLong());
-          } else {
-            in.skipValue();
-          }
-        }
-        in.endObject();
-        if (time == null) {
-          throw new JsonParseException("an object value must be a timestamp {\"t\":millis}");
-        }
-        return time;
+          events.put(event, history);
+        });
+        return new UserUpdate(userId, readObject(op, "a", ChunkCodec::readValue),
+            readObject(op, "add", ChunkCodec::readList), readObject(op, "rem", ChunkCodec::readList),
+            readObject(op, "inc", JsonElement::getAsLong), events, optionalTime(op, "cr"), optionalTime(op, "la"));
+      case "t":
+        JsonElement value = op.get("v");
+        return new TrackedEvent(userId, required(op, "e").getAsString(), optionalTime(op, "t"),
+            value == null ? null : value.getAsDouble(), optionalString(op, "cc"), optionalString(op, "i"),
+            readObject(op, "p", ChunkCodec::readValue));
+      case "d":
+        return new DeviceUpdate(userId, required(op, "d").getAsString(), readObject(op, "a", ChunkCodec::readValue));
       default:
-        throw new JsonParseException("unexpected " + token);
+        throw new JsonParseException("unknown operation kind " + kind);
     }
+  }
+
+  /** The object under {@code name} as a map in its order (empty when absent), each value read by {@code values}. */
+  private static <T> Map<String, T> readObject(JsonObject parent, String name, Function<JsonElement, T> values) {
+    JsonElement element = parent.get(name);
+    return element == null ? Map.of() : readObject(element.getAsJsonObject(), values);
+  }
+
+  private static <T> Map<String, T> readObject(JsonObject object, Function<JsonElement, T> values) {
+    Map<String, T> map = new LinkedHashMap<>();
+    object.entrySet().forEach(entry -> map.put(entry.getKey(), values.apply(entry.getValue())));
+    return map;
+  }
+
+  private static List<Object> readList(JsonElement element) {
+    List<Object> list = new ArrayList<>();
+    element.getAsJsonArray().forEach(item -> list.add(readValue(item)));
+    return list;
+  }
+
+  private static Object readValue(JsonElement element) {
+    if (element.isJsonNull()) {
+      return Removal.REMOVE;
+    }
+    if (element.isJsonArray()) {
+      return readList(element);
+    }
+    if (element.isJsonObject()) {
+      return Instant.ofEpochMilli(required(element.getAsJsonObject(), "t").getAsLong());
+    }
+    JsonPrimitive primitive = element.getAsJsonPrimitive();
+    if (primitive.isBoolean()) {
+      return primitive.getAsBoolean();
+    }
+    if (primitive.isString()) {
+      return primitive.getAsString();
+    }
+    String number = primitive.getAsString();
+    boolean decimal = number.indexOf('.') >= 0 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0;
+    return decimal ? (Object) Double.valueOf(number) : (Object) Long.valueOf(number);
   }
 }

@@ -34,8 +34,8 @@ class ChunkCodecTest {
     attributes.put("born", Instant.parse("1990-12-24T08:30:00.123Z"));
     attributes.put("gone", Removal.REMOVE);
     UserUpdate user = new UserUpdate("u1", attributes, Map.of("set", List.of("x", 2L)), Map.of("set", List.of("y")),
-        Map.of("logins", -3L), Map.of("Buy", EventHistory.EMPTY.withCount(2L).withValueIncrement(1.5)
-            .withFirstTime(Instant.ofEpochSecond(1)).withLastTime(Instant.ofEpochSecond(2))),
+        Map.of("logins", -3L), Map.of("Buy", EventHistory.EMPTY.with("count", 2L).with("valueIncrement", 1.5)
+            .with("firstTime", Instant.ofEpochSecond(1)).with("lastTime", Instant.ofEpochSecond(2))),
         Instant.ofEpochSecond(1_500_000_000), Instant.ofEpochMilli(1_690_000_000_250L));
     TrackedEvent track = new TrackedEvent("u2", "Add to cart", Instant.ofEpochSecond(1_763_800_000), 19.99, "USD",
         "info", Map.of("qty", 2L, "gift", false));
