@@ -1,0 +1,184 @@
+package dev.csvimport.runner;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Firestore and Pub/Sub emulators (the real ones, from the Google Cloud SDK), started on free ports unless
+ * FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST point to running ones. What it starts it stops, process tree and all,
+ * when closed or when the JVM exits.
+ */
+public final class Emulators implements AutoCloseable {
+
+  public static final String FIRESTORE_HOST_VARIABLE = "FIRESTORE_EMULATOR_HOST";
+  public static final String PUBSUB_HOST_VARIABLE = "PUBSUB_EMULATOR_HOST";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final String firestoreHost;
+  private final String pubsubHost;
+  private final List<Process> started = new ArrayList<>();
+  private final Thread shutdownHook = new Thread(this::stopStarted, "stop-emulators");
+
+  private Emulators(String firestoreHost, String pubsubHost) {
+    this.firestoreHost = firestoreHost;
+    this.pubsubHost = pubsubHost;
+  }
+
+  /** Starts what the environment does not already point to; {@code log} receives the emulators' output. */
+  public static Emulators start(Map<String, String> environment, Path log) throws IOException {
+    String firestore = environment.get(FIRESTORE_HOST_VARIABLE);
+    String pubsub = environment.get(PUBSUB_HOST_VARIABLE);
+    Emulators emulators = new Emulators(
+        firestore == null || firestore.isBlank() ? "127.0.0.1:" + freePort() : firestore,
+        pubsub == null || pubsub.isBlank() ? "127.0.0.1:" + freePort() : pubsub);
+    Runtime.getRuntime().addShutdownHook(emulators.shutdownHook);
+    try {
+      Files.createDirectories(log.getParent());
+      if (firestore == null || firestore.isBlank()) {
+        emulators.launch(List.of(sdkFile("platform/cloud-firestore-emulator/cloud_firestore_emulator").toString(),
+            "start", "--host=127.0.0.1", "--port=" + port(emulators.firestoreHost)), log);
+      }
+      if (pubsub == null || pubsub.isBlank()) {
+        emulators.launch(List.of(sdkFile("platform/pubsub-emulator/bin/cloud-pubsub-emulator").toString(),
+            "--host=127.0.0.1", "--port=" + port(emulators.pubsubHost)), log);
+      }
+      awaitReady("http://" + emulators.firestoreHost + "/", "Firestore");
+      awaitReady("http://" + emulators.pubsubHost + "/", "Pub/Sub");
+    } catch (IOException | RuntimeException e) {
+      emulators.close();
+      throw e;
+    }
+    return emulators;
+  }
+
+  public String firestoreHost() {
+    return firestoreHost;
+  }
+
+  public String pubsubHost() {
+    return pubsubHost;
+  }
+
+  /** Deletes every Firestore document and every Pub/Sub topic and subscription. */
+  public void reset(String projectId) throws IOException {
+    request("DELETE", "http://" + firestoreHost + "/emulator/v1/projects/" + projectId
+        + "/databases/(default)/documents");
+    request("POST", "http://" + pubsubHost + "/reset");
+  }
+
+  private void launch(List<String> command, Path log) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().remove(FIRESTORE_HOST_VARIABLE);
+    builder.environment().remove(PUBSUB_HOST_VARIABLE);
+    started.add(builder.start());
+  }
+
+  private static Path sdkFile(String relative) throws IOException {
+    List<Path> roots = new ArrayList<>();
+    String configured = System.getenv("CLOUDSDK_ROOT_DIR");
+    if (configured != null) {
+      roots.add(Path.of(configured));
+    }
+    roots.add(Path.of("/usr/lib/google-cloud-sdk"));
+    roots.add(Path.of("/usr/share/google-cloud-sdk"));
+    roots.add(Path.of(System.getProperty("user.home"), "google-cloud-sdk"));
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(File.pathSeparator)) {
+        Path gcloud = Path.of(dir, "gcloud");
+        if (Files.isExecutable(gcloud)) {
+          roots.add(gcloud.toRealPath().getParent().getParent());
+        }
+      }
+    }
+    for (Path root : roots) {
+      Path candidate = root.resolve(relative);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IOException(relative + " was not found in the Google Cloud SDK (looked in " + roots + "); install it"
+        + " with: gcloud components install cloud-firestore-emulator pubsub-emulator");
+  }
+
+  private static void awaitReady(String url, String name) throws IOException {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        if (request("GET", url) == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the " + name + " emulator", e);
+      }
+    }
+    throw new IOException("the " + name + " emulator did not answer at " + url + " within " + START_TIMEOUT);
+  }
+
+  private static int request(String method, String url) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    connection.setRequestMethod(method);
+    connection.setConnectTimeout(2000);
+    connection.setReadTimeout(10000);
+    try {
+      return connection.getResponseCode();
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static int port(String host) {
+    return Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
+  }
+
+  private void stopStarted() {
+    List<ProcessHandle> tree = new ArrayList<>();
+    for (Process process : started) {
+      // The SDK's scripts start a JVM as a child: stop the whole tree, or the JVM is left behind.
+      process.descendants().forEach(tree::add);
+      tree.add(process.toHandle());
+    }
+    tree.forEach(ProcessHandle::destroy);
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception notYet) {
+        handle.destroyForcibly();
+      }
+    }
+    started.clear();
+  }
+
+  @Override
+  public void close() {
+    stopStarted();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // Already running as the hook.
+    }
+  }
+}

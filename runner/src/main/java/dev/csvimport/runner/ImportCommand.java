@@ -1,0 +1,157 @@
+package dev.csvimport.runner;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.csvimport.Pipeline;
+import dev.csvimport.config.Settings;
+import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
+import dev.csvimport.log.Log;
+import dev.csvimport.report.ApiErrors;
+import dev.csvimport.store.JobStore;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code csvimport import FILE}: one import, start to finish, then what getMultiResults and exportUser answer. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = "Imports FILE as if it were dropped into an app's bucket, waits for the job to end, and prints "
+        + "its getMultiResults answer, its results file and the profiles asked for.")
+final class ImportCommand implements Callable<Integer> {
+
+  private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
+      .create();
+  private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "the CSV file")
+  Path file;
+
+  @Option(names = "--action", paramLabel = "A",
+      description = "the file's default action: setUserAttributes, setDeviceAttributes or track")
+  String action;
+
+  @Option(names = "--app", paramLabel = "APP", defaultValue = "local", description = "the app id (default: local)")
+  String appId;
+
+  @Option(names = "--show-user", paramLabel = "ID", description = "print this user's profile (repeatable)")
+  List<String> showUsers = new ArrayList<>();
+
+  @Option(names = "--json", description = "print one JSON object {job, results, users} and nothing else")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(file)) {
+      spec.commandLine().getErr().println("no such file: " + file);
+      return 2;
+    }
+    Path workDir = Path.of(".csvimport");
+    Files.createDirectories(workDir);
+    Log.writeTo(new PrintStream(Files.newOutputStream(workDir.resolve("runner.log"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8));
+    PrintStream err = System.err;
+    err.println("starting the Firestore and Pub/Sub emulators (logs in " + workDir.resolve("emulators.log") + ")");
+    Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + appId));
+    try (Emulators emulators = Emulators.start(System.getenv(), workDir.resolve("emulators.log"));
+        LocalCloud cloud = LocalCloud.start(emulators, settings, Map.of())) {
+      Map<String, String> metadata = new HashMap<>();
+      if (action != null) {
+        metadata.put("action", action);
+      }
+      String objectName = settings.inboxPrefix() + file.getFileName();
+      err.println("importing " + file + " as gs://" + LocalCloud.BUCKET + "/" + objectName);
+      CompletableFuture<String> dropped = CompletableFuture.supplyAsync(() -> {
+        try (InputStream content = Files.newInputStream(file)) {
+          return cloud.drop(content, objectName, metadata);
+        } catch (Exception e) {
+          throw new IllegalStateException("the trigger failed: " + e.getMessage(), e);
+        }
+      });
+      Job job = awaitEnd(cloud.pipeline(), dropped, err);
+      JsonObject answer = cloud.pipeline().answers().multiResults(job, cloud.pipeline().jobs().totals(job));
+      JsonArray results = results(cloud, job);
+      Map<String, JsonObject> users = new LinkedHashMap<>();
+      for (String userId : showUsers) {
+        users.put(userId, exportUser(cloud.pipeline(), userId));
+      }
+      print(answer, results, users);
+      return job.state() == JobState.FINISHED ? 0 : 1;
+    }
+  }
+
+  /** Polls the job, drawing a progress bar, until it ends. */
+  private Job awaitEnd(Pipeline pipeline, CompletableFuture<String> dropped, PrintStream err) throws Exception {
+    String jobId = dropped.get();
+    ProgressBar bar = new ProgressBar(err);
+    while (true) {
+      Job job = pipeline.jobs().get(appId, jobId).orElseThrow();
+      JobStore.Totals totals = pipeline.jobs().totals(job);
+      bar.show(job, totals);
+      if (job.state().ended()) {
+        bar.done();
+        return job;
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static JsonArray results(LocalCloud cloud, Job job) {
+    JsonArray lines = new JsonArray();
+    if (job.resultsFile() == null) {
+      return lines;
+    }
+    String content = new String(cloud.storage().readAllBytes(job.bucket(), job.resultsFile()),
+        StandardCharsets.UTF_8);
+    content.lines().filter(line -> !line.isBlank()).forEach(line -> lines.add(JsonParser.parseString(line)));
+    return lines;
+  }
+
+  private JsonObject exportUser(Pipeline pipeline, String userId) throws Exception {
+    var profile = pipeline.profiles().profile(appId, userId);
+    if (profile.isEmpty()) {
+      return ApiErrors.body("user " + userId + " not found");
+    }
+    return pipeline.answers().exportUser(profile.get(), pipeline.profiles().devices(appId, userId));
+  }
+
+  private void print(JsonObject answer, JsonArray results, Map<String, JsonObject> users) {
+    PrintStream out = System.out;
+    if (json) {
+      JsonObject all = new JsonObject();
+      all.add("job", answer);
+      all.add("results", results);
+      JsonObject userAnswers = new JsonObject();
+      users.forEach(userAnswers::add);
+      all.add("users", userAnswers);
+      out.println(COMPACT.toJson(all));
+      return;
+    }
+    out.println("getMultiResults:");
+    out.println(PRETTY.toJson(answer));
+    out.println("results file (" + results.size() + " lines):");
+    results.forEach(line -> out.println(COMPACT.toJson(line)));
+    users.forEach((id, user) -> {
+      out.println("exportUser " + id + ":");
+      out.println(PRETTY.toJson(user));
+    });
+  }
+}

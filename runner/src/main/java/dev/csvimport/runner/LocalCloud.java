@@ -1,0 +1,228 @@
+package dev.csvimport.runner;
+
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import com.google.cloud.functions.HttpFunction;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminSettings;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import com.google.events.cloud.storage.v1.StorageObjectData;
+import com.google.protobuf.util.JsonFormat;
+import com.google.pubsub.v1.PushConfig;
+import com.google.pubsub.v1.RetryPolicy;
+import com.google.pubsub.v1.Subscription;
+import com.google.pubsub.v1.SubscriptionName;
+import com.google.pubsub.v1.TopicName;
+import dev.csvimport.Pipeline;
+import dev.csvimport.config.Settings;
+import dev.csvimport.fanout.ChunkPublisher;
+import dev.csvimport.fanout.FanOutRequests;
+import dev.csvimport.fanout.PubSubChunkPublisher;
+import dev.csvimport.fanout.PubSubFanOutRequests;
+import dev.csvimport.functions.ChunkProcessor;
+import dev.csvimport.functions.StorageTrigger;
+import dev.csvimport.job.JobIds;
+import dev.csvimport.log.Log;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The deployed system, on this machine: the functions wired to the Firestore and Pub/Sub emulators and to an
+ * in-memory bucket, with the Pub/Sub emulator pushing to the functions over local HTTP as Pub/Sub does in the cloud.
+ */
+public final class LocalCloud implements AutoCloseable {
+
+  public static final String PROJECT = "csvimport-local";
+  public static final String BUCKET = "csvimport-local-inbox";
+  private static final Log LOG = Log.of(LocalCloud.class);
+  private static final String CHUNKS = "csvimport-chunks";
+  private static final String FANOUT = "csvimport-fanout";
+  private static final int TRIGGER_ATTEMPTS = 8;
+
+  private final Firestore firestore;
+  private final Storage storage;
+  private final ManagedChannel channel;
+  private final Publisher chunkPublisher;
+  private final Publisher fanOutPublisher;
+  private final Pipeline pipeline;
+  private final StorageTrigger trigger;
+  private final LocalHttpServer server;
+  private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
+
+  private LocalCloud(Emulators emulators, Settings settings, Map<String, HttpFunction> moreFunctions)
+      throws IOException {
+    // No explicit credentials: with NoCredentials the client would talk plaintext to its default host instead.
+    this.firestore = FirestoreOptions.newBuilder().setProjectId(PROJECT).setEmulatorHost(emulators.firestoreHost())
+        .build().getService();
+    this.storage = LocalStorageHelper.getOptions().getService();
+    this.channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
+    TransportChannelProvider channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+    CredentialsProvider noCredentials = NoCredentialsProvider.create();
+    TopicName chunkTopic = TopicName.of(PROJECT, CHUNKS);
+    TopicName fanOutTopic = TopicName.of(PROJECT, FANOUT);
+    this.chunkPublisher = PubSubChunkPublisher.configure(Publisher.newBuilder(chunkTopic))
+        .setChannelProvider(channels).setCredentialsProvider(noCredentials).build();
+    this.fanOutPublisher = Publisher.newBuilder(fanOutTopic).setChannelProvider(channels)
+        .setCredentialsProvider(noCredentials).build();
+    Settings local = settings.with(Settings.CHUNK_TOPIC, chunkTopic.toString())
+        .with(Settings.FANOUT_TOPIC, fanOutTopic.toString());
+    this.pipeline = new Pipeline(firestore, storage, new PubSubChunkPublisher(chunkPublisher),
+        new PubSubFanOutRequests(fanOutPublisher), local, Clock.systemUTC());
+    this.trigger = new StorageTrigger(pipeline);
+    Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>(moreFunctions);
+    functions.put("/_chunks", new ChunkProcessor(pipeline));
+    functions.put("/_fanout", new PushToCloudEvent(trigger));
+    this.server = new LocalHttpServer(0, functions);
+    try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
+            .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build());
+        SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
+            .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build())) {
+      topics.createTopic(chunkTopic);
+      topics.createTopic(fanOutTopic);
+      subscriptions.createSubscription(pushSubscription(CHUNKS, chunkTopic, server.url("/_chunks"), true));
+      subscriptions.createSubscription(pushSubscription(FANOUT, fanOutTopic, server.url("/_fanout"), false));
+    }
+  }
+
+  /**
+   * @param settings the deployment's settings; BUCKET_APPS should name {@link #BUCKET}
+   * @param moreFunctions further functions to serve, by path (the API)
+   */
+  public static LocalCloud start(Emulators emulators, Settings settings, Map<String, HttpFunction> moreFunctions)
+      throws IOException {
+    return new LocalCloud(emulators, settings, moreFunctions);
+  }
+
+  private static Subscription pushSubscription(String name, TopicName topic, String endpoint, boolean ordered) {
+    return Subscription.newBuilder()
+        .setName(SubscriptionName.of(PROJECT, name).toString())
+        .setTopic(topic.toString())
+        .setPushConfig(PushConfig.newBuilder().setPushEndpoint(endpoint).build())
+        .setAckDeadlineSeconds(60)
+        .setEnableMessageOrdering(ordered)
+        .setRetryPolicy(RetryPolicy.newBuilder()
+            .setMinimumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(1).build())
+            .setMaximumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(5).build()))
+        .build();
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public Firestore firestore() {
+    return firestore;
+  }
+
+  public LocalHttpServer server() {
+    return server;
+  }
+
+  /**
+   * Uploads a file to the inbox bucket and delivers its finalize event to the trigger, retrying as Eventarc does
+   * when the trigger fails; answers the job id.
+   */
+  public String drop(InputStream content, String objectName, Map<String, String> metadata) throws Exception {
+    BlobInfo info = BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).setContentType("text/csv")
+        .setMetadata(metadata).build();
+    try (OutputStream out = Channels.newOutputStream(storage.writer(info))) {
+      content.transferTo(out);
+    }
+    long generation = generations.incrementAndGet();
+    deliver(finalizeEvent(objectName, generation, metadata));
+    return JobIds.of(BUCKET, objectName, generation);
+  }
+
+  /** A finalize event as Eventarc sends it. */
+  public static CloudEvent finalizeEvent(String objectName, long generation, Map<String, String> metadata)
+      throws IOException {
+    String data = JsonFormat.printer().print(StorageObjectData.newBuilder().setBucket(BUCKET).setName(objectName)
+        .setGeneration(generation).putAllMetadata(metadata).setContentType("text/csv").build());
+    return CloudEventBuilder.v1().withId("finalize-" + generation)
+        .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + BUCKET))
+        .withType(StorageTrigger.OBJECT_FINALIZED).withSubject("objects/" + objectName)
+        .withData("application/json", data.getBytes(StandardCharsets.UTF_8)).build();
+  }
+
+  /** Gives the event to the trigger until it succeeds, backing off between attempts. */
+  public void deliver(CloudEvent event) throws Exception {
+    Duration backoff = Duration.ofMillis(200);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        trigger.accept(event);
+        return;
+      } catch (Exception e) {
+        if (attempt == TRIGGER_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("trigger failed; delivering the event again", "attempt", attempt, "error", e.getMessage());
+        Thread.sleep(backoff.toMillis());
+        backoff = backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    for (Publisher publisher : new Publisher[] {chunkPublisher, fanOutPublisher}) {
+      publisher.shutdown();
+      try {
+        publisher.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    channel.shutdownNow();
+    try {
+      firestore.close();
+    } catch (Exception e) {
+      LOG.warn("closing Firestore failed", "error", e.getMessage());
+    }
+  }
+
+  /** Turns a Pub/Sub push into the CloudEvent Eventarc would deliver to the trigger. */
+  private record PushToCloudEvent(StorageTrigger trigger) implements HttpFunction {
+    @Override
+    public void service(com.google.cloud.functions.HttpRequest request,
+        com.google.cloud.functions.HttpResponse response) throws Exception {
+      byte[] body = request.getInputStream().readAllBytes();
+      com.google.gson.JsonObject envelope = com.google.gson.JsonParser.parseString(
+          new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
+      String messageId = envelope.getAsJsonObject("message").get("messageId").getAsString();
+      trigger.accept(CloudEventBuilder.v1().withId(messageId)
+          .withSource(URI.create("//pubsub.googleapis.com/projects/" + PROJECT + "/topics/" + FANOUT))
+          .withType(StorageTrigger.MESSAGE_PUBLISHED)
+          .withData("application/json", body).build());
+      response.setStatusCode(204);
+    }
+  }
+}

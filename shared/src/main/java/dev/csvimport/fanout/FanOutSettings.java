@@ -1,0 +1,12 @@
+package dev.csvimport.fanout;
+
+import dev.csvimport.engine.chunk.ChunkLimits;
+import java.time.Duration;
+
+/**
+ * @param limits how new jobs chunk their rows
+ * @param budget how long one invocation may publish before it hands over to a follow-up (keep it well under the
+ *     function's timeout)
+ * @param retention how long a job's documents are kept
+ */
+public record FanOutSettings(ChunkLimits limits, Duration budget, Duration retention) {}

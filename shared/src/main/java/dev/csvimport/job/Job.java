@@ -1,0 +1,48 @@
+package dev.csvimport.job;
+
+import dev.csvimport.engine.chunk.ChunkLimits;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One import of one object generation.
+ *
+ * @param action the file's default action, or null when none was given
+ * @param name the import's display name
+ * @param uploadedBy who uploaded it, or null
+ * @param limits how its rows are chunked, fixed when it is created
+ * @param checked whether the whole file was read once and found importable
+ * @param segmentsPublished how many segments of chunks are published (the fan-out's checkpoint)
+ * @param rowsRead rows read up to the checkpoint
+ * @param chunksPerPartition once the fan-out is complete: how many chunks each partition has; else empty
+ * @param successesCount when FINISHED: rows applied
+ * @param failuresCount when FINISHED: rows that failed
+ * @param failure when FAILED: why
+ * @param resultsFile when FINISHED: the object name of the results file
+ * @param expireAt when the job's documents may be deleted (a Firestore TTL policy does it)
+ */
+public record Job(
+    String appId, String jobId, String bucket, String object, long generation, String action, String name,
+    String uploadedBy, JobState state, Instant createdAt, Instant finishedAt, ChunkLimits limits, boolean checked,
+    int segmentsPublished, long rowsRead, List<Integer> chunksPerPartition, long successesCount, long failuresCount,
+    String failure, String resultsFile, Instant expireAt) {
+
+  public Job {
+    chunksPerPartition = List.copyOf(chunksPerPartition);
+  }
+
+  /** A new job, PENDING, created now. */
+  public static Job create(String appId, String jobId, String bucket, String object, long generation, String action,
+      String name, String uploadedBy, Instant createdAt, ChunkLimits limits, Instant expireAt) {
+    return new Job(appId, jobId, bucket, object, generation, action, name, uploadedBy, JobState.PENDING, createdAt,
+        null, limits, false, 0, 0, List.of(), 0, 0, null, null, expireAt);
+  }
+
+  public boolean fanOutComplete() {
+    return !chunksPerPartition.isEmpty();
+  }
+
+  public long chunkCount() {
+    return chunksPerPartition.stream().mapToLong(Integer::longValue).sum();
+  }
+}

@@ -1,0 +1,252 @@
+package dev.csvimport.store;
+
+import static dev.csvimport.store.FirestoreValues.instant;
+import static dev.csvimport.store.FirestoreValues.timestamp;
+
+import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.Query;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.QuerySnapshot;
+import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Jobs in Firestore, and the rules of their state: each change is a transaction that checks where the job stands. */
+public final class JobStore {
+
+  private final FirestoreLayout layout;
+  private final Clock clock;
+
+  public JobStore(FirestoreLayout layout, Clock clock) {
+    this.layout = layout;
+    this.clock = clock;
+  }
+
+  public Optional<Job> get(String appId, String jobId) throws StoreException {
+    DocumentSnapshot snapshot = StoreException.await(layout.job(appId, jobId).get());
+    return snapshot.exists() ? Optional.of(fromDocument(snapshot)) : Optional.empty();
+  }
+
+  /** Creates {@code job} unless a job with its id exists; answers the job as stored. */
+  public Job createIfAbsent(Job job) throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    return StoreException.await(layout.db().runTransaction(tx -> {
+      DocumentSnapshot existing = tx.get(ref).get();
+      if (existing.exists()) {
+        return fromDocument(existing);
+      }
+      tx.create(ref, toDocument(job));
+      return job;
+    }));
+  }
+
+  /**
+   * Takes the right to fan the job out until {@code duration} from now, unless another owner holds it. The same
+   * owner (a redelivered event) takes it back at once.
+   */
+  public boolean acquireLease(Job job, String owner, Duration duration) throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    Instant now = clock.instant();
+    return StoreException.await(layout.db().runTransaction(tx -> {
+      DocumentSnapshot current = tx.get(ref).get();
+      String holder = current.getString("leaseOwner");
+      Instant until = instant(current.getTimestamp("leaseUntil"));
+      if (holder != null && !holder.equals(owner) && until != null && until.isAfter(now)) {
+        return false;
+      }
+      tx.update(ref, Map.of("leaseOwner", owner, "leaseUntil", timestamp(now.plus(duration))));
+      return true;
+    }));
+  }
+
+  public void releaseLease(Job job, String owner) throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    StoreException.await(layout.db().runTransaction(tx -> {
+      if (owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
+        Map<String, Object> released = new HashMap<>();
+        released.put("leaseOwner", null);
+        released.put("leaseUntil", null);
+        tx.update(ref, released);
+      }
+      return null;
+    }));
+  }
+
+  /** The whole file was read once and can be imported: the job runs. */
+  public Job markChecked(Job job) throws StoreException {
+    update(job, Map.of("checked", true, "state", JobState.RUNNING.name(), "startedAt", now()));
+    return get(job.appId(), job.jobId()).orElseThrow();
+  }
+
+  /** Every chunk of the first {@code segments} segments is published. */
+  public void checkpoint(Job job, int segments, long rowsRead) throws StoreException {
+    update(job, Map.of("segmentsPublished", segments, "rowsRead", rowsRead));
+  }
+
+  /** Every chunk is published; the job ends when they are all applied. */
+  public void completeFanOut(Job job, int[] chunksPerPartition, long rows, int segments) throws StoreException {
+    List<Long> counts = new ArrayList<>();
+    for (int count : chunksPerPartition) {
+      counts.add((long) count);
+    }
+    update(job, Map.of("chunksPerPartition", counts, "rowsRead", rows, "segmentsPublished", segments));
+  }
+
+  /** The job failed as a whole, unless it already ended. */
+  public void fail(Job job, String reason) throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    StoreException.await(layout.db().runTransaction(tx -> {
+      if (!JobState.valueOf(tx.get(ref).get().getString("state")).ended()) {
+        tx.update(ref, Map.of("state", JobState.FAILED.name(), "failure", reason, "finishedAt", now()));
+      }
+      return null;
+    }));
+  }
+
+  /** Ends a running job as FINISHED; answers false when it had already ended, so it finishes exactly once. */
+  public boolean finish(Job job, long successes, long failures, String resultsFile) throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    return StoreException.await(layout.db().runTransaction(tx -> {
+      if (JobState.valueOf(tx.get(ref).get().getString("state")).ended()) {
+        return false;
+      }
+      tx.update(ref, Map.of("state", JobState.FINISHED.name(), "successesCount", successes,
+          "failuresCount", failures, "resultsFile", resultsFile, "finishedAt", now()));
+      return true;
+    }));
+  }
+
+  /**
+   * What the job's partitions have applied so far.
+   *
+   * @param rows rows applied or failed
+   * @param allApplied whether every chunk of a complete fan-out is applied
+   */
+  public record Totals(long rows, long successes, long failures, boolean allApplied) {}
+
+  public Totals totals(Job job) throws StoreException {
+    int partitions = job.limits().partitions();
+    DocumentReference[] refs = new DocumentReference[partitions];
+    for (int p = 0; p < partitions; p++) {
+      refs[p] = layout.partition(job.appId(), job.jobId(), p);
+    }
+    long rows = 0;
+    long successes = 0;
+    long failures = 0;
+    boolean allApplied = job.fanOutComplete();
+    List<DocumentSnapshot> cursors = StoreException.await(layout.db().getAll(refs));
+    for (int p = 0; p < partitions; p++) {
+      DocumentSnapshot cursor = cursors.get(p);
+      if (cursor.exists()) {
+        rows += longOf(cursor, "rows");
+        successes += longOf(cursor, "successes");
+        failures += longOf(cursor, "failures");
+      }
+      long next = cursor.exists() ? longOf(cursor, "nextSequence") : 0;
+      allApplied &= job.fanOutComplete() && next >= job.chunksPerPartition().get(p);
+    }
+    return new Totals(rows, successes, failures, allApplied);
+  }
+
+  /** The app's jobs, newest first, after the job {@code afterJobId} when given. */
+  public List<Job> list(String appId, int limit, String afterJobId) throws StoreException {
+    Query query = layout.jobs(appId).orderBy("createdAt", Query.Direction.DESCENDING)
+        .orderBy("jobId", Query.Direction.DESCENDING).limit(limit);
+    if (afterJobId != null) {
+      DocumentSnapshot after = StoreException.await(layout.job(appId, afterJobId).get());
+      if (!after.exists()) {
+        return List.of();
+      }
+      query = query.startAfter(after);
+    }
+    List<Job> jobs = new ArrayList<>();
+    for (QueryDocumentSnapshot doc : StoreException.await(query.get()).getDocuments()) {
+      jobs.add(fromDocument(doc));
+    }
+    return jobs;
+  }
+
+  /** The newest job of an object in the app, if any. */
+  public Optional<Job> newestOf(String appId, String object) throws StoreException {
+    QuerySnapshot found = StoreException.await(layout.jobs(appId).whereEqualTo("object", object).get());
+    return found.getDocuments().stream().map(JobStore::fromDocument)
+        .max((a, b) -> a.createdAt().compareTo(b.createdAt()));
+  }
+
+  private void update(Job job, Map<String, Object> fields) throws StoreException {
+    StoreException.await(layout.job(job.appId(), job.jobId()).update(fields));
+  }
+
+  private Timestamp now() {
+    return timestamp(clock.instant());
+  }
+
+  static Map<String, Object> toDocument(Job job) {
+    Map<String, Object> doc = new HashMap<>();
+    doc.put("appId", job.appId());
+    doc.put("jobId", job.jobId());
+    doc.put("bucket", job.bucket());
+    doc.put("object", job.object());
+    doc.put("generation", job.generation());
+    doc.put("action", job.action());
+    doc.put("name", job.name());
+    doc.put("uploadedBy", job.uploadedBy());
+    doc.put("state", job.state().name());
+    doc.put("createdAt", timestamp(job.createdAt()));
+    doc.put("finishedAt", timestamp(job.finishedAt()));
+    doc.put("limits", Map.of("partitions", job.limits().partitions(), "maxRows", job.limits().maxRows(),
+        "maxBytes", job.limits().maxBytes(), "segmentRows", job.limits().segmentRows()));
+    doc.put("checked", job.checked());
+    doc.put("segmentsPublished", job.segmentsPublished());
+    doc.put("rowsRead", job.rowsRead());
+    doc.put("chunksPerPartition", job.chunksPerPartition().stream().map(Integer::longValue).toList());
+    doc.put("successesCount", job.successesCount());
+    doc.put("failuresCount", job.failuresCount());
+    doc.put("failure", job.failure());
+    doc.put("resultsFile", job.resultsFile());
+    doc.put("expireAt", timestamp(job.expireAt()));
+    return doc;
+  }
+
+  static Job fromDocument(DocumentSnapshot doc) {
+    Map<String, Object> limits = asMap(doc.get("limits"));
+    List<Integer> chunks = new ArrayList<>();
+    Object stored = doc.get("chunksPerPartition");
+    if (stored instanceof List<?> list) {
+      list.forEach(n -> chunks.add(((Number) n).intValue()));
+    }
+    return new Job(doc.getString("appId"), doc.getString("jobId"), doc.getString("bucket"), doc.getString("object"),
+        longOf(doc, "generation"), doc.getString("action"), doc.getString("name"), doc.getString("uploadedBy"),
+        JobState.valueOf(doc.getString("state")), instant(doc.getTimestamp("createdAt")),
+        instant(doc.getTimestamp("finishedAt")),
+        new ChunkLimits(intOf(limits, "partitions"), intOf(limits, "maxRows"), intOf(limits, "maxBytes"),
+            intOf(limits, "segmentRows")),
+        Boolean.TRUE.equals(doc.getBoolean("checked")), (int) longOf(doc, "segmentsPublished"),
+        longOf(doc, "rowsRead"), chunks, longOf(doc, "successesCount"), longOf(doc, "failuresCount"),
+        doc.getString("failure"), doc.getString("resultsFile"), instant(doc.getTimestamp("expireAt")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object value) {
+    return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+  }
+
+  private static int intOf(Map<String, Object> map, String field) {
+    return ((Number) map.get(field)).intValue();
+  }
+
+  private static long longOf(DocumentSnapshot doc, String field) {
+    Long value = doc.getLong(field);
+    return value == null ? 0 : value;
+  }
+}
