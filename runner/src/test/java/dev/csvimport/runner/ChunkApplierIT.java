@@ -1,0 +1,266 @@
+package dev.csvimport.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.config.Settings;
+import dev.csvimport.engine.ImportOptions;
+import dev.csvimport.engine.ImportReader;
+import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.engine.apply.ProfileChanges;
+import dev.csvimport.engine.apply.RowRefused;
+import dev.csvimport.engine.chunk.ChunkCodec;
+import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.fanout.NewImport;
+import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The processor's promise on the Firestore emulator: as if every row were applied exactly once, in file order. */
+@ExtendWith(EmulatorsExtension.class)
+class ChunkApplierIT {
+
+  /** Small partitions and chunks, so a file of a few hundred rows makes many chunks per partition. */
+  private static final Settings SMALL_CHUNKS = new Settings(Map.of(Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "5"));
+
+  private TestPipeline test;
+
+  @BeforeEach
+  void start(Emulators emulators) {
+    test = new TestPipeline(emulators, SMALL_CHUNKS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    test.close();
+  }
+
+  /** Rows about 7 users whose effects depend on their order: sets, set-adds and -removes, increments of a set field. */
+  static String orderSensitiveFile(int rows, long seed) {
+    Random random = new Random(seed);
+    StringBuilder csv = new StringBuilder("userId,Plan,Logins<int>,userAttributeValuesToAdd.Tags,"
+        + "userAttributeValuesToRemove.Tags,userAttributeValuesToIncrement.Logins,events.Buy.countIncrement,Age<int>\n");
+    String[] tags = {"a", "b", "c", "d"};
+    for (int i = 1; i <= rows; i++) {
+      csv.append("user-").append(random.nextInt(7)).append(',')
+          .append(random.nextInt(3) == 0 ? "plan-" + i : "").append(',')
+          .append(random.nextInt(10) == 0 ? Integer.toString(random.nextInt(100)) : "").append(',')
+          .append(random.nextBoolean() ? tags[random.nextInt(4)] : "").append(',')
+          .append(random.nextBoolean() ? tags[random.nextInt(4)] : "").append(',')
+          .append(random.nextInt(3) == 0 ? Integer.toString(random.nextInt(5) + 1) : "").append(',')
+          .append(random.nextInt(4) == 0 ? "1" : "").append(',')
+          .append(i % 50 == 0 ? "not-a-number" : "").append('\n');
+    }
+    return csv.toString();
+  }
+
+  /** The profiles the file must produce: its rows applied one by one, in file order, by the engine alone. */
+  static Map<String, Profile> applyInFileOrder(String csv, Job job) throws Exception {
+    List<RowResult> rows = new ArrayList<>();
+    new ImportReader(job.limits()).read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+        new ImportOptions(job.action(), job.createdAt()), c -> rows.addAll(ChunkCodec.decode(c.payload()).rows()));
+    rows.sort(Comparator.comparingLong(RowResult::row));
+    Map<String, Profile> profiles = new TreeMap<>();
+    for (RowResult row : rows) {
+      if (row.succeeded()) {
+        Profile changed = profiles.getOrDefault(row.userId(), Profile.empty(row.userId())).copy();
+        try {
+          ProfileChanges.apply(changed, row.operation());
+          profiles.put(row.userId(), changed);
+        } catch (RowRefused refused) {
+          // The row fails; the profile stays as it was.
+        }
+      }
+    }
+    return profiles;
+  }
+
+  private Map<String, Profile> storedProfiles() throws Exception {
+    Map<String, Profile> profiles = new TreeMap<>();
+    for (QueryDocumentSnapshot doc : test.pipeline.layout().users(TestPipeline.APP).get().get().getDocuments()) {
+      String userId = doc.getString("userId");
+      profiles.put(userId, test.pipeline.profiles().profile(TestPipeline.APP, userId).orElseThrow());
+    }
+    return profiles;
+  }
+
+  private Job fanOut(String csv) throws Exception {
+    NewImport object = test.upload("imports/users.csv", 1, csv, "setUserAttributes");
+    Job job = test.pipeline.fanOut().start(object, "event-1");
+    return test.pipeline.jobs().get(job.appId(), job.jobId()).orElseThrow();
+  }
+
+  private Job job(Job job) throws Exception {
+    return test.pipeline.jobs().get(job.appId(), job.jobId()).orElseThrow();
+  }
+
+  @Test
+  void deliveringAnyChunkAgainChangesNothing() throws Exception {
+    String csv = orderSensitiveFile(300, 1);
+    Job job = fanOut(csv);
+    assertTrue(test.published.size() > 20, "many chunks: " + test.published.size());
+    for (ChunkApplier.Delivery delivery : test.deliveries()) {
+      assertEquals(ChunkApplier.Outcome.APPLIED, test.pipeline.applier().apply(delivery));
+    }
+    Map<String, Profile> afterOnce = storedProfiles();
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+
+    for (int round = 0; round < 2; round++) {
+      for (ChunkApplier.Delivery delivery : test.deliveries()) {
+        assertEquals(ChunkApplier.Outcome.DUPLICATE, test.pipeline.applier().apply(delivery));
+      }
+    }
+    assertEquals(afterOnce, storedProfiles());
+    assertEquals(applyInFileOrder(csv, job), afterOnce);
+    assertEquals(finished, job(job), "the job finished once and stays as it finished");
+    assertEquals(300, finished.successesCount() + finished.failuresCount());
+    assertEquals(6, finished.failuresCount(), "every 50th row has a bad Age");
+  }
+
+  @Test
+  void rowsOfOneUserTakeEffectInFileOrderWhateverOrderChunksArriveIn() throws Exception {
+    String csv = orderSensitiveFile(300, 2);
+    Job job = fanOut(csv);
+    List<ChunkApplier.Delivery> deliveries = test.deliveries();
+    Collections.reverse(deliveries);
+    int parked = 0;
+    for (ChunkApplier.Delivery delivery : deliveries) {
+      if (test.pipeline.applier().apply(delivery) == ChunkApplier.Outcome.PARKED) {
+        parked++;
+      }
+    }
+    assertTrue(parked > 0, "chunks that arrive early wait for their predecessors");
+    assertEquals(applyInFileOrder(csv, job), storedProfiles());
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(300, finished.successesCount() + finished.failuresCount());
+  }
+
+  @Test
+  void chunksProcessedConcurrentlyLoseNoUpdate() throws Exception {
+    String csv = orderSensitiveFile(400, 3);
+    Job job = fanOut(csv);
+    List<ChunkApplier.Delivery> deliveries = new ArrayList<>(test.deliveries());
+    deliveries.addAll(test.deliveries().subList(0, 30));
+    Collections.shuffle(deliveries, new Random(3));
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<ChunkApplier.Outcome>> outcomes = new ArrayList<>();
+      for (ChunkApplier.Delivery delivery : deliveries) {
+        outcomes.add(threads.submit(() -> test.pipeline.applier().apply(delivery)));
+      }
+      for (Future<ChunkApplier.Outcome> outcome : outcomes) {
+        outcome.get();
+      }
+    } finally {
+      threads.shutdown();
+    }
+    assertEquals(applyInFileOrder(csv, job), storedProfiles());
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(400, finished.successesCount() + finished.failuresCount());
+  }
+
+  @Test
+  void twoJobsAboutTheSameUsersAtOnceLoseNoIncrement() throws Exception {
+    StringBuilder csv = new StringBuilder("userId,userAttributeValuesToIncrement.Logins,userAttributeValuesToAdd.Seen\n");
+    for (int i = 0; i < 200; i++) {
+      csv.append("user-").append(i % 5).append(",1,file\n");
+    }
+    Job first = test.pipeline.fanOut().start(test.upload("imports/a.csv", 1, csv.toString(), "setUserAttributes"),
+        "event-a");
+    Job second = test.pipeline.fanOut().start(test.upload("imports/b.csv", 1, csv.toString(), "setUserAttributes"),
+        "event-b");
+    List<ChunkApplier.Delivery> deliveries = new ArrayList<>(test.deliveries());
+    Collections.shuffle(deliveries, new Random(4));
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<ChunkApplier.Outcome>> outcomes = new ArrayList<>();
+      for (ChunkApplier.Delivery delivery : deliveries) {
+        outcomes.add(threads.submit(() -> test.pipeline.applier().apply(delivery)));
+      }
+      for (Future<ChunkApplier.Outcome> outcome : outcomes) {
+        outcome.get();
+      }
+    } finally {
+      threads.shutdown();
+    }
+    for (int u = 0; u < 5; u++) {
+      Profile profile = test.pipeline.profiles().profile(TestPipeline.APP, "user-" + u).orElseThrow();
+      assertEquals(80L, profile.attributes().get("Logins"), "40 increments from each file");
+    }
+    assertEquals(JobState.FINISHED, job(first).state());
+    assertEquals(JobState.FINISHED, job(second).state());
+  }
+
+  @Test
+  void aRowFirestoreWouldRefuseFailsAloneAndTheRestOfItsChunkGoesOn() throws Exception {
+    String big = "x".repeat(400_000);
+    String csv = "userId,A,B,C,Note\n"
+        + "u1," + big + ",,,first\n"
+        + "u1,," + big + ",,second\n"
+        + "u1,,," + big + ",third\n"
+        + "u2,,,,fine\n";
+    Job job = fanOut(csv);
+    test.deliveries().forEach(delivery -> {
+      try {
+        test.pipeline.applier().apply(delivery);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(3, finished.successesCount());
+    assertEquals(1, finished.failuresCount());
+    Profile u1 = test.pipeline.profiles().profile(TestPipeline.APP, "u1").orElseThrow();
+    assertEquals("second", u1.attributes().get("Note"), "the third row changed nothing");
+    assertEquals(2, u1.attributes().keySet().stream().filter(k -> k.length() == 1).count());
+    String results = new String(test.storage.readAllBytes(TestPipeline.BUCKET, finished.resultsFile()),
+        StandardCharsets.UTF_8);
+    assertTrue(results.contains("\"row\":3") && results.contains("1 MiB"), results);
+  }
+
+  @Test
+  void aChunkThatKeepsFailingIsRecordedAsFailedRowsOnItsLastAttempt() throws Exception {
+    String csv = orderSensitiveFile(100, 5);
+    Job job = fanOut(csv);
+    List<TestPipeline.Published> published = test.published;
+    TestPipeline.Published broken = published.get(3);
+    int brokenRows = TestPipeline.rowsIn(broken);
+    long engineFailuresInBroken = ChunkCodec.decode(broken.chunk().payload()).rows().stream()
+        .filter(r -> !r.succeeded()).count();
+    for (TestPipeline.Published chunk : published) {
+      if (chunk == broken) {
+        test.pipeline.applier().recordFailure(chunk.delivery(), "DEADLINE_EXCEEDED");
+      } else {
+        test.pipeline.applier().apply(chunk.delivery());
+      }
+    }
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(100, finished.successesCount() + finished.failuresCount());
+    String results = new String(test.storage.readAllBytes(TestPipeline.BUCKET, finished.resultsFile()),
+        StandardCharsets.UTF_8);
+    long recorded = results.lines().filter(l -> l.contains("DEADLINE_EXCEEDED")).count();
+    assertEquals(brokenRows - engineFailuresInBroken, recorded, results);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.csvimport.runner;
+
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import dev.csvimport.Pipeline;
+import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.config.Settings;
+import dev.csvimport.engine.chunk.ChunkCodec;
+import dev.csvimport.engine.chunk.EncodedChunk;
+import dev.csvimport.fanout.ChunkPublisher;
+import dev.csvimport.fanout.FanOutRequests;
+import dev.csvimport.fanout.NewImport;
+import dev.csvimport.job.Job;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The pipeline on the Firestore emulator and an in-memory bucket, with Pub/Sub replaced by lists: a test sees every
+ * published chunk and fan-out request, and delivers them itself, in any order, any number of times.
+ */
+final class TestPipeline implements AutoCloseable {
+
+  static final String APP = "app-1";
+  static final String BUCKET = "bucket-1";
+
+  final Firestore firestore;
+  final Storage storage = LocalStorageHelper.getOptions().getService();
+  final List<Published> published = new CopyOnWriteArrayList<>();
+  final List<String> fanOutRequests = new CopyOnWriteArrayList<>();
+  final Pipeline pipeline;
+  /** Publishes fail after this many more chunks (negative: never), as a crash mid-file would. */
+  volatile int publishesBeforeCrash = -1;
+
+  record Published(String appId, String jobId, EncodedChunk chunk) {
+    ChunkApplier.Delivery delivery() {
+      return new ChunkApplier.Delivery(appId, jobId, chunk.payload());
+    }
+  }
+
+  TestPipeline(Emulators emulators, Settings settings) {
+    this.firestore = FirestoreOptions.newBuilder().setProjectId(LocalCloud.PROJECT)
+        .setEmulatorHost(emulators.firestoreHost()).build().getService();
+    ChunkPublisher chunks = new ChunkPublisher() {
+      @Override
+      public void publish(Job job, EncodedChunk chunk) {
+        if (publishesBeforeCrash == 0) {
+          throw new IllegalStateException("simulated crash while publishing");
+        }
+        if (publishesBeforeCrash > 0) {
+          publishesBeforeCrash--;
+        }
+        published.add(new Published(job.appId(), job.jobId(), chunk));
+      }
+
+      @Override
+      public void flush() {}
+    };
+    FanOutRequests requests = (appId, jobId) -> fanOutRequests.add(jobId);
+    this.pipeline = new Pipeline(firestore, storage, chunks, requests,
+        settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP), Clock.systemUTC());
+  }
+
+  TestPipeline(Emulators emulators) {
+    this(emulators, new Settings(Map.of()));
+  }
+
+  /** Puts a file in the bucket and answers the import a finalize event would start. */
+  NewImport upload(String objectName, long generation, String csv, String action) {
+    storage.create(BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).build(), csv.getBytes(StandardCharsets.UTF_8));
+    return new NewImport(APP, BUCKET, objectName, generation, action, objectName, "tester");
+  }
+
+  List<ChunkApplier.Delivery> deliveries() {
+    List<ChunkApplier.Delivery> all = new ArrayList<>();
+    published.forEach(p -> all.add(p.delivery()));
+    return all;
+  }
+
+  static int rowsIn(Published published) {
+    return ChunkCodec.decode(published.chunk().payload()).rows().size();
+  }
+
+  @Override
+  public void close() throws Exception {
+    firestore.close();
+  }
+}
