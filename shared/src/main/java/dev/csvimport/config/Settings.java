@@ -31,6 +31,8 @@ public final class Settings {
   public static final String PARTITIONS = "PARTITIONS";
   /** Most rows per chunk. */
   public static final String CHUNK_ROWS = "CHUNK_ROWS";
+  /** Rows between two fan-out checkpoints. */
+  public static final String SEGMENT_ROWS = "SEGMENT_ROWS";
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -44,6 +46,7 @@ public final class Settings {
     DEFAULTS.put(JOB_RETENTION_DAYS, "90");
     DEFAULTS.put(PARTITIONS, "32");
     DEFAULTS.put(CHUNK_ROWS, "200");
+    DEFAULTS.put(SEGMENT_ROWS, "50000");
   }
 
   private final Map<String, String> values;
@@ -112,7 +115,7 @@ public final class Settings {
   public FanOutSettings fanOut() {
     return new FanOutSettings(
         new ChunkLimits(integer(PARTITIONS), integer(CHUNK_ROWS), ChunkLimits.DEFAULT.maxBytes(),
-            ChunkLimits.DEFAULT.segmentRows()),
+            integer(SEGMENT_ROWS)),
         Duration.ofSeconds(integer(FANOUT_BUDGET_SECONDS)), Duration.ofDays(integer(JOB_RETENTION_DAYS)));
   }
 }

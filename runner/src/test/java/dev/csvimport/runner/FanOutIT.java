@@ -1,0 +1,154 @@
+package dev.csvimport.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.config.Settings;
+import dev.csvimport.engine.ImportOptions;
+import dev.csvimport.engine.ImportReader;
+import dev.csvimport.engine.chunk.EncodedChunk;
+import dev.csvimport.fanout.FanOutBusy;
+import dev.csvimport.fanout.NewImport;
+import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The trigger's promise on the Firestore emulator: one job per object generation, every chunk published, resumable. */
+@ExtendWith(EmulatorsExtension.class)
+class FanOutIT {
+
+  private static final Settings SMALL = new Settings(Map.of(Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "5",
+      Settings.SEGMENT_ROWS, "20"));
+  private TestPipeline test;
+
+  @AfterEach
+  void stop() throws Exception {
+    test.close();
+  }
+
+  private Job stored(Job job) throws Exception {
+    return test.pipeline.jobs().get(job.appId(), job.jobId()).orElseThrow();
+  }
+
+  private void applyAll() throws Exception {
+    for (ChunkApplier.Delivery delivery : test.deliveries()) {
+      test.pipeline.applier().apply(delivery);
+    }
+  }
+
+  /** The chunks an uninterrupted fan-out publishes, read straight from the engine. */
+  private static List<EncodedChunk> chunksOf(String csv, Job job) throws Exception {
+    List<EncodedChunk> chunks = new ArrayList<>();
+    new ImportReader(job.limits()).read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+        new ImportOptions(job.action(), job.createdAt()), chunks::add);
+    return chunks;
+  }
+
+  @Test
+  void aDuplicateEventCreatesNoSecondJobAndPublishesNothingNew(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL);
+    NewImport object = test.upload("imports/users.csv", 7, ChunkApplierIT.orderSensitiveFile(60, 1), null);
+    Job first = test.pipeline.fanOut().start(object, "event-1");
+    int published = test.published.size();
+    Job again = test.pipeline.fanOut().start(object, "event-1-redelivered");
+    assertEquals(first.jobId(), again.jobId());
+    assertEquals(published, test.published.size(), "nothing published twice");
+    assertEquals(1, test.pipeline.jobs().list(TestPipeline.APP, 10, null).size());
+  }
+
+  @Test
+  void anOverwriteIsANewJob(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL);
+    Job first = test.pipeline.fanOut().start(
+        test.upload("imports/users.csv", 7, "userId,Plan\nu1,gold\n", "setUserAttributes"), "event-1");
+    Job second = test.pipeline.fanOut().start(
+        test.upload("imports/users.csv", 8, "userId,Plan\nu1,silver\n", "setUserAttributes"), "event-2");
+    assertNotEquals(first.jobId(), second.jobId());
+    assertEquals(2, test.pipeline.jobs().list(TestPipeline.APP, 10, null).size());
+  }
+
+  @Test
+  void aTinyTimeBudgetHandsOverAtCheckpointsAndStillPublishesEveryChunkOnce(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL.with(Settings.FANOUT_BUDGET_SECONDS, "0"));
+    String csv = ChunkApplierIT.orderSensitiveFile(130, 2);
+    Job job = test.pipeline.fanOut().start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    int invocations = 1;
+    while (!test.fanOutRequests.isEmpty()) {
+      String jobId = test.fanOutRequests.remove(0);
+      test.pipeline.fanOut().resume(TestPipeline.APP, jobId, "continuation-" + invocations++);
+    }
+    assertEquals(7, invocations, "one segment of 20 rows per invocation: 130 rows make 7");
+    List<EncodedChunk> expected = chunksOf(csv, stored(job));
+    assertEquals(expected.size(), test.published.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i).payload(), test.published.get(i).chunk().payload());
+    }
+    applyAll();
+    Job finished = stored(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(130, finished.successesCount() + finished.failuresCount());
+  }
+
+  @Test
+  void aCrashMidFileResumesAtTheCheckpointAndAppliesNothingTwice(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL);
+    String csv = ChunkApplierIT.orderSensitiveFile(130, 3);
+    NewImport object = test.upload("imports/users.csv", 1, csv, "setUserAttributes");
+    test.publishesBeforeCrash = 17;
+    assertThrows(IllegalStateException.class, () -> test.pipeline.fanOut().start(object, "event-1"));
+    Job crashed = stored(test.pipeline.fanOut().create(object));
+    assertEquals(JobState.RUNNING, crashed.state());
+    assertTrue(crashed.segmentsPublished() > 0, "a checkpoint was passed before the crash");
+    assertFalse(crashed.fanOutComplete());
+
+    test.publishesBeforeCrash = -1;
+    test.pipeline.fanOut().start(object, "event-1");
+    Set<String> distinct = new HashSet<>();
+    test.published.forEach(p -> distinct.add(p.chunk().partition() + "/" + p.chunk().sequence()));
+    assertTrue(test.published.size() > distinct.size(), "the segment cut by the crash was published again");
+    assertEquals(chunksOf(csv, crashed).size(), distinct.size());
+
+    applyAll();
+    Job finished = stored(crashed);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(130, finished.successesCount() + finished.failuresCount());
+    assertEquals(ChunkApplierIT.applyInFileOrder(csv, finished).get("user-1"),
+        test.pipeline.profiles().profile(TestPipeline.APP, "user-1").orElseThrow());
+  }
+
+  @Test
+  void aBrokenFileFailsItsJobWithTheEnginesMessageAndPublishesNothing(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL);
+    String csv = ChunkApplierIT.orderSensitiveFile(60, 4) + "u9,\"never closed\n";
+    Job job = test.pipeline.fanOut().start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    Job failed = stored(job);
+    assertEquals(JobState.FAILED, failed.state());
+    assertTrue(failed.failure().contains("not valid CSV") && failed.failure().contains("line 62"), failed.failure());
+    assertTrue(test.published.isEmpty());
+  }
+
+  @Test
+  void anotherInvocationHoldingTheJobMakesThisOneTryAgainLater(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL);
+    NewImport object = test.upload("imports/users.csv", 1, "userId,Plan\nu1,gold\n", "setUserAttributes");
+    Job job = test.pipeline.jobs().createIfAbsent(test.pipeline.fanOut().create(object));
+    assertTrue(test.pipeline.jobs().acquireLease(job, "someone-else", Duration.ofMinutes(5)));
+    assertThrows(FanOutBusy.class, () -> test.pipeline.fanOut().start(object, "event-1"));
+    assertTrue(test.published.isEmpty());
+  }
+}
