@@ -1,0 +1,97 @@
+package dev.csvimport.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.google.events.cloud.storage.v1.StorageObjectData;
+import com.google.protobuf.util.JsonFormat;
+import dev.csvimport.Pipeline;
+import dev.csvimport.config.Settings;
+import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.job.Job;
+import java.time.Instant;
+import dev.csvimport.fanout.FanOut;
+import dev.csvimport.fanout.NewImport;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+class StorageTriggerTest {
+
+  private final Pipeline pipeline = mock(Pipeline.class);
+  private final FanOut fanOut = mock(FanOut.class);
+
+  @BeforeEach
+  void wire() throws Exception {
+    when(pipeline.settings()).thenReturn(new Settings(Map.of(Settings.BUCKET_APPS, "inbox-a=app-a, inbox-b=app-b")));
+    when(pipeline.fanOut()).thenReturn(fanOut);
+    when(fanOut.start(any(), any())).thenReturn(Job.create("app", "job-1", "b", "o", 42, null, "o", null,
+        Instant.EPOCH, ChunkLimits.DEFAULT, Instant.EPOCH));
+  }
+
+  private static CloudEvent finalized(String bucket, String name, Map<String, String> metadata) throws Exception {
+    String data = JsonFormat.printer().print(StorageObjectData.newBuilder().setBucket(bucket).setName(name)
+        .setGeneration(42).putAllMetadata(metadata).build());
+    return CloudEventBuilder.v1().withId("event-1").withSource(URI.create("//storage.googleapis.com/b"))
+        .withType(StorageTrigger.OBJECT_FINALIZED).withData("application/json", data.getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  private NewImport startedImport() throws Exception {
+    ArgumentCaptor<NewImport> captured = ArgumentCaptor.forClass(NewImport.class);
+    verify(fanOut).start(captured.capture(), eq("event-1"));
+    return captured.getValue();
+  }
+
+  @Test
+  void aCsvInTheInboxStartsAnImportOfTheBucketsApp() throws Exception {
+    new StorageTrigger(pipeline).accept(finalized("inbox-b", "imports/track/2024/events.CSV", Map.of()));
+    NewImport started = startedImport();
+    assertEquals("app-b", started.appId());
+    assertEquals("track", started.action());
+    assertEquals("events.CSV", started.name());
+    assertEquals(42, started.generation());
+    assertNull(started.uploadedBy());
+  }
+
+  @Test
+  void metadataGivesTheActionNameAndUploader() throws Exception {
+    new StorageTrigger(pipeline).accept(finalized("inbox-a", "imports/track/users.csv",
+        Map.of("action", "setUserAttributes", "name", "Spring users", "uploadedBy", "ann@example.com")));
+    NewImport started = startedImport();
+    assertEquals("setUserAttributes", started.action(), "metadata wins over the folder");
+    assertEquals("Spring users", started.name());
+    assertEquals("ann@example.com", started.uploadedBy());
+  }
+
+  @Test
+  void aFolderThatIsNoActionGivesNone() {
+    assertNull(StorageTrigger.actionFromPath("imports/2024/users.csv", "imports/"));
+    assertNull(StorageTrigger.actionFromPath("imports/users.csv", "imports/"));
+    assertEquals("setDeviceAttributes",
+        StorageTrigger.actionFromPath("imports/setDeviceAttributes/x.csv", "imports/"));
+  }
+
+  @Test
+  void everythingElseIsIgnored() throws Exception {
+    StorageTrigger trigger = new StorageTrigger(pipeline);
+    trigger.accept(finalized("inbox-a", "results/abc.jsonl", Map.of()));
+    trigger.accept(finalized("inbox-a", "imports/readme.txt", Map.of()));
+    trigger.accept(finalized("inbox-a", "exports/users.csv", Map.of()));
+    trigger.accept(finalized("someone-elses-bucket", "imports/users.csv", Map.of()));
+    trigger.accept(CloudEventBuilder.v1().withId("x").withSource(URI.create("//x")).withType("something.else")
+        .build());
+    verify(fanOut, never()).start(any(), any());
+  }
+}

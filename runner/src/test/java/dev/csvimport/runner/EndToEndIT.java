@@ -1,0 +1,168 @@
+package dev.csvimport.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.csvimport.config.Settings;
+import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files dropped into the local cloud: the trigger, the Pub/Sub emulator pushing chunks to the processor over HTTP,
+ * the job finishing with its results file. And the command line, which starts and stops emulators of its own.
+ */
+@ExtendWith(EmulatorsExtension.class)
+class EndToEndIT {
+
+  private static final Settings SETTINGS = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=app-e2e",
+      Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "20", Settings.SEGMENT_ROWS, "100"));
+
+  /** Polls until the job ends: the pipeline runs on other threads, pushed by the Pub/Sub emulator. */
+  private static Job awaitEnd(LocalCloud cloud, String jobId) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      Job job = cloud.pipeline().jobs().get("app-e2e", jobId).orElseThrow();
+      if (job.state().ended()) {
+        return job;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + jobId + " did not end within 3 minutes");
+  }
+
+  private static String drop(LocalCloud cloud, String name, String csv) throws Exception {
+    return cloud.drop(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), name, Map.of());
+  }
+
+  @Test
+  void filesDroppedInTheBucketEndOnProfilesWithTheirResults(Emulators emulators) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS, Map.of())) {
+      StringBuilder users = new StringBuilder("userId,Plan,Age<int>,userAttributeValuesToIncrement.Logins\n");
+      for (int i = 0; i < 500; i++) {
+        users.append("user-").append(i % 50).append(",plan-").append(i).append(',')
+            .append(i % 100 == 7 ? "old" : Integer.toString(i)).append(",1\n");
+      }
+      String usersJob = drop(cloud, "imports/setUserAttributes/users.csv", users.toString());
+      String track = "userId,event,time,value\nuser-1,Purchase,1600000000,9.5\nuser-1,Purchase,,0.5\n,Purchase,,\n";
+      String trackJob = drop(cloud, "imports/track/events.csv", track);
+      String devices = "deviceId,userId,iosPushToken\nd1,user-2,tok-1\nd2,,tok-2\n";
+      String devicesJob = drop(cloud, "imports/setDeviceAttributes/devices.csv", devices);
+
+      Job usersDone = awaitEnd(cloud, usersJob);
+      assertEquals(JobState.FINISHED, usersDone.state());
+      assertEquals(495, usersDone.successesCount());
+      assertEquals(5, usersDone.failuresCount());
+      Profile user7 = cloud.pipeline().profiles().profile("app-e2e", "user-7").orElseThrow();
+      assertEquals("plan-457", user7.attributes().get("Plan"), "the last row about a user wins");
+      assertEquals(5L, user7.attributes().get("Logins"), "10 rows, of which the 5 with a bad Age failed whole");
+      String results = new String(cloud.storage().readAllBytes(LocalCloud.BUCKET, usersDone.resultsFile()),
+          StandardCharsets.UTF_8);
+      List<String> lines = results.lines().toList();
+      assertEquals(5, lines.size());
+      JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+      assertEquals(8, first.get("row").getAsLong());
+      assertEquals(9, first.get("line").getAsLong());
+      assertEquals("user-7", first.get("userId").getAsString());
+      assertEquals("Age<int>", first.get("column").getAsString());
+      assertEquals("'old' is not a whole number", first.get("message").getAsString());
+
+      Job trackDone = awaitEnd(cloud, trackJob);
+      assertEquals(2, trackDone.successesCount());
+      assertEquals(1, trackDone.failuresCount());
+      Profile user1 = cloud.pipeline().profiles().profile("app-e2e", "user-1").orElseThrow();
+      assertEquals(2L, user1.events().get("Purchase").count());
+      assertEquals(10.0, user1.events().get("Purchase").value());
+      assertEquals(2, cloud.pipeline().layout().events("app-e2e", "user-1").get().get().size());
+      String trackResults = new String(cloud.storage().readAllBytes(LocalCloud.BUCKET, trackDone.resultsFile()),
+          StandardCharsets.UTF_8);
+      assertTrue(trackResults.contains("\"status\":\"warning\"") && trackResults.contains("365 days"), trackResults);
+
+      Job devicesDone = awaitEnd(cloud, devicesJob);
+      assertEquals(2, devicesDone.successesCount());
+      assertEquals("tok-1", cloud.pipeline().profiles().devices("app-e2e", "user-2").get(0).get("iosPushToken"));
+      assertEquals("tok-2", cloud.pipeline().profiles().devices("app-e2e", "d2").get(0).get("iosPushToken"));
+    }
+  }
+
+  @Test
+  void aRedeliveredFinalizeEventStartsNothingNew(Emulators emulators) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS, Map.of())) {
+      String jobId = drop(cloud, "imports/setUserAttributes/once.csv", "userId,userAttributeValuesToIncrement.N\nu1,1\n");
+      Job done = awaitEnd(cloud, jobId);
+      long generation = done.generation();
+      cloud.deliver(LocalCloud.finalizeEvent("imports/setUserAttributes/once.csv", generation, Map.of()));
+      cloud.deliver(LocalCloud.finalizeEvent("imports/setUserAttributes/once.csv", generation, Map.of()));
+      assertEquals(done, cloud.pipeline().jobs().get("app-e2e", jobId).orElseThrow());
+      assertEquals(1L, cloud.pipeline().profiles().profile("app-e2e", "u1").orElseThrow().attributes().get("N"));
+      assertEquals(1, cloud.pipeline().jobs().list("app-e2e", 10, null).size());
+    }
+  }
+
+  @Test
+  void objectsOutsideTheInboxOrNotCsvAreIgnored(Emulators emulators) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS, Map.of())) {
+      cloud.deliver(LocalCloud.finalizeEvent("results/abc.jsonl", 1, Map.of()));
+      cloud.deliver(LocalCloud.finalizeEvent("imports/notes.txt", 2, Map.of()));
+      cloud.deliver(LocalCloud.finalizeEvent("elsewhere/users.csv", 3, Map.of()));
+      assertTrue(cloud.pipeline().jobs().list("app-e2e", 10, null).isEmpty());
+    }
+  }
+
+  @Test
+  void theCommandLineImportsAFileAndAnswersInJson(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("users.csv");
+    Files.writeString(csv, "identity,Name,Phone\nct-1,Ann,+44 20\nct-2,Bo,555-12\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = Main.run("import", csv.toString(), "--action", "setUserAttributes", "--show-user", "ct-1",
+          "--show-user", "nobody", "--json");
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, exit);
+    JsonObject answer = JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
+    assertEquals("FINISHED", answer.getAsJsonObject("job").get("state").getAsString());
+    assertEquals(1, answer.getAsJsonObject("job").getAsJsonObject("data").get("successesCount").getAsInt());
+    JsonArray results = answer.getAsJsonArray("results");
+    assertEquals(1, results.size());
+    assertEquals("Phone", results.get(0).getAsJsonObject().get("column").getAsString());
+    assertEquals("Ann", answer.getAsJsonObject("users").getAsJsonObject("ct-1").getAsJsonObject("userAttributes")
+        .get("Name").getAsString());
+    assertEquals(false, answer.getAsJsonObject("users").getAsJsonObject("nobody").get("success").getAsBoolean());
+  }
+
+  @Test
+  void theCommandLineExitsWith1WhenTheFileIsRefusedAnd2OnBadUsage(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("broken.csv");
+    Files.writeString(csv, "userId,,Plan\nu1,a,b\n");
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(1, Main.run("import", csv.toString(), "--action", "setUserAttributes", "--json"));
+      assertEquals(2, Main.run("import"));
+      assertEquals(2, Main.run("import", dir.resolve("missing.csv").toString()));
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+}
