@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -35,6 +36,8 @@ public final class ResultsFile {
   public static final String PREFIX = "results/";
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
   private static final int PAGE = 100;
+  /** The fields of a line, in the order a person reads them. */
+  public static final List<String> FIELDS = List.of("row", "line", "userId", "status", "column", "value", "message");
 
   private final FirestoreLayout layout;
   private final Storage storage;
@@ -62,7 +65,10 @@ public final class ResultsFile {
     try (Writer out = new OutputStreamWriter(Channels.newOutputStream(storage.writer(info)), StandardCharsets.UTF_8)) {
       while (!next.isEmpty()) {
         PartitionResults smallest = next.poll();
-        out.write(GSON.toJson(smallest.next()));
+        Map<String, Object> stored = smallest.next();
+        Map<String, Object> line = new LinkedHashMap<>();
+        FIELDS.forEach(field -> line.put(field, stored.get(field)));
+        out.write(GSON.toJson(line));
         out.write('\n');
         if (smallest.hasNext()) {
           next.add(smallest);
