@@ -10,6 +10,8 @@ import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.report.Answers;
 import dev.csvimport.report.JobCompletion;
 import dev.csvimport.report.ResultsFile;
+import dev.csvimport.report.ResultsLinks;
+import dev.csvimport.store.AppStore;
 import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
@@ -27,6 +29,7 @@ public final class Pipeline {
   private final FanOut fanOut;
   private final ChunkApplier applier;
   private final Answers answers;
+  private final AppStore apps;
 
   public Pipeline(Firestore db, Storage storage, ChunkPublisher chunks, FanOutRequests requests, Settings settings,
       Clock clock) {
@@ -38,7 +41,8 @@ public final class Pipeline {
     this.completion = new JobCompletion(jobs, new ResultsFile(layout, storage));
     this.fanOut = new FanOut(jobs, storage, chunks, requests, completion, settings.fanOut(), clock);
     this.applier = new ChunkApplier(layout, jobs, completion);
-    this.answers = new Answers(Answers::gsUri);
+    this.answers = new Answers(new ResultsLinks(storage)::link);
+    this.apps = new AppStore(layout, clock);
   }
 
   public Settings settings() {
@@ -75,5 +79,9 @@ public final class Pipeline {
 
   public Answers answers() {
     return answers;
+  }
+
+  public AppStore apps() {
+    return apps;
   }
 }

@@ -72,7 +72,7 @@ final class ImportCommand implements Callable<Integer> {
     err.println("starting the Firestore and Pub/Sub emulators (logs in " + workDir.resolve("emulators.log") + ")");
     Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + appId));
     try (Emulators emulators = Emulators.start(System.getenv(), workDir.resolve("emulators.log"));
-        LocalCloud cloud = LocalCloud.start(emulators, settings, Map.of())) {
+        LocalCloud cloud = LocalCloud.start(emulators, settings)) {
       Map<String, String> metadata = new HashMap<>();
       if (action != null) {
         metadata.put("action", action);

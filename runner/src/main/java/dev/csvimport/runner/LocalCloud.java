@@ -49,6 +49,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The deployed system, on this machine: the functions wired to the Firestore and Pub/Sub emulators and to an
@@ -73,8 +74,8 @@ public final class LocalCloud implements AutoCloseable {
   private final LocalHttpServer server;
   private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
 
-  private LocalCloud(Emulators emulators, Settings settings, Map<String, HttpFunction> moreFunctions)
-      throws IOException {
+  private LocalCloud(Emulators emulators, Settings settings, int port,
+      Function<Pipeline, Map<String, HttpFunction>> moreFunctions) throws IOException {
     // No explicit credentials: with NoCredentials the client would talk plaintext to its default host instead.
     this.firestore = FirestoreOptions.newBuilder().setProjectId(PROJECT).setEmulatorHost(emulators.firestoreHost())
         .build().getService();
@@ -93,10 +94,10 @@ public final class LocalCloud implements AutoCloseable {
     this.pipeline = new Pipeline(firestore, storage, new PubSubChunkPublisher(chunkPublisher),
         new PubSubFanOutRequests(fanOutPublisher), local, Clock.systemUTC());
     this.trigger = new StorageTrigger(pipeline);
-    Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>(moreFunctions);
+    Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>(moreFunctions.apply(pipeline));
     functions.put("/_chunks", new ChunkProcessor(pipeline));
     functions.put("/_fanout", new PushToCloudEvent(trigger));
-    this.server = new LocalHttpServer(0, functions);
+    this.server = new LocalHttpServer(port, functions);
     try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
             .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build());
         SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
@@ -108,13 +109,18 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
+  /** @param settings the deployment's settings; BUCKET_APPS should name {@link #BUCKET} */
+  public static LocalCloud start(Emulators emulators, Settings settings) throws IOException {
+    return new LocalCloud(emulators, settings, 0, pipeline -> Map.of());
+  }
+
   /**
-   * @param settings the deployment's settings; BUCKET_APPS should name {@link #BUCKET}
-   * @param moreFunctions further functions to serve, by path (the API)
+   * @param port where the functions listen; 0 for any free port
+   * @param moreFunctions further functions to serve, by path, built on the pipeline (the API)
    */
-  public static LocalCloud start(Emulators emulators, Settings settings, Map<String, HttpFunction> moreFunctions)
-      throws IOException {
-    return new LocalCloud(emulators, settings, moreFunctions);
+  public static LocalCloud start(Emulators emulators, Settings settings, int port,
+      Function<Pipeline, Map<String, HttpFunction>> moreFunctions) throws IOException {
+    return new LocalCloud(emulators, settings, port, moreFunctions);
   }
 
   private static Subscription pushSubscription(String name, TopicName topic, String endpoint, boolean ordered) {

@@ -53,7 +53,7 @@ class EndToEndIT {
 
   @Test
   void filesDroppedInTheBucketEndOnProfilesWithTheirResults(Emulators emulators) throws Exception {
-    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS, Map.of())) {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
       StringBuilder users = new StringBuilder("userId,Plan,Age<int>,userAttributeValuesToIncrement.Logins\n");
       for (int i = 0; i < 500; i++) {
         users.append("user-").append(i % 50).append(",plan-").append(i).append(',')
@@ -103,7 +103,7 @@ class EndToEndIT {
 
   @Test
   void aRedeliveredFinalizeEventStartsNothingNew(Emulators emulators) throws Exception {
-    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS, Map.of())) {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
       String jobId = drop(cloud, "imports/setUserAttributes/once.csv", "userId,userAttributeValuesToIncrement.N\nu1,1\n");
       Job done = awaitEnd(cloud, jobId);
       long generation = done.generation();
@@ -117,7 +117,7 @@ class EndToEndIT {
 
   @Test
   void objectsOutsideTheInboxOrNotCsvAreIgnored(Emulators emulators) throws Exception {
-    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS, Map.of())) {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
       cloud.deliver(LocalCloud.finalizeEvent("results/abc.jsonl", 1, Map.of()));
       cloud.deliver(LocalCloud.finalizeEvent("imports/notes.txt", 2, Map.of()));
       cloud.deliver(LocalCloud.finalizeEvent("elsewhere/users.csv", 3, Map.of()));

@@ -64,12 +64,26 @@ public final class FanOut {
     return job;
   }
 
-  /** The job for an object, not yet stored: PENDING, with this deployment's chunk limits. */
+  /** The job for an object's finalize event, not yet stored: PENDING, with this deployment's chunk limits. */
   public Job create(NewImport object) {
+    return create(object, JobIds.of(object.bucket(), object.object(), object.generation()));
+  }
+
+  /**
+   * Starts an import the API asked for: a new PENDING job, whose fan-out a request to the fan-out topic runs. Each
+   * request is its own job, as each Leanplum {@code multi} call is.
+   */
+  public Job request(NewImport object, String requestId) throws Exception {
+    Job job = jobs.createIfAbsent(create(object,
+        JobIds.of(object.bucket(), object.object() + "#request:" + requestId, object.generation())));
+    requests.request(job.appId(), job.jobId());
+    return job;
+  }
+
+  private Job create(NewImport object, String jobId) {
     Instant now = clock.instant();
-    return Job.create(object.appId(), JobIds.of(object.bucket(), object.object(), object.generation()),
-        object.bucket(), object.object(), object.generation(), object.action(), object.name(), object.uploadedBy(),
-        now, settings.limits(), now.plus(settings.retention()));
+    return Job.create(object.appId(), jobId, object.bucket(), object.object(), object.generation(), object.action(),
+        object.name(), object.uploadedBy(), now, settings.limits(), now.plus(settings.retention()));
   }
 
   /** Continues a job whose fan-out stopped at a checkpoint, or starts one created by the API. */

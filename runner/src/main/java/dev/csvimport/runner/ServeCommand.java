@@ -1,0 +1,136 @@
+package dev.csvimport.runner;
+
+import com.google.cloud.functions.HttpFunction;
+import dev.csvimport.config.Settings;
+import dev.csvimport.functions.Api;
+import dev.csvimport.job.Job;
+import dev.csvimport.log.Log;
+import dev.csvimport.store.AppStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code csvimport serve --bucket-dir DIR}: a folder stands in for the bucket. Every complete CSV that appears under
+ * {@code DIR/imports/} is imported as if uploaded, its results file is written to {@code DIR/results/}, and the HTTP
+ * API answers on the port.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Runs until stopped: imports every complete CSV that appears under DIR/imports/ and answers the "
+        + "HTTP API on the port.")
+final class ServeCommand implements Callable<Integer> {
+
+  static final String APP = "local";
+  private static final Log LOG = Log.of(ServeCommand.class);
+
+  @Option(names = "--bucket-dir", paramLabel = "DIR", required = true, description = "the folder that is the bucket")
+  Path bucketDir;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "the API's port (default 8080)")
+  int port;
+
+  private final Map<Path, String> seen = new HashMap<>();
+  private final Set<Path> imported = new HashSet<>();
+  private final ExecutorService waiting = Executors.newCachedThreadPool();
+
+  @Override
+  public Integer call() throws Exception {
+    Path inbox = bucketDir.resolve("imports");
+    Files.createDirectories(inbox);
+    Path workDir = Path.of(".csvimport");
+    Files.createDirectories(workDir);
+    Log.writeTo(new PrintStream(Files.newOutputStream(workDir.resolve("runner.log"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8));
+    Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + APP));
+    try (Emulators emulators = Emulators.start(System.getenv(), workDir.resolve("emulators.log"));
+        LocalCloud cloud = LocalCloud.start(emulators, settings, port,
+            pipeline -> Map.<String, HttpFunction>of("/", new Api(pipeline)))) {
+      AppStore.Keys keys = cloud.pipeline().apps().create(APP, List.of(LocalCloud.BUCKET));
+      PrintStream out = System.out;
+      out.println("csvimport is serving. Stop it with Ctrl-C.");
+      out.println("  drop CSV files into:  " + inbox.toAbsolutePath() + "/ (or a subfolder named after an action)");
+      out.println("  results files go to:  " + bucketDir.resolve("results").toAbsolutePath() + "/");
+      out.println("  API:                  " + cloud.server().url("/api"));
+      out.println("  appId:                " + APP);
+      out.println("  development key:      " + keys.development());
+      out.println("  production key:       " + keys.production());
+      out.println("  bucket:               " + LocalCloud.BUCKET);
+      out.println("  FIRESTORE_EMULATOR_HOST=" + emulators.firestoreHost() + " PUBSUB_EMULATOR_HOST="
+          + emulators.pubsubHost());
+      out.println("try: curl '" + cloud.server().url("/api") + "?action=listJobs&appId=" + APP + "&clientKey="
+          + keys.production() + "'");
+      out.flush();
+      while (!Thread.currentThread().isInterrupted()) {
+        scan(inbox, cloud);
+        Thread.sleep(1000);
+      }
+    } finally {
+      waiting.shutdownNow();
+    }
+    return 0;
+  }
+
+  /** Imports each CSV whose size and modification time did not change since the last scan: a complete file. */
+  private void scan(Path inbox, LocalCloud cloud) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(inbox)) {
+      files = walk.filter(Files::isRegularFile).filter(f -> f.toString().toLowerCase().endsWith(".csv")).toList();
+    }
+    for (Path file : files) {
+      FileTime modified = Files.getLastModifiedTime(file);
+      String state = Files.size(file) + "@" + modified;
+      String before = seen.put(file, state);
+      if (state.equals(before) && imported.add(file.toAbsolutePath())) {
+        String objectName = bucketDir.relativize(file).toString().replace('\\', '/');
+        try (InputStream content = Files.newInputStream(file)) {
+          String jobId = cloud.drop(content, objectName, Map.of("uploadedBy", "serve"));
+          System.out.println("importing " + objectName + " as job " + jobId);
+          waiting.submit(() -> writeResults(cloud, jobId));
+        } catch (Exception e) {
+          LOG.error("import could not start", e, "object", objectName);
+          System.out.println("could not import " + objectName + ": " + e.getMessage());
+        }
+      } else if (!state.equals(before) && before != null) {
+        imported.remove(file.toAbsolutePath());
+      }
+    }
+  }
+
+  /** Waits for the job to end, then copies its results file into the folder. */
+  private void writeResults(LocalCloud cloud, String jobId) {
+    try {
+      while (true) {
+        Job job = cloud.pipeline().jobs().get(APP, jobId).orElseThrow();
+        if (job.state().ended()) {
+          if (job.resultsFile() != null) {
+            Path target = bucketDir.resolve(job.resultsFile());
+            Files.createDirectories(target.getParent());
+            Files.write(target, cloud.storage().readAllBytes(job.bucket(), job.resultsFile()));
+          }
+          System.out.println("job " + jobId + " " + job.state() + (job.failure() == null ? "" : ": " + job.failure())
+              + " at " + Instant.now());
+          return;
+        }
+        Thread.sleep(500);
+      }
+    } catch (Exception e) {
+      LOG.error("waiting for a job failed", e, "jobId", jobId);
+    }
+  }
+}
