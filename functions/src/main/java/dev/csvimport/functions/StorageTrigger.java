@@ -51,7 +51,7 @@ public final class StorageTrigger implements CloudEventsFunction {
         onObject(object, event.getId());
         break;
       case MESSAGE_PUBLISHED:
-        MessagePublishedData published = decode(event, MessagePublishedData.newBuilder()).build();
+        MessagePublishedData published = decodePublished(event);
         JsonObject request = JsonParser.parseString(
             published.getMessage().getData().toString(StandardCharsets.UTF_8)).getAsJsonObject();
         pipeline.get().fanOut().resume(request.get("appId").getAsString(), request.get("jobId").getAsString(),
@@ -94,6 +94,26 @@ public final class StorageTrigger implements CloudEventsFunction {
     }
     String folder = rest.substring(0, slash);
     return Action.fromApiName(folder).isPresent() ? folder : null;
+  }
+
+  /**
+   * Pub/Sub's JSON repeats {@code messageId} and {@code publishTime} as {@code message_id} and {@code publish_time},
+   * which the protobuf parser refuses as fields set twice: keep the camelCase ones.
+   */
+  private static MessagePublishedData decodePublished(CloudEvent event) throws InvalidProtocolBufferException {
+    if (event.getData() == null) {
+      throw new InvalidProtocolBufferException("the event has no data");
+    }
+    JsonObject data = JsonParser.parseString(new String(event.getData().toBytes(), StandardCharsets.UTF_8))
+        .getAsJsonObject();
+    if (data.has("message") && data.get("message").isJsonObject()) {
+      JsonObject message = data.getAsJsonObject("message");
+      message.remove("message_id");
+      message.remove("publish_time");
+    }
+    MessagePublishedData.Builder builder = MessagePublishedData.newBuilder();
+    JsonFormat.parser().ignoringUnknownFields().merge(data.toString(), builder);
+    return builder.build();
   }
 
   private static <B extends Message.Builder> B decode(CloudEvent event, B builder)

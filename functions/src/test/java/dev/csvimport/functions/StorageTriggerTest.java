@@ -84,6 +84,19 @@ class StorageTriggerTest {
   }
 
   @Test
+  void aFanOutRequestResumesItsJobWhateverSpellingOfThePushFieldsItCarries() throws Exception {
+    String request = java.util.Base64.getEncoder().encodeToString(
+        "{\"appId\":\"app-a\",\"jobId\":\"job-9\"}".getBytes(StandardCharsets.UTF_8));
+    String data = "{\"message\":{\"data\":\"" + request + "\",\"messageId\":\"m-1\",\"message_id\":\"m-1\","
+        + "\"publishTime\":\"2026-11-23T12:00:00Z\",\"publish_time\":\"2026-11-23T12:00:00Z\"},"
+        + "\"subscription\":\"projects/p/subscriptions/s\"}";
+    new StorageTrigger(pipeline).accept(CloudEventBuilder.v1().withId("m-1").withSource(URI.create("//pubsub"))
+        .withType(StorageTrigger.MESSAGE_PUBLISHED).withData("application/json", data.getBytes(StandardCharsets.UTF_8))
+        .build());
+    verify(fanOut).resume("app-a", "job-9", "m-1");
+  }
+
+  @Test
   void everythingElseIsIgnored() throws Exception {
     StorageTrigger trigger = new StorageTrigger(pipeline);
     trigger.accept(finalized("inbox-a", "results/abc.jsonl", Map.of()));

@@ -87,6 +87,9 @@ public final class ChunkApplier {
         tx -> applyOrPark(tx, job, chunk, delivery.payload(), null)));
     if (outcome == Outcome.APPLIED) {
       afterApplied(job, chunk.partition(), chunk.sequence() + 1);
+    } else if (outcome == Outcome.DUPLICATE) {
+      // The delivery that applied it may have failed to finish the job after its commit: finish it now.
+      completion.tryFinish(job.appId(), job.jobId());
     }
     return outcome;
   }

@@ -51,7 +51,11 @@ public final class ResultsFile {
     return PREFIX + jobId + ".jsonl";
   }
 
-  /** Writes the file, replacing any earlier copy (the content is the same each time); answers its object name. */
+  /**
+   * Writes the file unless it exists: every writer writes the same content, so whoever finishes first wins and the
+   * others (a concurrent finisher, or a retry after a crash before the job was marked FINISHED) keep that copy.
+   * Answers its object name.
+   */
   public String write(Job job) throws StoreException {
     String name = objectName(job.jobId());
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(job.bucket(), name)).setContentType("application/x-ndjson").build();
@@ -62,7 +66,11 @@ public final class ResultsFile {
         next.add(results);
       }
     }
-    try (Writer out = new OutputStreamWriter(Channels.newOutputStream(storage.writer(info)), StandardCharsets.UTF_8)) {
+    if (storage.get(info.getBlobId()) != null) {
+      return name;
+    }
+    try (Writer out = new OutputStreamWriter(Channels.newOutputStream(
+        storage.writer(info, Storage.BlobWriteOption.doesNotExist())), StandardCharsets.UTF_8)) {
       while (!next.isEmpty()) {
         PartitionResults smallest = next.poll();
         Map<String, Object> stored = smallest.next();
@@ -75,6 +83,9 @@ public final class ResultsFile {
         }
       }
     } catch (IOException | RuntimeException e) {
+      if (storage.get(info.getBlobId()) != null) {
+        return name;
+      }
       throw new StoreException("the results file " + name + " could not be written: " + e.getMessage(), e);
     }
     return name;

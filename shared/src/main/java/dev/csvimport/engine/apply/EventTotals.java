@@ -14,9 +14,13 @@ public record EventTotals(Long count, Double value, Instant firstTime, Instant l
 
   /** These totals with one more occurrence at {@code time} worth {@code value} (null: none). */
   public EventTotals plusOccurrence(Instant time, Double occurrenceValue) {
+    Double total = value;
+    if (occurrenceValue != null) {
+      total = (value == null ? 0.0 : value.doubleValue()) + occurrenceValue;
+    }
     return new EventTotals(
         (count == null ? 0 : count) + 1,
-        occurrenceValue == null ? value : (value == null ? 0 : value) + occurrenceValue,
+        total,
         firstTime == null || time.isBefore(firstTime) ? time : firstTime,
         lastTime == null || time.isAfter(lastTime) ? time : lastTime);
   }

@@ -1,0 +1,300 @@
+package dev.csvimport.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.google.cloud.functions.HttpFunction;
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.csvimport.config.Settings;
+import dev.csvimport.fanout.NewImport;
+import dev.csvimport.functions.Api;
+import dev.csvimport.job.Job;
+import dev.csvimport.store.AppStore;
+import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The API over a live HTTP port, on the emulators: every action, every error, and one app never seeing another's. */
+@ExtendWith(EmulatorsExtension.class)
+class ApiIT {
+
+  private static final String A = "app-a";
+  private static final String B = "app-b";
+  private static final String B_BUCKET = "bucket-of-b";
+  private final HttpClient http = HttpClient.newHttpClient();
+  private LocalCloud cloud;
+  private AppStore.Keys keysA;
+  private AppStore.Keys keysB;
+  private String jobA;
+
+  record Answer(int status, String contentType, JsonObject element) {}
+
+  @BeforeEach
+  void start(Emulators emulators) throws Exception {
+    cloud = LocalCloud.start(emulators, new Settings(Map.of(Settings.BUCKET_APPS,
+        LocalCloud.BUCKET + "=" + A + "," + B_BUCKET + "=" + B, Settings.PARTITIONS, "4")), 0,
+        pipeline -> Map.<String, HttpFunction>of("/", new Api(pipeline)));
+    keysA = cloud.pipeline().apps().create(A, List.of(LocalCloud.BUCKET));
+    keysB = cloud.pipeline().apps().create(B, List.of(B_BUCKET));
+    jobA = cloud.drop(new ByteArrayInputStream("userId,Plan,Age<int>\nu1,gold,30\nu2,silver,x\n"
+        .getBytes(StandardCharsets.UTF_8)), "imports/setUserAttributes/users.csv", Map.of("uploadedBy", "ann"));
+    awaitEnd(A, jobA);
+    cloud.pipeline().layout().user(B, "secret-user").set(Map.of("userId", "secret-user", "attributes",
+        Map.of("Plan", "b-only"))).get();
+  }
+
+  @AfterEach
+  void stop() {
+    cloud.close();
+  }
+
+  private Job awaitEnd(String appId, String jobId) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (Instant.now().isBefore(deadline)) {
+      Optional<Job> job = cloud.pipeline().jobs().get(appId, jobId);
+      if (job.isPresent() && job.get().state().ended()) {
+        return job.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + jobId + " did not end");
+  }
+
+  private static String query(Map<String, String> parameters) {
+    return parameters.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+  }
+
+  private static Map<String, String> params(String... pairs) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return map;
+  }
+
+  private Answer send(java.net.http.HttpRequest request) throws Exception {
+    java.net.http.HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
+    JsonObject envelope = JsonParser.parseString(response.body()).getAsJsonObject();
+    JsonArray elements = envelope.getAsJsonArray("response");
+    assertEquals(1, elements.size());
+    JsonObject element = elements.get(0).getAsJsonObject();
+    assertEquals(response.statusCode() == 200, element.get("success").getAsBoolean(), response.body());
+    assertFalse(response.body().contains("Exception") || response.body().contains("\tat "), response.body());
+    return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), element);
+  }
+
+  private Answer get(String... pairs) throws Exception {
+    return send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.server().url("/api?" + query(params(pairs)))))
+        .GET().build());
+  }
+
+  private Answer post(String contentType, String body) throws Exception {
+    return send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.server().url("/api")))
+        .header("Content-Type", contentType).POST(BodyPublishers.ofString(body)).build());
+  }
+
+  private static String message(Answer answer) {
+    return answer.element().getAsJsonObject("error").get("message").getAsString();
+  }
+
+  @Test
+  void getMultiResultsByJobIdOrFileInLeanplumsShape() throws Exception {
+    Answer byId = get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "apiVersion",
+        "1.0.6", "jobId", jobA);
+    assertEquals(200, byId.status());
+    assertTrue(byId.contentType().startsWith("application/json"));
+    JsonObject answer = byId.element();
+    assertEquals("FINISHED", answer.get("state").getAsString());
+    assertEquals(1, answer.getAsJsonObject("data").get("successesCount").getAsInt());
+    assertEquals(1, answer.getAsJsonObject("data").get("failuresCount").getAsInt());
+    assertEquals("gs://" + LocalCloud.BUCKET + "/results/" + jobA + ".jsonl",
+        answer.getAsJsonObject("data").getAsJsonArray("files").get(0).getAsString());
+    assertEquals("ann", answer.get("uploadedBy").getAsString());
+    assertEquals("setUserAttributes", answer.get("action").getAsString());
+    Answer byFile = get("action", "getMultiResults", "appId", A, "clientKey", keysA.development(), "file",
+        "imports/setUserAttributes/users.csv");
+    assertEquals(jobA, byFile.element().get("jobId").getAsString());
+  }
+
+  @Test
+  void aJobNotYetRunShowsItsProgress() throws Exception {
+    Job pending = cloud.pipeline().jobs().createIfAbsent(cloud.pipeline().fanOut().create(
+        new NewImport(A, LocalCloud.BUCKET, "imports/later.csv", 5, null, "later.csv", null)));
+    JsonObject answer = get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "jobId",
+        pending.jobId()).element();
+    assertEquals("PENDING", answer.get("state").getAsString());
+    assertEquals(0, answer.getAsJsonObject("progress").get("rowsApplied").getAsInt());
+    assertFalse(answer.has("data"));
+  }
+
+  @Test
+  void multiStartsAnImportOfAnObjectInTheAppsBucket() throws Exception {
+    cloud.storage().create(BlobInfo.newBuilder(BlobId.of(LocalCloud.BUCKET, "exports/events.csv")).build(),
+        "userId,event\nu1,Open\nu1,Open\n".getBytes(StandardCharsets.UTF_8));
+    Answer started = post("application/x-www-form-urlencoded", query(params("action", "multi", "appId", A,
+        "clientKey", keysA.development(), "createJob", "true", "gcsBucket", LocalCloud.BUCKET, "file",
+        "exports/events.csv", "defaultAction", "track", "someUnknownParameter", "ignored")));
+    assertEquals(200, started.status());
+    String jobId = started.element().get("jobId").getAsString();
+    assertNotEquals(jobA, jobId);
+    Job done = awaitEnd(A, jobId);
+    assertEquals(2, done.successesCount());
+    assertEquals(2L, cloud.pipeline().profiles().profile(A, "u1").orElseThrow().events().get("Open").count());
+  }
+
+  @Test
+  void multiRefusesProductionKeysForeignBucketsAndMissingObjects() throws Exception {
+    Map<String, String> call = params("action", "multi", "appId", A, "clientKey", keysA.development(), "createJob",
+        "true", "gcsBucket", LocalCloud.BUCKET, "file", "imports/nothing.csv", "defaultAction", "track");
+    assertEquals(404, post("application/json", json(call)).status());
+    call.put("gcsBucket", B_BUCKET);
+    Answer foreign = post("application/json", json(call));
+    assertEquals(403, foreign.status());
+    assertTrue(message(foreign).contains("does not belong"), message(foreign));
+    call.put("gcsBucket", LocalCloud.BUCKET);
+    call.put("clientKey", keysA.production());
+    Answer production = post("application/json", json(call));
+    assertEquals(403, production.status());
+    assertTrue(message(production).contains("development key"), message(production));
+    call.put("clientKey", keysA.development());
+    call.put("defaultAction", "upsert");
+    assertEquals(400, post("application/json", json(call)).status());
+    call.remove("createJob");
+    assertEquals(400, post("application/json", json(call)).status());
+  }
+
+  private static String json(Map<String, String> parameters) {
+    JsonObject object = new JsonObject();
+    parameters.forEach(object::addProperty);
+    return object.toString();
+  }
+
+  @Test
+  void exportUserAnswersTheProfileOr404() throws Exception {
+    JsonObject user = get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId", "u1")
+        .element();
+    assertEquals("u1", user.get("userId").getAsString());
+    assertEquals("gold", user.getAsJsonObject("userAttributes").get("Plan").getAsString());
+    assertEquals(30, user.getAsJsonObject("userAttributes").get("Age").getAsInt());
+    assertTrue(user.getAsJsonArray("devices").isEmpty());
+    assertEquals(404, get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId", "u9")
+        .status());
+  }
+
+  @Test
+  void listJobsPagesNewestFirst() throws Exception {
+    String second = cloud.drop(new ByteArrayInputStream("userId,Plan\nu3,x\n".getBytes(StandardCharsets.UTF_8)),
+        "imports/setUserAttributes/more.csv", Map.of());
+    awaitEnd(A, second);
+    JsonObject first = get("action", "listJobs", "appId", A, "clientKey", keysA.production(), "limit", "1")
+        .element();
+    JsonArray jobs = first.getAsJsonArray("jobs");
+    assertEquals(1, jobs.size());
+    assertEquals(second, jobs.get(0).getAsJsonObject().get("jobId").getAsString());
+    assertEquals(1, jobs.get(0).getAsJsonObject().get("successesCount").getAsInt());
+    JsonObject next = get("action", "listJobs", "appId", A, "clientKey", keysA.production(), "limit", "1",
+        "pageToken", first.get("nextPageToken").getAsString()).element();
+    assertEquals(jobA, next.getAsJsonArray("jobs").get(0).getAsJsonObject().get("jobId").getAsString());
+    assertFalse(next.has("nextPageToken"));
+    assertEquals(400, get("action", "listJobs", "appId", A, "clientKey", keysA.production(), "limit", "0").status());
+  }
+
+  @Test
+  void badCallsGetAJsonErrorWithAFittingStatus() throws Exception {
+    Answer unknown = get("action", "deleteEverything", "appId", A, "clientKey", keysA.production());
+    assertEquals(400, unknown.status());
+    assertTrue(message(unknown).contains("getMultiResults, multi, exportUser, listJobs"), message(unknown));
+    Answer noAction = get("appId", A, "clientKey", keysA.production());
+    assertEquals(400, noAction.status());
+    assertEquals("missing parameter action", message(noAction));
+    assertEquals("missing parameter clientKey", message(get("action", "listJobs", "appId", A)));
+    assertEquals(400, get("action", "listJobs", "appId", A, "clientKey", keysA.production(), "apiVersion", "9")
+        .status());
+    assertEquals(400, post("application/json", "{\"action\": ").status());
+    assertEquals(413, post("application/json", "{\"pad\":\"" + "x".repeat(1_100_000) + "\"}").status());
+    assertEquals(405, send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.server().url("/api")))
+        .DELETE().build()).status());
+    assertEquals(404, send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.server().url("/elsewhere")))
+        .GET().build()).status());
+  }
+
+  @Test
+  void noKeyOpensAnotherAppsData() throws Exception {
+    Answer wrongKey = get("action", "listJobs", "appId", A, "clientKey", "dev_guess");
+    Answer unknownApp = get("action", "listJobs", "appId", "no-such-app", "clientKey", keysA.production());
+    Answer otherAppsKey = get("action", "listJobs", "appId", B, "clientKey", keysA.production());
+    for (Answer refused : List.of(wrongKey, unknownApp, otherAppsKey)) {
+      assertEquals(401, refused.status());
+      assertEquals("Invalid access key", message(refused), "the same message, so apps cannot be enumerated");
+    }
+    assertEquals(404, get("action", "getMultiResults", "appId", B, "clientKey", keysB.production(), "jobId", jobA)
+        .status(), "app B cannot read app A's job");
+    assertEquals(404, get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId",
+        "secret-user").status(), "app A cannot read app B's user");
+    assertEquals(200, get("action", "exportUser", "appId", B, "clientKey", keysB.production(), "userId",
+        "secret-user").status());
+    assertTrue(get("action", "listJobs", "appId", B, "clientKey", keysB.production()).element()
+        .getAsJsonArray("jobs").isEmpty());
+  }
+
+  @Test
+  void idsCannotReachOtherDocuments() throws Exception {
+    for (String id : List.of("../../" + B + "/users/secret-user", "..", ".", "a/b", "__name__", "%2F")) {
+      assertEquals(404, get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId", id)
+          .status(), id);
+      assertEquals(404, get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "jobId", id)
+          .status(), id);
+    }
+    assertEquals(401, get("action", "listJobs", "appId", A + "/../" + B, "clientKey", keysB.production()).status());
+  }
+
+  @Test
+  void theFunctionAnswersThroughTheFunctionsFrameworkInterfaces() throws Exception {
+    HttpRequest request = mock(HttpRequest.class);
+    when(request.getPath()).thenReturn("/api");
+    when(request.getMethod()).thenReturn("GET");
+    when(request.getQuery()).thenReturn(Optional.of(query(params("action", "getMultiResults", "appId", A,
+        "clientKey", keysA.production(), "jobId", jobA))));
+    when(request.getContentType()).thenReturn(Optional.empty());
+    when(request.getInputStream()).thenReturn(new ByteArrayInputStream(new byte[0]));
+    HttpResponse response = mock(HttpResponse.class);
+    StringWriter body = new StringWriter();
+    when(response.getWriter()).thenReturn(new BufferedWriter(body));
+    new Api(cloud.pipeline()).service(request, response);
+    response.getWriter().flush();
+    verify(response).setStatusCode(200);
+    verify(response).setContentType("application/json; charset=utf-8");
+    JsonObject answer = JsonParser.parseString(body.toString()).getAsJsonObject().getAsJsonArray("response").get(0)
+        .getAsJsonObject();
+    assertEquals("FINISHED", answer.get("state").getAsString());
+  }
+}
