@@ -1,0 +1,36 @@
+resource "google_firestore_database" "default" {
+  name        = "(default)"
+  location_id = var.region
+  type        = "FIRESTORE_NATIVE"
+
+  depends_on = [google_project_service.apis]
+}
+
+# Job documents and everything under them carry expireAt; these TTL policies delete them after the retention.
+resource "google_firestore_field" "expire_at" {
+  for_each = toset(["jobs", "partitions", "results", "parked"])
+
+  database   = google_firestore_database.default.name
+  collection = each.value
+  field      = "expireAt"
+
+  ttl_config {}
+
+  # TTL fields need no index of their own.
+  index_config {}
+}
+
+# listJobs: an app's jobs, newest first (JobStore.list).
+resource "google_firestore_index" "jobs_newest_first" {
+  database   = google_firestore_database.default.name
+  collection = "jobs"
+
+  fields {
+    field_path = "createdAt"
+    order      = "DESCENDING"
+  }
+  fields {
+    field_path = "jobId"
+    order      = "DESCENDING"
+  }
+}

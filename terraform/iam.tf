@@ -1,0 +1,187 @@
+# One service account per function, each with only what its code uses.
+
+resource "google_service_account" "trigger" {
+  account_id   = "${var.name_prefix}-trigger"
+  display_name = "csvimport storage trigger and fan-out"
+}
+
+resource "google_service_account" "processor" {
+  account_id   = "${var.name_prefix}-processor"
+  display_name = "csvimport chunk processor"
+}
+
+resource "google_service_account" "api" {
+  account_id   = "${var.name_prefix}-api"
+  display_name = "csvimport HTTP API"
+}
+
+resource "google_service_account" "pusher" {
+  account_id   = "${var.name_prefix}-pusher"
+  display_name = "csvimport chunk subscription push identity"
+}
+
+locals {
+  pubsub_agent  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  storage_agent = "serviceAccount:service-${data.google_project.this.number}@gs-project-accounts.iam.gserviceaccount.com"
+}
+
+# --- Trigger (StorageTrigger, FanOut) ---
+
+# FanOut.open streams the object from the app's inbox bucket; its own bucket only.
+resource "google_storage_bucket_iam_member" "trigger_reads_inbox" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectViewer"
+  member   = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# JobCompletion writes results/<jobId>.jsonl when the trigger finishes a job whose chunks were all applied first.
+resource "google_storage_bucket_iam_member" "trigger_writes_results" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectCreator"
+  member   = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# PubSubChunkPublisher publishes chunks.
+resource "google_pubsub_topic_iam_member" "trigger_publishes_chunks" {
+  topic  = google_pubsub_topic.chunks.id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# PubSubFanOutRequests asks for a follow-up invocation when the time budget is used.
+resource "google_pubsub_topic_iam_member" "trigger_requests_fanout" {
+  topic  = google_pubsub_topic.fanout.id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# JobStore: creates jobs, leases, checkpoints.
+resource "google_project_iam_member" "trigger_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# Eventarc delivers storage and Pub/Sub events with this identity.
+resource "google_project_iam_member" "trigger_receives_events" {
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# Eventarc invokes the trigger functions as the trigger account.
+resource "google_cloud_run_service_iam_member" "trigger_invokes_trigger" {
+  for_each = local.inbox_buckets
+  location = var.region
+  service  = google_cloudfunctions2_function.trigger[each.key].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+resource "google_cloud_run_service_iam_member" "trigger_invokes_fanout" {
+  location = var.region
+  service  = google_cloudfunctions2_function.fanout.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# Cloud Storage publishes its finalize events to Pub/Sub for Eventarc.
+resource "google_project_iam_member" "gcs_agent_publishes_events" {
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = local.storage_agent
+}
+
+# --- Processor (ChunkProcessor, ChunkApplier, JobCompletion) ---
+
+# ChunkApplier's transactions: profiles, cursors, results, parked chunks.
+resource "google_project_iam_member" "processor_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.processor.email}"
+}
+
+# ResultsFile checks for and writes results/<jobId>.jsonl in the job's bucket.
+resource "google_storage_bucket_iam_member" "processor_reads_results" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectViewer"
+  member   = "serviceAccount:${google_service_account.processor.email}"
+}
+
+resource "google_storage_bucket_iam_member" "processor_writes_results" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectCreator"
+  member   = "serviceAccount:${google_service_account.processor.email}"
+}
+
+# The chunk subscription pushes with the pusher's OIDC token; only it may invoke the processor.
+resource "google_cloud_run_service_iam_member" "pusher_invokes_processor" {
+  location = var.region
+  service  = google_cloudfunctions2_function.processor.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.pusher.email}"
+}
+
+# Pub/Sub mints the pusher's OIDC tokens.
+resource "google_service_account_iam_member" "pubsub_agent_signs_for_pusher" {
+  service_account_id = google_service_account.pusher.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_agent
+}
+
+# Dead-lettering: the Pub/Sub agent publishes to the dead-letter topic and acknowledges on the chunk subscription.
+resource "google_pubsub_topic_iam_member" "pubsub_agent_dead_letters" {
+  topic  = google_pubsub_topic.chunks_dead_letter.id
+  role   = "roles/pubsub.publisher"
+  member = local.pubsub_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "pubsub_agent_acks_chunks" {
+  subscription = google_pubsub_subscription.chunks.id
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent
+}
+
+# --- API (Api, ImportApi) ---
+
+# AppStore, JobStore, ProfileStore reads; multi creates jobs.
+resource "google_project_iam_member" "api_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.api.email}"
+}
+
+# multi checks the object exists; ResultsLinks signs URLs of results files.
+resource "google_storage_bucket_iam_member" "api_reads_inbox" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectViewer"
+  member   = "serviceAccount:${google_service_account.api.email}"
+}
+
+# ResultsLinks signs V4 URLs with the API's own account (signBlob).
+resource "google_service_account_iam_member" "api_signs_urls" {
+  service_account_id = google_service_account.api.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:${google_service_account.api.email}"
+}
+
+# multi publishes a fan-out request.
+resource "google_pubsub_topic_iam_member" "api_requests_fanout" {
+  topic  = google_pubsub_topic.fanout.id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.api.email}"
+}
+
+# The API checks app keys itself; public unless var.api_public is false.
+resource "google_cloud_run_service_iam_member" "api_public" {
+  count    = var.api_public ? 1 : 0
+  location = var.region
+  service  = google_cloudfunctions2_function.api.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
