@@ -136,6 +136,15 @@ public final class LocalCloud implements AutoCloseable {
         .build();
   }
 
+  /** Stops chunk delivery, so that a benchmark measures publishing alone. */
+  void deleteChunkSubscription() throws IOException {
+    TransportChannelProvider channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+    try (SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
+        .setTransportChannelProvider(channels).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+      subscriptions.deleteSubscription(SubscriptionName.of(PROJECT, CHUNKS));
+    }
+  }
+
   public Pipeline pipeline() {
     return pipeline;
   }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/csvimport}: the pipeline on this machine. */
 @Command(name = "csvimport", mixinStandardHelpOptions = true,
     description = "Runs csvimport on this machine, against the Firestore and Pub/Sub emulators.",
-    subcommands = {ImportCommand.class, ServeCommand.class, AppsCommand.class})
+    subcommands = {ImportCommand.class, ServeCommand.class, AppsCommand.class, BenchCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -226,6 +226,18 @@ public abstract class ValueType {
     return i == n;
   }
 
+  private static boolean isDigits(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A CleverTap date column: the declared format, the same without the time (noon is used), or Unix seconds. */
   static final class DateType extends ValueType {
     private static final LocalTime NOON = LocalTime.of(12, 0, 0);
@@ -246,7 +258,7 @@ public abstract class ValueType {
     @Override
     public Object parse(String cell) throws CellError {
       String text = cell.trim();
-      if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (isDigits(text)) {
         return UnixSeconds.parse(text);
       }
       try {

@@ -15,7 +15,7 @@ import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,50 +43,108 @@ public final class ChunkCodec {
   private ChunkCodec() {}
 
   public static byte[] encode(Chunk chunk) {
-    List<String> rows = new ArrayList<>(chunk.rows().size());
+    List<byte[]> rows = new ArrayList<>(chunk.rows().size());
     chunk.rows().forEach(row -> rows.add(encodeRow(row)));
     return encode(chunk.partition(), chunk.sequence(), chunk.segment(), rows);
   }
 
-  static byte[] encode(int partition, int sequence, int segment, List<String> encodedRows) {
-    StringBuilder json = new StringBuilder(ENVELOPE_BYTES + encodedRows.size() * 128);
-    json.append("{\"p\":").append(partition).append(",\"s\":").append(sequence).append(",\"g\":").append(segment)
-        .append(",\"rows\":[");
-    for (int i = 0; i < encodedRows.size(); i++) {
-      json.append(i == 0 ? "" : ",").append(encodedRows.get(i));
+  /** The chunk from rows already encoded by {@link #encodeRow}, copied once into an array of the exact size. */
+  static byte[] encode(int partition, int sequence, int segment, List<byte[]> encodedRows) {
+    byte[] head = ("{\"p\":" + partition + ",\"s\":" + sequence + ",\"g\":" + segment + ",\"rows\":[")
+        .getBytes(StandardCharsets.UTF_8);
+    int size = head.length + 2 + Math.max(0, encodedRows.size() - 1);
+    for (byte[] row : encodedRows) {
+      size += row.length;
     }
-    return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    byte[] chunk = new byte[size];
+    System.arraycopy(head, 0, chunk, 0, head.length);
+    int at = head.length;
+    for (int i = 0; i < encodedRows.size(); i++) {
+      if (i > 0) {
+        chunk[at++] = ',';
+      }
+      byte[] row = encodedRows.get(i);
+      System.arraycopy(row, 0, chunk, at, row.length);
+      at += row.length;
+    }
+    chunk[at++] = ']';
+    chunk[at] = '}';
+    return chunk;
   }
 
-  public static String encodeRow(RowResult row) {
-    StringWriter text = new StringWriter(128);
-    try (JsonWriter out = new JsonWriter(text)) {
+  /** A row as UTF-8 JSON. */
+  public static byte[] encodeRow(RowResult row) {
+    TextBuffer buffer = BUFFER.get();
+    buffer.text.setLength(0);
+    try {
+      JsonWriter out = new JsonWriter(buffer);
       out.setSerializeNulls(true);
-      out.beginObject();
-      out.name("r").value(row.row());
-      out.name("l").value(row.line());
-      if (row.userId() != null) {
-        out.name("u").value(row.userId());
-      }
-      if (row.failure() != null) {
-        out.name("f");
-        writeProblem(out, row.failure());
-      } else {
-        out.name("o");
-        writeOperation(out, row.operation());
-      }
-      if (!row.warnings().isEmpty()) {
-        out.name("w").beginArray();
-        for (RowProblem warning : row.warnings()) {
-          writeProblem(out, warning);
-        }
-        out.endArray();
-      }
-      out.endObject();
+      writeRow(out, row);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return text.toString();
+    return buffer.text.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A writer into a StringBuilder, reused per thread: JsonWriter makes many small writes, which a StringWriter would
+   * synchronize and an OutputStreamWriter would encode one by one.
+   */
+  private static final class TextBuffer extends Writer {
+    final StringBuilder text = new StringBuilder(512);
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String string, int offset, int length) {
+      text.append(string, offset, offset + length);
+    }
+
+    @Override
+    public void write(int c) {
+      text.append((char) c);
+    }
+
+    @Override
+    public Writer append(CharSequence chars) {
+      text.append(chars);
+      return this;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  private static final ThreadLocal<TextBuffer> BUFFER = ThreadLocal.withInitial(TextBuffer::new);
+
+  private static void writeRow(JsonWriter out, RowResult row) throws IOException {
+    out.beginObject();
+    out.name("r").value(row.row());
+    out.name("l").value(row.line());
+    if (row.userId() != null) {
+      out.name("u").value(row.userId());
+    }
+    if (row.failure() != null) {
+      out.name("f");
+      writeProblem(out, row.failure());
+    } else {
+      out.name("o");
+      writeOperation(out, row.operation());
+    }
+    if (!row.warnings().isEmpty()) {
+      out.name("w").beginArray();
+      for (RowProblem warning : row.warnings()) {
+        writeProblem(out, warning);
+      }
+      out.endArray();
+    }
+    out.endObject();
   }
 
   /** @throws JsonParseException when the bytes are not a chunk this codec wrote */

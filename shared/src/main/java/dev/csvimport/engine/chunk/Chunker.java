@@ -2,7 +2,6 @@ package dev.csvimport.engine.chunk;
 
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,13 +47,13 @@ public final class Chunker {
    * @return the row as it travels: {@code row}, or its failure
    */
   public RowResult add(RowResult row) throws Exception {
-    String json = ChunkCodec.encodeRow(row);
-    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    byte[] json = ChunkCodec.encodeRow(row);
+    int bytes = json.length;
     if (bytes + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
       RowResult tooLarge = RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow("the row is "
           + bytes + " bytes once read; a row may be at most " + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
       json = ChunkCodec.encodeRow(tooLarge);
-      bytes = json.getBytes(StandardCharsets.UTF_8).length;
+      bytes = json.length;
       row = tooLarge;
     }
     int partition = Partitions.of(row.userId(), limits.partitions());
@@ -114,7 +113,7 @@ public final class Chunker {
   }
 
   private static final class OpenChunk {
-    final List<String> rows = new ArrayList<>();
+    final List<byte[]> rows = new ArrayList<>();
     int bytes;
   }
 }

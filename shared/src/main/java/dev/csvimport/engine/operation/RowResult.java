@@ -19,7 +19,7 @@ public record RowResult(
     if ((operation == null) == (failure == null)) {
       throw new IllegalArgumentException("a row has exactly one of operation and failure");
     }
-    warnings = List.copyOf(warnings);
+    warnings = warnings.isEmpty() ? List.of() : List.copyOf(warnings);
   }
 
   public static RowResult success(long row, long line, Operation operation, List<RowProblem> warnings) {

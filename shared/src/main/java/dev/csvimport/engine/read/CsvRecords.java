@@ -83,7 +83,8 @@ public final class CsvRecords implements AutoCloseable {
       throw failure(new IOException(e.getMessage(), e), lastEndLine + 1);
     }
     long endLine = parser.getCurrentLineNumber();
-    currentLine = endLine - lineBreaksInside(current);
+    // A record right after the previous one, on one line, holds no line break: skip the scan.
+    currentLine = endLine == lastEndLine + 1 ? endLine : endLine - lineBreaksInside(current);
     lastEndLine = endLine;
     return true;
   }
