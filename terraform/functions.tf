@@ -10,13 +10,41 @@ locals {
     JOB_RETENTION_DAYS    = tostring(var.job_retention_days)
     PARTITIONS            = tostring(var.partitions)
   }
+
+  # Event-driven functions, all of the StorageTrigger class: one per app on its inbox bucket's finalize events, and
+  # one on the fan-out topic (follow-up invocations, and imports started by the API's multi).
+  event_functions = merge(
+    { for app_id, bucket in local.inbox_buckets : "trigger-${app_id}" => {
+      event_type = "google.cloud.storage.object.v1.finalized"
+      bucket     = bucket
+      topic      = null
+    } },
+    { "fanout" = {
+      event_type = "google.cloud.pubsub.topic.v1.messagePublished"
+      bucket     = null
+      topic      = google_pubsub_topic.fanout.id
+    } },
+  )
+
+  # HTTP functions: the chunk processor (push endpoint of the chunk subscription, never public) and the API.
+  http_functions = {
+    processor = {
+      entry_point     = "dev.csvimport.functions.ChunkProcessor"
+      settings        = var.processor
+      service_account = google_service_account.processor.email
+    }
+    api = {
+      entry_point     = "dev.csvimport.functions.Api"
+      settings        = var.api
+      service_account = google_service_account.api.email
+    }
+  }
 }
 
-# One storage trigger per app, bound to the app's inbox bucket.
-resource "google_cloudfunctions2_function" "trigger" {
-  for_each = local.inbox_buckets
+resource "google_cloudfunctions2_function" "event" {
+  for_each = local.event_functions
 
-  name     = "${var.name_prefix}-trigger-${each.key}"
+  name     = "${var.name_prefix}-${each.key}"
   location = var.region
 
   build_config {
@@ -42,26 +70,36 @@ resource "google_cloudfunctions2_function" "trigger" {
 
   event_trigger {
     trigger_region        = var.region
-    event_type            = "google.cloud.storage.object.v1.finalized"
+    event_type            = each.value.event_type
+    pubsub_topic          = each.value.topic
     retry_policy          = "RETRY_POLICY_RETRY"
     service_account_email = google_service_account.trigger.email
-    event_filters {
-      attribute = "bucket"
-      value     = google_storage_bucket.inbox[each.key].name
+
+    dynamic "event_filters" {
+      for_each = each.value.bucket == null ? [] : [each.value.bucket]
+      content {
+        attribute = "bucket"
+        value     = event_filters.value
+      }
     }
   }
 
-  depends_on = [google_project_iam_member.gcs_agent_publishes_events, google_project_iam_member.trigger_receives_events]
+  depends_on = [
+    google_storage_bucket.inbox,
+    google_project_iam_member.gcs_agent_publishes_events,
+    google_project_iam_member.trigger_receives_events,
+  ]
 }
 
-# The same class on the fan-out topic: follow-up invocations and imports started by the API.
-resource "google_cloudfunctions2_function" "fanout" {
-  name     = "${var.name_prefix}-fanout"
+resource "google_cloudfunctions2_function" "http" {
+  for_each = local.http_functions
+
+  name     = "${var.name_prefix}-${each.key}"
   location = var.region
 
   build_config {
     runtime     = "java17"
-    entry_point = "dev.csvimport.functions.StorageTrigger"
+    entry_point = each.value.entry_point
     source {
       storage_source {
         bucket = google_storage_bucket.source.name
@@ -71,77 +109,11 @@ resource "google_cloudfunctions2_function" "fanout" {
   }
 
   service_config {
-    available_memory      = var.trigger.memory
-    timeout_seconds       = var.trigger.timeout_seconds
-    min_instance_count    = var.trigger.min_instances
-    max_instance_count    = var.trigger.max_instances
-    service_account_email = google_service_account.trigger.email
-    environment_variables = local.common_environment
-    ingress_settings      = "ALLOW_INTERNAL_ONLY"
-  }
-
-  event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = google_pubsub_topic.fanout.id
-    retry_policy          = "RETRY_POLICY_RETRY"
-    service_account_email = google_service_account.trigger.email
-  }
-
-  depends_on = [google_project_iam_member.trigger_receives_events]
-}
-
-# The chunk processor: the push endpoint of the chunk subscription; never public.
-resource "google_cloudfunctions2_function" "processor" {
-  name     = "${var.name_prefix}-processor"
-  location = var.region
-
-  build_config {
-    runtime     = "java17"
-    entry_point = "dev.csvimport.functions.ChunkProcessor"
-    source {
-      storage_source {
-        bucket = google_storage_bucket.source.name
-        object = google_storage_bucket_object.functions.name
-      }
-    }
-  }
-
-  service_config {
-    available_memory      = var.processor.memory
-    timeout_seconds       = var.processor.timeout_seconds
-    min_instance_count    = var.processor.min_instances
-    max_instance_count    = var.processor.max_instances
-    service_account_email = google_service_account.processor.email
-    environment_variables = local.common_environment
-    ingress_settings      = "ALLOW_ALL"
-  }
-
-  depends_on = [google_project_service.apis]
-}
-
-# The HTTP API.
-resource "google_cloudfunctions2_function" "api" {
-  name     = "${var.name_prefix}-api"
-  location = var.region
-
-  build_config {
-    runtime     = "java17"
-    entry_point = "dev.csvimport.functions.Api"
-    source {
-      storage_source {
-        bucket = google_storage_bucket.source.name
-        object = google_storage_bucket_object.functions.name
-      }
-    }
-  }
-
-  service_config {
-    available_memory      = var.api.memory
-    timeout_seconds       = var.api.timeout_seconds
-    min_instance_count    = var.api.min_instances
-    max_instance_count    = var.api.max_instances
-    service_account_email = google_service_account.api.email
+    available_memory      = each.value.settings.memory
+    timeout_seconds       = each.value.settings.timeout_seconds
+    min_instance_count    = each.value.settings.min_instances
+    max_instance_count    = each.value.settings.max_instances
+    service_account_email = each.value.service_account
     environment_variables = local.common_environment
     ingress_settings      = "ALLOW_ALL"
   }

@@ -71,18 +71,11 @@ resource "google_project_iam_member" "trigger_receives_events" {
   member  = "serviceAccount:${google_service_account.trigger.email}"
 }
 
-# Eventarc invokes the trigger functions as the trigger account.
-resource "google_cloud_run_service_iam_member" "trigger_invokes_trigger" {
-  for_each = local.inbox_buckets
+# Eventarc invokes the event-driven functions (StorageTrigger) as the trigger account.
+resource "google_cloud_run_service_iam_member" "trigger_invokes_event_functions" {
+  for_each = local.event_functions
   location = var.region
-  service  = google_cloudfunctions2_function.trigger[each.key].service_config[0].service
-  role     = "roles/run.invoker"
-  member   = "serviceAccount:${google_service_account.trigger.email}"
-}
-
-resource "google_cloud_run_service_iam_member" "trigger_invokes_fanout" {
-  location = var.region
-  service  = google_cloudfunctions2_function.fanout.service_config[0].service
+  service  = google_cloudfunctions2_function.event[each.key].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.trigger.email}"
 }
@@ -121,7 +114,7 @@ resource "google_storage_bucket_iam_member" "processor_writes_results" {
 # The chunk subscription pushes with the pusher's OIDC token; only it may invoke the processor.
 resource "google_cloud_run_service_iam_member" "pusher_invokes_processor" {
   location = var.region
-  service  = google_cloudfunctions2_function.processor.service_config[0].service
+  service  = google_cloudfunctions2_function.http["processor"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.pusher.email}"
 }
@@ -181,7 +174,7 @@ resource "google_pubsub_topic_iam_member" "api_requests_fanout" {
 resource "google_cloud_run_service_iam_member" "api_public" {
   count    = var.api_public ? 1 : 0
   location = var.region
-  service  = google_cloudfunctions2_function.api.service_config[0].service
+  service  = google_cloudfunctions2_function.http["api"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "allUsers"
 }

@@ -1,6 +1,6 @@
 output "api_url" {
   description = "The API: call <api_url>/api?action=getMultiResults&..."
-  value       = google_cloudfunctions2_function.api.service_config[0].uri
+  value       = google_cloudfunctions2_function.http["api"].service_config[0].uri
 }
 
 output "inbox_buckets" {

@@ -27,7 +27,7 @@ resource "google_pubsub_subscription" "chunks" {
   enable_message_ordering = true
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.processor.service_config[0].uri
+    push_endpoint = google_cloudfunctions2_function.http["processor"].service_config[0].uri
     oidc_token {
       service_account_email = google_service_account.pusher.email
     }
