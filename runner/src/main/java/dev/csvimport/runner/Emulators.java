@@ -69,11 +69,42 @@ public final class Emulators implements AutoCloseable {
     return pubsubHost;
   }
 
-  /** Deletes every Firestore document and every Pub/Sub topic and subscription. */
+  /**
+   * Deletes every Firestore document and every Pub/Sub topic and subscription. The Firestore emulator refuses the
+   * deletion while an abandoned transaction still holds a lock, until the lock times out: keep asking until it is done.
+   */
   public void reset(String projectId) throws IOException {
-    request("DELETE", "http://" + firestoreHost + "/emulator/v1/projects/" + projectId
-        + "/databases/(default)/documents");
-    request("POST", "http://" + pubsubHost + "/reset");
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    String documents = "http://" + firestoreHost + "/emulator/v1/projects/" + projectId
+        + "/databases/(default)/documents";
+    int status;
+    while ((status = requestOrMinusOne("DELETE", documents)) != 200) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException("the Firestore emulator did not reset (HTTP " + status + ")");
+      }
+      pause();
+    }
+    status = request("POST", "http://" + pubsubHost + "/reset");
+    if (status != 200) {
+      throw new IOException("the Pub/Sub emulator did not reset (HTTP " + status + ")");
+    }
+  }
+
+  private static int requestOrMinusOne(String method, String url) {
+    try {
+      return request(method, url);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   private void launch(List<String> command, Path log) throws IOException {
@@ -136,7 +167,7 @@ public final class Emulators implements AutoCloseable {
     HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
     connection.setRequestMethod(method);
     connection.setConnectTimeout(2000);
-    connection.setReadTimeout(10000);
+    connection.setReadTimeout(30000);
     try {
       return connection.getResponseCode();
     } finally {

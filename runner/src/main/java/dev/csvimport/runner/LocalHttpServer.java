@@ -70,10 +70,19 @@ public final class LocalHttpServer implements AutoCloseable {
     }
   }
 
+  /** Stops taking requests, and lets those in flight finish: an interrupted one could leave a transaction open. */
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    server.stop(1);
+    threads.shutdown();
+    try {
+      if (!threads.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        threads.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      threads.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Map<String, List<String>> headersOf(com.sun.net.httpserver.Headers headers) {

@@ -1,5 +1,6 @@
 package dev.csvimport.runner;
 
+import dev.csvimport.log.Log;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,8 @@ public final class Main {
 
   /** Runs a command line; answers the exit code (0 done, 1 the import failed, 2 bad usage). */
   public static int run(String... args) {
+    // Standard output is for answers; commands that run long send their logs to a file instead.
+    Log.writeTo(System.err);
     return new CommandLine(new Main()).execute(args);
   }
 }
