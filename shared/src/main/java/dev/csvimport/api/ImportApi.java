@@ -9,7 +9,6 @@ import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.job.Job;
-
 import dev.csvimport.store.AppStore;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.StoreException;

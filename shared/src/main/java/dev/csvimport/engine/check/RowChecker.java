@@ -45,8 +45,9 @@ public final class RowChecker {
    * @param cellCount how many cells the row has
    */
   public RowResult check(long row, long line, IntFunction<String> cells, int cellCount) {
-    String userId = cellCount > indexOf(header.userKeyColumn()) && header.userKeyColumn() != null
-        ? emptyToNull(cells.apply(header.userKeyColumn().index())) : null;
+    Column userKey = header.userKeyColumn();
+    // Named in the failure when the row has it, even if the row fails for another reason.
+    String userId = userKey != null && userKey.index() < cellCount ? emptyToNull(cells.apply(userKey.index())) : null;
     if (cellCount != header.size()) {
       return RowResult.failure(row, line, userId, RowProblem.ofRow("the row has " + cellCount + " cells but the header has "
           + header.size() + ": look for an unquoted comma or a missing cell"));
@@ -59,10 +60,6 @@ public final class RowChecker {
     } catch (RowError e) {
       return RowResult.failure(row, line, userId, e.problem);
     }
-  }
-
-  private static int indexOf(Column column) {
-    return column == null ? -1 : column.index();
   }
 
   private Action action(IntFunction<String> cells) throws RowError {
