@@ -11,6 +11,7 @@ import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,13 +240,14 @@ public final class RowChecker {
   }
 
   private Instant eventTime(Instant time, Column column, String cell, List<RowProblem> warnings) throws CellError {
+    Instant shownImportTime = importTime.truncatedTo(ChronoUnit.SECONDS);
     if (time.isAfter(importTime.plus(FUTURE_TOLERANCE))) {
-      throw new CellError("'" + cell + "' (" + time + ") is more than a day after the import (" + importTime
+      throw new CellError("'" + cell + "' (" + time + ") is more than a day after the import (" + shownImportTime
           + "): events cannot be in the future");
     }
     if (time.isBefore(importTime.minus(OLDEST_EVENT))) {
       warnings.add(new RowProblem(column.header(), cell, "the event time " + time + " is more than 365 days before"
-          + " the import, so the event is recorded at the import time " + importTime));
+          + " the import, so the event is recorded at the import time " + shownImportTime));
       return importTime;
     }
     return time;
