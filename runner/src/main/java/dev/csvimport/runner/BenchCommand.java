@@ -11,15 +11,12 @@ import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.job.Job;
-import dev.csvimport.log.Log;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,10 +62,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
-    Path workDir = Path.of(".csvimport");
-    Files.createDirectories(workDir);
-    Log.writeTo(new PrintStream(Files.newOutputStream(workDir.resolve("bench.log"),
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8));
+    WorkDir.logTo("bench.log");
     out.println("# csvimport benchmark, " + Instant.now());
     out.println();
     out.println("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
@@ -76,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
         + System.getProperty("java.version"));
     engine(out);
     memory(out);
-    try (Emulators emulators = Emulators.start(System.getenv(), workDir.resolve("emulators.log"))) {
+    try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog())) {
       fanOut(out, emulators);
       wholeImport(out, emulators);
     }

@@ -9,7 +9,6 @@ import dev.csvimport.Pipeline;
 import dev.csvimport.config.Settings;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
-import dev.csvimport.log.Log;
 import dev.csvimport.report.ApiErrors;
 import dev.csvimport.store.JobStore;
 import java.io.InputStream;
@@ -64,14 +63,11 @@ final class ImportCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("no such file: " + file);
       return 2;
     }
-    Path workDir = Path.of(".csvimport");
-    Files.createDirectories(workDir);
-    Log.writeTo(new PrintStream(Files.newOutputStream(workDir.resolve("runner.log"),
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8));
+    WorkDir.logTo("runner.log");
     PrintStream err = System.err;
-    err.println("starting the Firestore and Pub/Sub emulators (logs in " + workDir.resolve("emulators.log") + ")");
+    err.println("starting the Firestore and Pub/Sub emulators (logs in " + WorkDir.emulatorLog() + ")");
     Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + appId));
-    try (Emulators emulators = Emulators.start(System.getenv(), workDir.resolve("emulators.log"));
+    try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog());
         LocalCloud cloud = LocalCloud.start(emulators, settings)) {
       Map<String, String> metadata = new HashMap<>();
       if (action != null) {

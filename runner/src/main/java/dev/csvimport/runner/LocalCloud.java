@@ -26,8 +26,6 @@ import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
 import dev.csvimport.Pipeline;
 import dev.csvimport.config.Settings;
-import dev.csvimport.fanout.ChunkPublisher;
-import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.fanout.PubSubFanOutRequests;
 import dev.csvimport.functions.ChunkProcessor;

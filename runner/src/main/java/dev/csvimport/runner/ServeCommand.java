@@ -9,7 +9,6 @@ import dev.csvimport.store.AppStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -53,12 +52,9 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path inbox = bucketDir.resolve("imports");
     Files.createDirectories(inbox);
-    Path workDir = Path.of(".csvimport");
-    Files.createDirectories(workDir);
-    Log.writeTo(new PrintStream(Files.newOutputStream(workDir.resolve("runner.log"),
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8));
+    WorkDir.logTo("runner.log");
     Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + APP));
-    try (Emulators emulators = Emulators.start(System.getenv(), workDir.resolve("emulators.log"));
+    try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog());
         LocalCloud cloud = LocalCloud.start(emulators, settings, port,
             pipeline -> Map.<String, HttpFunction>of("/", new Api(pipeline)))) {
       AppStore.Keys keys = cloud.pipeline().apps().create(APP, List.of(LocalCloud.BUCKET));

@@ -101,6 +101,22 @@ class ChunkApplierIT {
     return profiles;
   }
 
+  /** Delivers from 8 threads at once, as concurrent push deliveries would. */
+  private void deliverConcurrently(List<ChunkApplier.Delivery> deliveries) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<ChunkApplier.Outcome>> outcomes = new ArrayList<>();
+      for (ChunkApplier.Delivery delivery : deliveries) {
+        outcomes.add(threads.submit(() -> test.pipeline.applier().apply(delivery)));
+      }
+      for (Future<ChunkApplier.Outcome> outcome : outcomes) {
+        outcome.get();
+      }
+    } finally {
+      threads.shutdown();
+    }
+  }
+
   private Job fanOut(String csv) throws Exception {
     NewImport object = test.upload("imports/users.csv", 1, csv, "setUserAttributes");
     Job job = test.pipeline.fanOut().start(object, "event-1");
@@ -161,18 +177,7 @@ class ChunkApplierIT {
     List<ChunkApplier.Delivery> deliveries = new ArrayList<>(test.deliveries());
     deliveries.addAll(test.deliveries().subList(0, 30));
     Collections.shuffle(deliveries, new Random(3));
-    ExecutorService threads = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<ChunkApplier.Outcome>> outcomes = new ArrayList<>();
-      for (ChunkApplier.Delivery delivery : deliveries) {
-        outcomes.add(threads.submit(() -> test.pipeline.applier().apply(delivery)));
-      }
-      for (Future<ChunkApplier.Outcome> outcome : outcomes) {
-        outcome.get();
-      }
-    } finally {
-      threads.shutdown();
-    }
+    deliverConcurrently(deliveries);
     assertEquals(applyInFileOrder(csv, job), storedProfiles());
     Job finished = job(job);
     assertEquals(JobState.FINISHED, finished.state());
@@ -191,18 +196,7 @@ class ChunkApplierIT {
         "event-b");
     List<ChunkApplier.Delivery> deliveries = new ArrayList<>(test.deliveries());
     Collections.shuffle(deliveries, new Random(4));
-    ExecutorService threads = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<ChunkApplier.Outcome>> outcomes = new ArrayList<>();
-      for (ChunkApplier.Delivery delivery : deliveries) {
-        outcomes.add(threads.submit(() -> test.pipeline.applier().apply(delivery)));
-      }
-      for (Future<ChunkApplier.Outcome> outcome : outcomes) {
-        outcome.get();
-      }
-    } finally {
-      threads.shutdown();
-    }
+    deliverConcurrently(deliveries);
     for (int u = 0; u < 5; u++) {
       Profile profile = test.pipeline.profiles().profile(TestPipeline.APP, "user-" + u).orElseThrow();
       assertEquals(80L, profile.attributes().get("Logins"), "40 increments from each file");

@@ -1,6 +1,5 @@
 package dev.csvimport.engine.check;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
