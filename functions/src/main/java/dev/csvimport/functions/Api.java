@@ -20,19 +20,27 @@ public final class Api implements HttpFunction {
 
   private static final Log LOG = Log.of(Api.class);
 
-  private final Supplier<ImportApi> api;
+  private final Supplier<Pipeline> pipeline;
+  private volatile ImportApi api;
 
   public Api() {
-    this(() -> new ImportApi(CloudClients.pipeline()));
+    this(CloudClients::pipeline);
   }
 
   public Api(Pipeline pipeline) {
-    ImportApi api = new ImportApi(pipeline);
-    this.api = () -> api;
+    this(() -> pipeline);
   }
 
-  private Api(Supplier<ImportApi> api) {
-    this.api = api;
+  private Api(Supplier<Pipeline> pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  /** Built on first use, once per instance, as the pipeline's clients are. */
+  private ImportApi api() {
+    if (api == null) {
+      api = new ImportApi(pipeline.get());
+    }
+    return api;
   }
 
   @Override
@@ -51,7 +59,7 @@ public final class Api implements HttpFunction {
       }
       call = ApiRequest.parse(requestId, request.getMethod(), request.getQuery().orElse(null),
           request.getContentType().orElse(null), request.getInputStream());
-      answer = api.get().handle(call);
+      answer = api().handle(call);
     } catch (ApiError e) {
       answer = ApiAnswer.error(e.status(), e.getMessage());
     } catch (Exception e) {

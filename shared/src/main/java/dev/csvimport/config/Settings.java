@@ -80,14 +80,6 @@ public final class Settings {
     return values.get(name);
   }
 
-  public String require(String name) {
-    String value = values.get(name);
-    if (value == null || value.isEmpty()) {
-      throw new IllegalStateException("the environment variable " + name + " must be set");
-    }
-    return value;
-  }
-
   public int integer(String name) {
     try {
       return Integer.parseInt(values.get(name));

@@ -22,10 +22,6 @@ public final class ImportReader {
     this.limits = limits;
   }
 
-  public ChunkLimits limits() {
-    return limits;
-  }
-
   /**
    * Reads the file to the end without emitting anything, to find a {@link FileFailure} before any row is applied:
    * bytes that are not UTF-8 text or broken quoting show only where they are.

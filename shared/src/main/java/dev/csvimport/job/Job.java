@@ -41,8 +41,4 @@ public record Job(
   public boolean fanOutComplete() {
     return !chunksPerPartition.isEmpty();
   }
-
-  public long chunkCount() {
-    return chunksPerPartition.stream().mapToLong(Integer::longValue).sum();
-  }
 }

@@ -12,7 +12,6 @@ import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.engine.operation.RowResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -88,9 +87,5 @@ class CorpusTest {
     outcome.addProperty("failed", summary.failedRows());
     outcome.add("results", described);
     return outcome;
-  }
-
-  static String read(Path file) throws IOException {
-    return Files.readString(file, StandardCharsets.UTF_8);
   }
 }
