@@ -11,18 +11,20 @@ locals {
     PARTITIONS            = tostring(var.partitions)
   }
 
-  # Event-driven functions, all of the StorageTrigger class: one per app on its inbox bucket's finalize events, and
-  # one on the fan-out topic (follow-up invocations, and imports started by the API's multi).
+  # Event-driven functions: a StorageTrigger per app on its inbox bucket's finalize events, and the FanOutWorker on
+  # the fan-out topic (follow-up invocations, and imports started by the API's multi).
   event_functions = merge(
     { for app_id, bucket in local.inbox_buckets : "trigger-${app_id}" => {
-      event_type = "google.cloud.storage.object.v1.finalized"
-      bucket     = bucket
-      topic      = null
+      entry_point = "dev.csvimport.functions.StorageTrigger"
+      event_type  = "google.cloud.storage.object.v1.finalized"
+      bucket      = bucket
+      topic       = null
     } },
     { "fanout" = {
-      event_type = "google.cloud.pubsub.topic.v1.messagePublished"
-      bucket     = null
-      topic      = google_pubsub_topic.fanout.id
+      entry_point = "dev.csvimport.functions.FanOutWorker"
+      event_type  = "google.cloud.pubsub.topic.v1.messagePublished"
+      bucket      = null
+      topic       = google_pubsub_topic.fanout.id
     } },
   )
 
@@ -49,7 +51,7 @@ resource "google_cloudfunctions2_function" "event" {
 
   build_config {
     runtime     = "java17"
-    entry_point = "dev.csvimport.functions.StorageTrigger"
+    entry_point = each.value.entry_point
     source {
       storage_source {
         bucket = google_storage_bucket.source.name

@@ -25,7 +25,7 @@ locals {
   storage_agent = "serviceAccount:service-${data.google_project.this.number}@gs-project-accounts.iam.gserviceaccount.com"
 }
 
-# --- Trigger (StorageTrigger, FanOut) ---
+# --- Trigger (StorageTrigger, FanOutWorker: both run FanOut) ---
 
 # FanOut.open streams the object from the app's inbox bucket; its own bucket only.
 resource "google_storage_bucket_iam_member" "trigger_reads_inbox" {
@@ -71,7 +71,7 @@ resource "google_project_iam_member" "trigger_receives_events" {
   member  = "serviceAccount:${google_service_account.trigger.email}"
 }
 
-# Eventarc invokes the event-driven functions (StorageTrigger) as the trigger account.
+# Eventarc invokes the event-driven functions (StorageTrigger, FanOutWorker) as the trigger account.
 resource "google_cloud_run_service_iam_member" "trigger_invokes_event_functions" {
   for_each = local.event_functions
   location = var.region

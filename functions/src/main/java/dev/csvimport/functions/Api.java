@@ -3,14 +3,12 @@ package dev.csvimport.functions;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
-import dev.csvimport.Pipeline;
 import dev.csvimport.api.ApiAnswer;
 import dev.csvimport.api.ApiError;
 import dev.csvimport.api.ApiRequest;
 import dev.csvimport.api.ImportApi;
 import dev.csvimport.log.Log;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The HTTP API at {@code /api} (and {@code /}): Leanplum's envelope, JSON always, never a stack trace. Requests are
@@ -20,27 +18,14 @@ public final class Api implements HttpFunction {
 
   private static final Log LOG = Log.of(Api.class);
 
-  private final Supplier<Pipeline> pipeline;
-  private volatile ImportApi api;
+  private final ImportApi api;
 
   public Api() {
-    this(CloudClients::pipeline);
+    this(CloudClients.stages().api(CloudClients.fanOutRequests()));
   }
 
-  public Api(Pipeline pipeline) {
-    this(() -> pipeline);
-  }
-
-  private Api(Supplier<Pipeline> pipeline) {
-    this.pipeline = pipeline;
-  }
-
-  /** Built on first use, once per instance, as the pipeline's clients are. */
-  private ImportApi api() {
-    if (api == null) {
-      api = new ImportApi(pipeline.get());
-    }
-    return api;
+  public Api(ImportApi api) {
+    this.api = api;
   }
 
   @Override
@@ -59,7 +44,7 @@ public final class Api implements HttpFunction {
       }
       call = ApiRequest.parse(requestId, request.getMethod(), request.getQuery().orElse(null),
           request.getContentType().orElse(null), request.getInputStream());
-      answer = api().handle(call);
+      answer = api.handle(call);
     } catch (ApiError e) {
       answer = ApiAnswer.error(e.status(), e.getMessage());
     } catch (Exception e) {

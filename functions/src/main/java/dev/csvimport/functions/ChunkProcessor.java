@@ -3,18 +3,16 @@ package dev.csvimport.functions;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.csvimport.Pipeline;
 import dev.csvimport.apply.ChunkApplier;
-import dev.csvimport.config.Settings;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.log.Log;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.function.Supplier;
 
 /**
  * The chunk processor: the push endpoint of the chunk subscription. A 2xx answer acknowledges the message, anything
@@ -26,19 +24,21 @@ public final class ChunkProcessor implements HttpFunction {
   /** Pub/Sub messages are at most 10 MB; their push body is base64 and a little more. */
   private static final int MAX_BODY_BYTES = 14 << 20;
 
-  private final Supplier<Pipeline> pipeline;
+  private final ChunkApplier applier;
+  private final int maxDeliveryAttempts;
 
   public ChunkProcessor() {
-    this(CloudClients::pipeline);
+    this(CloudClients.stages().applier(), CloudClients.settings().maxDeliveryAttempts());
   }
 
-  public ChunkProcessor(Pipeline pipeline) {
-    this(() -> pipeline);
+  /** @param maxDeliveryAttempts the subscription's last attempt, when the rows are recorded as failed instead */
+  public ChunkProcessor(ChunkApplier applier, int maxDeliveryAttempts) {
+    this.applier = applier;
+    this.maxDeliveryAttempts = maxDeliveryAttempts;
   }
 
-  private ChunkProcessor(Supplier<Pipeline> pipeline) {
-    this.pipeline = pipeline;
-  }
+  /** A push of a chunk message, as decoded from its body. */
+  record Push(ChunkApplier.Delivery delivery, int deliveryAttempt) {}
 
   @Override
   public void service(HttpRequest request, HttpResponse response) throws Exception {
@@ -46,36 +46,79 @@ public final class ChunkProcessor implements HttpFunction {
       response.setStatusCode(405);
       return;
     }
-    JsonObject envelope;
-    ChunkApplier.Delivery delivery;
+    Push push;
     try (InputStream body = request.getInputStream()) {
-      byte[] bytes = body.readNBytes(MAX_BODY_BYTES);
-      envelope = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
-      JsonObject message = envelope.getAsJsonObject("message");
-      JsonObject attributes = message.getAsJsonObject("attributes");
-      delivery = new ChunkApplier.Delivery(attributes.get(PubSubChunkPublisher.APP_ID).getAsString(),
-          attributes.get(PubSubChunkPublisher.JOB_ID).getAsString(),
-          Base64.getDecoder().decode(message.get("data").getAsString()));
-    } catch (JsonParseException | IllegalStateException | IllegalArgumentException | NullPointerException
-        | ClassCastException e) {
-      LOG.error("push body is not a chunk message", e);
+      push = decode(new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      LOG.error("push body is not a chunk message: " + e.getMessage(), null);
       response.setStatusCode(400);
       return;
     }
-    int attempt = envelope.has("deliveryAttempt") ? envelope.get("deliveryAttempt").getAsInt() : 1;
-    int lastAttempt = pipeline.get().settings().integer(Settings.MAX_DELIVERY_ATTEMPTS);
+    ChunkApplier.Delivery delivery = push.delivery();
     try {
-      pipeline.get().applier().apply(delivery);
+      applier.apply(delivery);
       response.setStatusCode(204);
     } catch (Exception e) {
-      if (attempt >= lastAttempt) {
-        pipeline.get().applier().recordFailure(delivery, e.getMessage());
+      if (push.deliveryAttempt() >= maxDeliveryAttempts) {
+        applier.recordFailure(delivery, e.getMessage());
         response.setStatusCode(204);
         return;
       }
       LOG.warn("chunk not applied; Pub/Sub will deliver it again", "appId", delivery.appId(), "jobId",
-          delivery.jobId(), "deliveryAttempt", attempt, "error", e.getClass().getSimpleName() + ": " + e.getMessage());
+          delivery.jobId(), "deliveryAttempt", push.deliveryAttempt(), "error",
+          e.getClass().getSimpleName() + ": " + e.getMessage());
       response.setStatusCode(500);
     }
+  }
+
+  /**
+   * Reads Pub/Sub's push body: {@code {"message":{"data":base64,"attributes":{appId,jobId,..}},"deliveryAttempt":n}}
+   * ({@code deliveryAttempt} only where the subscription has a dead-letter policy; 1 otherwise).
+   *
+   * @throws IllegalArgumentException saying what is missing
+   */
+  static Push decode(String body) {
+    JsonObject envelope = object(parse(body), "the body");
+    JsonObject message = object(envelope.get("message"), "message");
+    JsonObject attributes = object(message.get("attributes"), "message.attributes");
+    byte[] payload;
+    try {
+      payload = Base64.getDecoder().decode(text(message.get("data"), "message.data"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("message.data is not base64");
+    }
+    int attempt = 1;
+    JsonElement deliveryAttempt = envelope.get("deliveryAttempt");
+    if (deliveryAttempt != null && !deliveryAttempt.isJsonNull()) {
+      if (!deliveryAttempt.isJsonPrimitive() || !deliveryAttempt.getAsJsonPrimitive().isNumber()) {
+        throw new IllegalArgumentException("deliveryAttempt is not a number");
+      }
+      attempt = deliveryAttempt.getAsInt();
+    }
+    return new Push(new ChunkApplier.Delivery(text(attributes.get(PubSubChunkPublisher.APP_ID), "appId"),
+        text(attributes.get(PubSubChunkPublisher.JOB_ID), "jobId"), payload), attempt);
+  }
+
+  private static JsonElement parse(String body) {
+    try {
+      return JsonParser.parseString(body);
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException("the body is not JSON");
+    }
+  }
+
+  private static JsonObject object(JsonElement element, String what) {
+    if (element == null || !element.isJsonObject()) {
+      throw new IllegalArgumentException(what + " is not a JSON object");
+    }
+    return element.getAsJsonObject();
+  }
+
+  private static String text(JsonElement element, String what) {
+    if (element == null || !element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()
+        || element.getAsString().isEmpty()) {
+      throw new IllegalArgumentException(what + " is missing");
+    }
+    return element.getAsString();
   }
 }

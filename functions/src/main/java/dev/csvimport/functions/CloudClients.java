@@ -3,7 +3,7 @@ package dev.csvimport.functions;
 import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.storage.StorageOptions;
-import dev.csvimport.Pipeline;
+import dev.csvimport.Stages;
 import dev.csvimport.config.Settings;
 import dev.csvimport.fanout.ChunkPublisher;
 import dev.csvimport.fanout.FanOutRequests;
@@ -13,37 +13,55 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 
-/** The clients of a deployed function, created once per instance on first use, from the environment. */
+/**
+ * A deployed function's clients, from its environment, each created once per instance when a door's no-argument
+ * constructor first asks for it. Each function is its own deployment, so an instance creates only what its door uses.
+ */
 final class CloudClients {
 
-  private static Pipeline pipeline;
+  private static Settings settings;
+  private static Stages stages;
+  private static ChunkPublisher chunkPublisher;
+  private static FanOutRequests fanOutRequests;
 
   private CloudClients() {}
 
-  static synchronized Pipeline pipeline() {
-    if (pipeline == null) {
-      Settings settings = Settings.fromEnvironment();
-      pipeline = new Pipeline(FirestoreOptions.getDefaultInstance().getService(),
-          StorageOptions.getDefaultInstance().getService(), chunkPublisher(settings), fanOutRequests(settings),
-          settings, Clock.systemUTC());
+  static synchronized Settings settings() {
+    if (settings == null) {
+      settings = Settings.fromEnvironment();
     }
-    return pipeline;
+    return settings;
   }
 
-  private static ChunkPublisher chunkPublisher(Settings settings) {
-    String topic = settings.get(Settings.CHUNK_TOPIC);
-    if (topic.isEmpty()) {
-      return new Unconfigured(Settings.CHUNK_TOPIC);
+  static synchronized Stages stages() {
+    if (stages == null) {
+      stages = new Stages(FirestoreOptions.getDefaultInstance().getService(),
+          StorageOptions.getDefaultInstance().getService(), settings(), Clock.systemUTC());
     }
-    return new PubSubChunkPublisher(build(PubSubChunkPublisher.configure(Publisher.newBuilder(topic))));
+    return stages;
   }
 
-  private static FanOutRequests fanOutRequests(Settings settings) {
-    String topic = settings.get(Settings.FANOUT_TOPIC);
-    if (topic.isEmpty()) {
-      return new Unconfigured(Settings.FANOUT_TOPIC);
+  static synchronized ChunkPublisher chunkPublisher() {
+    if (chunkPublisher == null) {
+      chunkPublisher = new PubSubChunkPublisher(build(PubSubChunkPublisher.configure(
+          Publisher.newBuilder(topic(Settings.CHUNK_TOPIC)))));
     }
-    return new PubSubFanOutRequests(build(Publisher.newBuilder(topic)));
+    return chunkPublisher;
+  }
+
+  static synchronized FanOutRequests fanOutRequests() {
+    if (fanOutRequests == null) {
+      fanOutRequests = new PubSubFanOutRequests(build(Publisher.newBuilder(topic(Settings.FANOUT_TOPIC))));
+    }
+    return fanOutRequests;
+  }
+
+  private static String topic(String setting) {
+    String topic = settings().get(setting);
+    if (topic.isEmpty()) {
+      throw new IllegalStateException(setting + " is not set for this function: set it in its deployment");
+    }
+    return topic;
   }
 
   private static Publisher build(Publisher.Builder builder) {
@@ -51,22 +69,6 @@ final class CloudClients {
       return builder.build();
     } catch (IOException e) {
       throw new UncheckedIOException("the Pub/Sub publisher could not be created", e);
-    }
-  }
-
-  /** Stands in for a topic this function was deployed without: using it is a deployment error. */
-  private record Unconfigured(String setting) implements ChunkPublisher, FanOutRequests {
-    @Override
-    public void publish(dev.csvimport.job.Job job, dev.csvimport.engine.chunk.EncodedChunk chunk) {
-      throw new IllegalStateException(setting + " is not set for this function");
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void request(String appId, String jobId) {
-      throw new IllegalStateException(setting + " is not set for this function");
     }
   }
 }

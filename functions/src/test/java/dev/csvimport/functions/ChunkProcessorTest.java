@@ -1,5 +1,7 @@
 package dev.csvimport.functions;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.contains;
@@ -10,28 +12,19 @@ import static org.mockito.Mockito.when;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
-import dev.csvimport.Pipeline;
 import dev.csvimport.apply.ChunkApplier;
-import dev.csvimport.config.Settings;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 
 /** Pub/Sub's push contract: 2xx acknowledges, anything else is delivered again, until the last attempt. */
 class ChunkProcessorTest {
 
-  private final Pipeline pipeline = mock(Pipeline.class);
   private final ChunkApplier applier = mock(ChunkApplier.class);
   private final HttpResponse response = mock(HttpResponse.class);
-
-  @BeforeEach
-  void wire() {
-    when(pipeline.settings()).thenReturn(new Settings(Map.of(Settings.MAX_DELIVERY_ATTEMPTS, "5")));
-    when(pipeline.applier()).thenReturn(applier);
-  }
+  private final ChunkProcessor processor = new ChunkProcessor(applier, 5);
 
   /** A push body as Pub/Sub sends it when the subscription has a dead-letter policy. */
   private static HttpRequest push(Integer deliveryAttempt) throws Exception {
@@ -51,15 +44,19 @@ class ChunkProcessorTest {
 
   @Test
   void anAppliedChunkIsAcknowledged() throws Exception {
-    new ChunkProcessor(pipeline).service(push(null), response);
-    verify(applier).apply(any());
+    processor.service(push(null), response);
+    ArgumentCaptor<ChunkApplier.Delivery> delivered = ArgumentCaptor.forClass(ChunkApplier.Delivery.class);
+    verify(applier).apply(delivered.capture());
+    assertEquals("a", delivered.getValue().appId());
+    assertEquals("j", delivered.getValue().jobId());
+    assertArrayEquals("{\"p\":0}".getBytes(StandardCharsets.UTF_8), delivered.getValue().payload());
     verify(response).setStatusCode(204);
   }
 
   @Test
   void aFailureBeforeTheLastAttemptAsksForRedelivery() throws Exception {
     when(applier.apply(any())).thenThrow(new IllegalStateException("contention"));
-    new ChunkProcessor(pipeline).service(push(4), response);
+    processor.service(push(4), response);
     verify(response).setStatusCode(500);
     verify(applier, never()).recordFailure(any(), anyString());
   }
@@ -67,18 +64,27 @@ class ChunkProcessorTest {
   @Test
   void onTheLastAttemptTheRowsAreRecordedAsFailedAndTheMessageAcknowledged() throws Exception {
     when(applier.apply(any())).thenThrow(new IllegalStateException("contention"));
-    new ChunkProcessor(pipeline).service(push(5), response);
+    processor.service(push(5), response);
     verify(applier).recordFailure(any(), contains("contention"));
     verify(response).setStatusCode(204);
   }
 
   @Test
   void whatIsNotAPushOfAChunkIsRefused() throws Exception {
-    new ChunkProcessor(pipeline).service(request("POST", "{\"message\":{}}"), response);
+    processor.service(request("POST", "{\"message\":{}}"), response);
     verify(response).setStatusCode(400);
     HttpResponse second = mock(HttpResponse.class);
-    new ChunkProcessor(pipeline).service(request("GET", ""), second);
+    processor.service(request("GET", ""), second);
     verify(second).setStatusCode(405);
+    for (String junk : new String[] {"", "[]", "not json", "{\"message\":[]}",
+        "{\"message\":{\"data\":\"e30=\",\"attributes\":{\"appId\":\"a\"}}}",
+        "{\"message\":{\"data\":\"%%%\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"}}}",
+        "{\"message\":{\"data\":\"e30=\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"}},"
+            + "\"deliveryAttempt\":\"x\"}"}) {
+      HttpResponse refused = mock(HttpResponse.class);
+      processor.service(request("POST", junk), refused);
+      verify(refused).setStatusCode(400);
+    }
     verify(applier, never()).apply(any());
   }
 }

@@ -11,7 +11,6 @@ import static org.mockito.Mockito.when;
 
 import com.google.events.cloud.storage.v1.StorageObjectData;
 import com.google.protobuf.util.JsonFormat;
-import dev.csvimport.Pipeline;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.job.Job;
@@ -29,13 +28,12 @@ import org.mockito.ArgumentCaptor;
 
 class StorageTriggerTest {
 
-  private final Pipeline pipeline = mock(Pipeline.class);
   private final FanOut fanOut = mock(FanOut.class);
+  private final StorageTrigger trigger = new StorageTrigger(
+      new Settings(Map.of(Settings.BUCKET_APPS, "inbox-a=app-a, inbox-b=app-b")), fanOut);
 
   @BeforeEach
   void wire() throws Exception {
-    when(pipeline.settings()).thenReturn(new Settings(Map.of(Settings.BUCKET_APPS, "inbox-a=app-a, inbox-b=app-b")));
-    when(pipeline.fanOut()).thenReturn(fanOut);
     when(fanOut.start(any(), any())).thenReturn(Job.create("app", "job-1", "b", "o", 42, null, "o", null,
         Instant.EPOCH, ChunkLimits.DEFAULT, Instant.EPOCH));
   }
@@ -56,7 +54,7 @@ class StorageTriggerTest {
 
   @Test
   void aCsvInTheInboxStartsAnImportOfTheBucketsApp() throws Exception {
-    new StorageTrigger(pipeline).accept(finalized("inbox-b", "imports/track/2024/events.CSV", Map.of()));
+    trigger.accept(finalized("inbox-b", "imports/track/2024/events.CSV", Map.of()));
     NewImport started = startedImport();
     assertEquals("app-b", started.appId());
     assertEquals("track", started.action());
@@ -67,7 +65,7 @@ class StorageTriggerTest {
 
   @Test
   void metadataGivesTheActionNameAndUploader() throws Exception {
-    new StorageTrigger(pipeline).accept(finalized("inbox-a", "imports/track/users.csv",
+    trigger.accept(finalized("inbox-a", "imports/track/users.csv",
         Map.of("action", "setUserAttributes", "name", "Spring users", "uploadedBy", "ann@example.com")));
     NewImport started = startedImport();
     assertEquals("setUserAttributes", started.action(), "metadata wins over the folder");
@@ -84,21 +82,7 @@ class StorageTriggerTest {
   }
 
   @Test
-  void aFanOutRequestResumesItsJobWhateverSpellingOfThePushFieldsItCarries() throws Exception {
-    String request = java.util.Base64.getEncoder().encodeToString(
-        "{\"appId\":\"app-a\",\"jobId\":\"job-9\"}".getBytes(StandardCharsets.UTF_8));
-    String data = "{\"message\":{\"data\":\"" + request + "\",\"messageId\":\"m-1\",\"message_id\":\"m-1\","
-        + "\"publishTime\":\"2026-11-23T12:00:00Z\",\"publish_time\":\"2026-11-23T12:00:00Z\"},"
-        + "\"subscription\":\"projects/p/subscriptions/s\"}";
-    new StorageTrigger(pipeline).accept(CloudEventBuilder.v1().withId("m-1").withSource(URI.create("//pubsub"))
-        .withType(StorageTrigger.MESSAGE_PUBLISHED).withData("application/json", data.getBytes(StandardCharsets.UTF_8))
-        .build());
-    verify(fanOut).resume("app-a", "job-9", "m-1");
-  }
-
-  @Test
   void everythingElseIsIgnored() throws Exception {
-    StorageTrigger trigger = new StorageTrigger(pipeline);
     trigger.accept(finalized("inbox-a", "results/abc.jsonl", Map.of()));
     trigger.accept(finalized("inbox-a", "imports/readme.txt", Map.of()));
     trigger.accept(finalized("inbox-a", "exports/users.csv", Map.of()));

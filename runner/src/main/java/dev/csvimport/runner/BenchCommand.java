@@ -176,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         // The chunk subscription is deleted so that only publishing is measured.
         cloud.deleteChunkSubscription();
-        cloud.pipeline().fanOut().start(new NewImport("bench", LocalCloud.BUCKET, "imports/bench.csv", 0,
+        cloud.fanOut().start(new NewImport("bench", LocalCloud.BUCKET, "imports/bench.csv", 0,
             "setUserAttributes", "bench.csv", null), "bench");
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("| %,d | %.1f | %,.0f |%n", n, seconds, n / seconds);
@@ -200,7 +200,7 @@ final class BenchCommand implements Callable<Integer> {
       Job job;
       do {
         Thread.sleep(200);
-        job = cloud.pipeline().jobs().get("bench", jobId).orElseThrow();
+        job = cloud.stages().jobs().get("bench", jobId).orElseThrow();
       } while (!job.state().ended());
       double seconds = (System.nanoTime() - start) / 1e9;
       double rate = importRows / seconds;

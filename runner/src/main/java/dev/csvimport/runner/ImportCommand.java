@@ -5,11 +5,11 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.csvimport.Pipeline;
+import dev.csvimport.Stages;
 import dev.csvimport.config.Settings;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
-import dev.csvimport.report.ApiErrors;
+import dev.csvimport.api.ApiAnswer;
 import dev.csvimport.store.JobStore;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -82,12 +82,12 @@ final class ImportCommand implements Callable<Integer> {
           throw new IllegalStateException("the trigger failed: " + e.getMessage(), e);
         }
       });
-      Job job = awaitEnd(cloud.pipeline(), dropped, err);
-      JsonObject answer = cloud.pipeline().answers().multiResults(job, cloud.pipeline().jobs().totals(job));
+      Job job = awaitEnd(cloud.stages(), dropped, err);
+      JsonObject answer = cloud.stages().answers().multiResults(job, cloud.stages().jobs().totals(job));
       JsonArray results = results(cloud, job);
       Map<String, JsonObject> users = new LinkedHashMap<>();
       for (String userId : showUsers) {
-        users.put(userId, exportUser(cloud.pipeline(), userId));
+        users.put(userId, exportUser(cloud.stages(), userId));
       }
       print(answer, results, users);
       return job.state() == JobState.FINISHED ? 0 : 1;
@@ -95,12 +95,12 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   /** Polls the job, drawing a progress bar, until it ends. */
-  private Job awaitEnd(Pipeline pipeline, CompletableFuture<String> dropped, PrintStream err) throws Exception {
+  private Job awaitEnd(Stages stages, CompletableFuture<String> dropped, PrintStream err) throws Exception {
     String jobId = dropped.get();
     ProgressBar bar = new ProgressBar(err);
     while (true) {
-      Job job = pipeline.jobs().get(appId, jobId).orElseThrow();
-      JobStore.Totals totals = pipeline.jobs().totals(job);
+      Job job = stages.jobs().get(appId, jobId).orElseThrow();
+      JobStore.Totals totals = stages.jobs().totals(job);
       bar.show(job, totals);
       if (job.state().ended()) {
         bar.done();
@@ -121,12 +121,12 @@ final class ImportCommand implements Callable<Integer> {
     return lines;
   }
 
-  private JsonObject exportUser(Pipeline pipeline, String userId) throws Exception {
-    var profile = pipeline.profiles().profile(appId, userId);
+  private JsonObject exportUser(Stages stages, String userId) throws Exception {
+    var profile = stages.profiles().profile(appId, userId);
     if (profile.isEmpty()) {
-      return ApiErrors.body("user " + userId + " not found");
+      return ApiAnswer.errorElement("user " + userId + " not found");
     }
-    return pipeline.answers().exportUser(profile.get(), pipeline.profiles().devices(appId, userId));
+    return stages.answers().exportUser(profile.get(), stages.profiles().devices(appId, userId));
   }
 
   private void print(JsonObject answer, JsonArray results, Map<String, JsonObject> users) {

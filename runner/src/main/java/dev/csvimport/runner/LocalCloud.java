@@ -24,11 +24,16 @@ import com.google.pubsub.v1.RetryPolicy;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
-import dev.csvimport.Pipeline;
+import dev.csvimport.Stages;
+import dev.csvimport.api.ImportApi;
 import dev.csvimport.config.Settings;
+import dev.csvimport.fanout.FanOut;
+import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.fanout.PubSubFanOutRequests;
+import dev.csvimport.functions.Api;
 import dev.csvimport.functions.ChunkProcessor;
+import dev.csvimport.functions.FanOutWorker;
 import dev.csvimport.functions.StorageTrigger;
 import dev.csvimport.job.JobIds;
 import dev.csvimport.log.Log;
@@ -47,7 +52,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * The deployed system, on this machine: the functions wired to the Firestore and Pub/Sub emulators and to an
@@ -67,13 +71,14 @@ public final class LocalCloud implements AutoCloseable {
   private final ManagedChannel channel;
   private final Publisher chunkPublisher;
   private final Publisher fanOutPublisher;
-  private final Pipeline pipeline;
+  private final Stages stages;
+  private final FanOut fanOut;
+  private final ImportApi api;
   private final StorageTrigger trigger;
   private final LocalHttpServer server;
   private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
 
-  private LocalCloud(Emulators emulators, Settings settings, int port,
-      Function<Pipeline, Map<String, HttpFunction>> moreFunctions) throws IOException {
+  private LocalCloud(Emulators emulators, Settings settings, int port) throws IOException {
     // No explicit credentials: with NoCredentials the client would talk plaintext to its default host instead.
     this.firestore = FirestoreOptions.newBuilder().setProjectId(PROJECT).setEmulatorHost(emulators.firestoreHost())
         .build().getService();
@@ -89,12 +94,15 @@ public final class LocalCloud implements AutoCloseable {
         .setCredentialsProvider(noCredentials).build();
     Settings local = settings.with(Settings.CHUNK_TOPIC, chunkTopic.toString())
         .with(Settings.FANOUT_TOPIC, fanOutTopic.toString());
-    this.pipeline = new Pipeline(firestore, storage, new PubSubChunkPublisher(chunkPublisher),
-        new PubSubFanOutRequests(fanOutPublisher), local, Clock.systemUTC());
-    this.trigger = new StorageTrigger(pipeline);
-    Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>(moreFunctions.apply(pipeline));
-    functions.put("/_chunks", new ChunkProcessor(pipeline));
-    functions.put("/_fanout", new PushToCloudEvent(trigger));
+    this.stages = new Stages(firestore, storage, local, Clock.systemUTC());
+    FanOutRequests fanOutRequests = new PubSubFanOutRequests(fanOutPublisher);
+    this.fanOut = stages.fanOut(new PubSubChunkPublisher(chunkPublisher), fanOutRequests);
+    this.api = stages.api(fanOutRequests);
+    this.trigger = new StorageTrigger(local, fanOut);
+    Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>();
+    functions.put("/", new Api(api));
+    functions.put("/_chunks", new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts()));
+    functions.put("/_fanout", new PushToCloudEvent(new FanOutWorker(fanOut)));
     this.server = new LocalHttpServer(port, functions);
     try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
             .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build());
@@ -109,16 +117,12 @@ public final class LocalCloud implements AutoCloseable {
 
   /** @param settings the deployment's settings; BUCKET_APPS should name {@link #BUCKET} */
   public static LocalCloud start(Emulators emulators, Settings settings) throws IOException {
-    return new LocalCloud(emulators, settings, 0, pipeline -> Map.of());
+    return new LocalCloud(emulators, settings, 0);
   }
 
-  /**
-   * @param port where the functions listen; 0 for any free port
-   * @param moreFunctions further functions to serve, by path, built on the pipeline (the API)
-   */
-  public static LocalCloud start(Emulators emulators, Settings settings, int port,
-      Function<Pipeline, Map<String, HttpFunction>> moreFunctions) throws IOException {
-    return new LocalCloud(emulators, settings, port, moreFunctions);
+  /** @param port where the functions (the API at {@code /}) listen; 0 for any free port */
+  public static LocalCloud start(Emulators emulators, Settings settings, int port) throws IOException {
+    return new LocalCloud(emulators, settings, port);
   }
 
   private static Subscription pushSubscription(String name, TopicName topic, String endpoint, boolean ordered) {
@@ -143,8 +147,17 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
-  public Pipeline pipeline() {
-    return pipeline;
+  /** The stores and stages, for the runner's commands and tests to read what the functions did. */
+  public Stages stages() {
+    return stages;
+  }
+
+  public FanOut fanOut() {
+    return fanOut;
+  }
+
+  public ImportApi api() {
+    return api;
   }
 
   public Storage storage() {
@@ -223,7 +236,7 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /** Turns a Pub/Sub push into the CloudEvent Eventarc would deliver to the trigger. */
-  private record PushToCloudEvent(StorageTrigger trigger) implements HttpFunction {
+  private record PushToCloudEvent(FanOutWorker worker) implements HttpFunction {
     @Override
     public void service(com.google.cloud.functions.HttpRequest request,
         com.google.cloud.functions.HttpResponse response) throws Exception {
@@ -231,9 +244,9 @@ public final class LocalCloud implements AutoCloseable {
       com.google.gson.JsonObject envelope = com.google.gson.JsonParser.parseString(
           new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
       String messageId = envelope.getAsJsonObject("message").get("messageId").getAsString();
-      trigger.accept(CloudEventBuilder.v1().withId(messageId)
+      worker.accept(CloudEventBuilder.v1().withId(messageId)
           .withSource(URI.create("//pubsub.googleapis.com/projects/" + PROJECT + "/topics/" + FANOUT))
-          .withType(StorageTrigger.MESSAGE_PUBLISHED)
+          .withType(FanOutWorker.MESSAGE_PUBLISHED)
           .withData("application/json", body).build());
       response.setStatusCode(204);
     }

@@ -1,8 +1,6 @@
 package dev.csvimport.runner;
 
-import com.google.cloud.functions.HttpFunction;
 import dev.csvimport.config.Settings;
-import dev.csvimport.functions.Api;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
 import dev.csvimport.store.AppStore;
@@ -55,9 +53,8 @@ final class ServeCommand implements Callable<Integer> {
     WorkDir.logTo("runner.log");
     Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + APP));
     try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog());
-        LocalCloud cloud = LocalCloud.start(emulators, settings, port,
-            pipeline -> Map.<String, HttpFunction>of("/", new Api(pipeline)))) {
-      AppStore.Keys keys = cloud.pipeline().apps().create(APP, List.of(LocalCloud.BUCKET));
+        LocalCloud cloud = LocalCloud.start(emulators, settings, port)) {
+      AppStore.Keys keys = cloud.stages().apps().create(APP, List.of(LocalCloud.BUCKET));
       PrintStream out = System.out;
       out.println("csvimport is serving. Stop it with Ctrl-C.");
       out.println("  drop CSV files into:  " + inbox.toAbsolutePath() + "/ (or a subfolder named after an action)");
@@ -112,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
   private void writeResults(LocalCloud cloud, String jobId) {
     try {
       while (true) {
-        Job job = cloud.pipeline().jobs().get(APP, jobId).orElseThrow();
+        Job job = cloud.stages().jobs().get(APP, jobId).orElseThrow();
         if (job.state().ended()) {
           if (job.resultsFile() != null) {
             Path target = bucketDir.resolve(job.resultsFile());

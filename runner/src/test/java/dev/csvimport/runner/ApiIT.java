@@ -8,7 +8,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.cloud.storage.BlobId;
@@ -60,14 +59,13 @@ class ApiIT {
   @BeforeEach
   void start(Emulators emulators) throws Exception {
     cloud = LocalCloud.start(emulators, new Settings(Map.of(Settings.BUCKET_APPS,
-        LocalCloud.BUCKET + "=" + A + "," + B_BUCKET + "=" + B, Settings.PARTITIONS, "4")), 0,
-        pipeline -> Map.<String, HttpFunction>of("/", new Api(pipeline)));
-    keysA = cloud.pipeline().apps().create(A, List.of(LocalCloud.BUCKET));
-    keysB = cloud.pipeline().apps().create(B, List.of(B_BUCKET));
+        LocalCloud.BUCKET + "=" + A + "," + B_BUCKET + "=" + B, Settings.PARTITIONS, "4")), 0);
+    keysA = cloud.stages().apps().create(A, List.of(LocalCloud.BUCKET));
+    keysB = cloud.stages().apps().create(B, List.of(B_BUCKET));
     jobA = cloud.drop(new ByteArrayInputStream("userId,Plan,Age<int>\nu1,gold,30\nu2,silver,x\n"
         .getBytes(StandardCharsets.UTF_8)), "imports/setUserAttributes/users.csv", Map.of("uploadedBy", "ann"));
     awaitEnd(A, jobA);
-    cloud.pipeline().layout().user(B, "secret-user").set(Map.of("userId", "secret-user", "attributes",
+    cloud.stages().layout().user(B, "secret-user").set(Map.of("userId", "secret-user", "attributes",
         Map.of("Plan", "b-only"))).get();
   }
 
@@ -79,7 +77,7 @@ class ApiIT {
   private Job awaitEnd(String appId, String jobId) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {
-      Optional<Job> job = cloud.pipeline().jobs().get(appId, jobId);
+      Optional<Job> job = cloud.stages().jobs().get(appId, jobId);
       if (job.isPresent() && job.get().state().ended()) {
         return job.get();
       }
@@ -147,7 +145,7 @@ class ApiIT {
 
   @Test
   void aJobNotYetRunShowsItsProgress() throws Exception {
-    Job pending = cloud.pipeline().jobs().createIfAbsent(cloud.pipeline().fanOut().create(
+    Job pending = cloud.stages().jobs().createIfAbsent(cloud.stages().newJobs().forObject(
         new NewImport(A, LocalCloud.BUCKET, "imports/later.csv", 5, null, "later.csv", null)));
     JsonObject answer = get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "jobId",
         pending.jobId()).element();
@@ -168,7 +166,7 @@ class ApiIT {
     assertNotEquals(jobA, jobId);
     Job done = awaitEnd(A, jobId);
     assertEquals(2, done.successesCount());
-    assertEquals(2L, cloud.pipeline().profiles().profile(A, "u1").orElseThrow().events().get("Open").count());
+    assertEquals(2L, cloud.stages().profiles().profile(A, "u1").orElseThrow().events().get("Open").count());
   }
 
   @Test
@@ -289,7 +287,7 @@ class ApiIT {
     HttpResponse response = mock(HttpResponse.class);
     StringWriter body = new StringWriter();
     when(response.getWriter()).thenReturn(new BufferedWriter(body));
-    new Api(cloud.pipeline()).service(request, response);
+    new Api(cloud.api()).service(request, response);
     response.getWriter().flush();
     verify(response).setStatusCode(200);
     verify(response).setContentType("application/json; charset=utf-8");

@@ -38,7 +38,7 @@ class EndToEndIT {
   private static Job awaitEnd(LocalCloud cloud, String jobId) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
     while (Instant.now().isBefore(deadline)) {
-      Job job = cloud.pipeline().jobs().get("app-e2e", jobId).orElseThrow();
+      Job job = cloud.stages().jobs().get("app-e2e", jobId).orElseThrow();
       if (job.state().ended()) {
         return job;
       }
@@ -69,7 +69,7 @@ class EndToEndIT {
       assertEquals(JobState.FINISHED, usersDone.state());
       assertEquals(495, usersDone.successesCount());
       assertEquals(5, usersDone.failuresCount());
-      Profile user7 = cloud.pipeline().profiles().profile("app-e2e", "user-7").orElseThrow();
+      Profile user7 = cloud.stages().profiles().profile("app-e2e", "user-7").orElseThrow();
       assertEquals("plan-457", user7.attributes().get("Plan"), "the last row about a user wins");
       assertEquals(5L, user7.attributes().get("Logins"), "10 rows, of which the 5 with a bad Age failed whole");
       String results = new String(cloud.storage().readAllBytes(LocalCloud.BUCKET, usersDone.resultsFile()),
@@ -86,18 +86,18 @@ class EndToEndIT {
       Job trackDone = awaitEnd(cloud, trackJob);
       assertEquals(2, trackDone.successesCount());
       assertEquals(1, trackDone.failuresCount());
-      Profile user1 = cloud.pipeline().profiles().profile("app-e2e", "user-1").orElseThrow();
+      Profile user1 = cloud.stages().profiles().profile("app-e2e", "user-1").orElseThrow();
       assertEquals(2L, user1.events().get("Purchase").count());
       assertEquals(10.0, user1.events().get("Purchase").value());
-      assertEquals(2, cloud.pipeline().layout().events("app-e2e", "user-1").get().get().size());
+      assertEquals(2, cloud.stages().layout().events("app-e2e", "user-1").get().get().size());
       String trackResults = new String(cloud.storage().readAllBytes(LocalCloud.BUCKET, trackDone.resultsFile()),
           StandardCharsets.UTF_8);
       assertTrue(trackResults.contains("\"status\":\"warning\"") && trackResults.contains("365 days"), trackResults);
 
       Job devicesDone = awaitEnd(cloud, devicesJob);
       assertEquals(2, devicesDone.successesCount());
-      assertEquals("tok-1", cloud.pipeline().profiles().devices("app-e2e", "user-2").get(0).get("iosPushToken"));
-      assertEquals("tok-2", cloud.pipeline().profiles().devices("app-e2e", "d2").get(0).get("iosPushToken"));
+      assertEquals("tok-1", cloud.stages().profiles().devices("app-e2e", "user-2").get(0).get("iosPushToken"));
+      assertEquals("tok-2", cloud.stages().profiles().devices("app-e2e", "d2").get(0).get("iosPushToken"));
     }
   }
 
@@ -109,9 +109,9 @@ class EndToEndIT {
       long generation = done.generation();
       cloud.deliver(LocalCloud.finalizeEvent("imports/setUserAttributes/once.csv", generation, Map.of()));
       cloud.deliver(LocalCloud.finalizeEvent("imports/setUserAttributes/once.csv", generation, Map.of()));
-      assertEquals(done, cloud.pipeline().jobs().get("app-e2e", jobId).orElseThrow());
-      assertEquals(1L, cloud.pipeline().profiles().profile("app-e2e", "u1").orElseThrow().attributes().get("N"));
-      assertEquals(1, cloud.pipeline().jobs().list("app-e2e", 10, null).size());
+      assertEquals(done, cloud.stages().jobs().get("app-e2e", jobId).orElseThrow());
+      assertEquals(1L, cloud.stages().profiles().profile("app-e2e", "u1").orElseThrow().attributes().get("N"));
+      assertEquals(1, cloud.stages().jobs().list("app-e2e", 10, null).size());
     }
   }
 
@@ -121,7 +121,7 @@ class EndToEndIT {
       cloud.deliver(LocalCloud.finalizeEvent("results/abc.jsonl", 1, Map.of()));
       cloud.deliver(LocalCloud.finalizeEvent("imports/notes.txt", 2, Map.of()));
       cloud.deliver(LocalCloud.finalizeEvent("elsewhere/users.csv", 3, Map.of()));
-      assertTrue(cloud.pipeline().jobs().list("app-e2e", 10, null).isEmpty());
+      assertTrue(cloud.stages().jobs().list("app-e2e", 10, null).isEmpty());
     }
   }
 

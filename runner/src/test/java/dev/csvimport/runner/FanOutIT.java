@@ -42,12 +42,12 @@ class FanOutIT {
   }
 
   private Job stored(Job job) throws Exception {
-    return test.pipeline.jobs().get(job.appId(), job.jobId()).orElseThrow();
+    return test.jobs.get(job.appId(), job.jobId()).orElseThrow();
   }
 
   private void applyAll() throws Exception {
     for (ChunkApplier.Delivery delivery : test.deliveries()) {
-      test.pipeline.applier().apply(delivery);
+      test.applier.apply(delivery);
     }
   }
 
@@ -63,34 +63,34 @@ class FanOutIT {
   void aDuplicateEventCreatesNoSecondJobAndPublishesNothingNew(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL);
     NewImport object = test.upload("imports/users.csv", 7, ChunkApplierIT.orderSensitiveFile(60, 1), null);
-    Job first = test.pipeline.fanOut().start(object, "event-1");
+    Job first = test.fanOut.start(object, "event-1");
     int published = test.published.size();
-    Job again = test.pipeline.fanOut().start(object, "event-1-redelivered");
+    Job again = test.fanOut.start(object, "event-1-redelivered");
     assertEquals(first.jobId(), again.jobId());
     assertEquals(published, test.published.size(), "nothing published twice");
-    assertEquals(1, test.pipeline.jobs().list(TestPipeline.APP, 10, null).size());
+    assertEquals(1, test.jobs.list(TestPipeline.APP, 10, null).size());
   }
 
   @Test
   void anOverwriteIsANewJob(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL);
-    Job first = test.pipeline.fanOut().start(
+    Job first = test.fanOut.start(
         test.upload("imports/users.csv", 7, "userId,Plan\nu1,gold\n", "setUserAttributes"), "event-1");
-    Job second = test.pipeline.fanOut().start(
+    Job second = test.fanOut.start(
         test.upload("imports/users.csv", 8, "userId,Plan\nu1,silver\n", "setUserAttributes"), "event-2");
     assertNotEquals(first.jobId(), second.jobId());
-    assertEquals(2, test.pipeline.jobs().list(TestPipeline.APP, 10, null).size());
+    assertEquals(2, test.jobs.list(TestPipeline.APP, 10, null).size());
   }
 
   @Test
   void aTinyTimeBudgetHandsOverAtCheckpointsAndStillPublishesEveryChunkOnce(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL.with(Settings.FANOUT_BUDGET_SECONDS, "0"));
     String csv = ChunkApplierIT.orderSensitiveFile(130, 2);
-    Job job = test.pipeline.fanOut().start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
     int invocations = 1;
     while (!test.fanOutRequests.isEmpty()) {
       String jobId = test.fanOutRequests.remove(0);
-      test.pipeline.fanOut().resume(TestPipeline.APP, jobId, "continuation-" + invocations++);
+      test.fanOut.resume(TestPipeline.APP, jobId, "continuation-" + invocations++);
     }
     assertEquals(7, invocations, "one segment of 20 rows per invocation: 130 rows make 7");
     List<EncodedChunk> expected = chunksOf(csv, stored(job));
@@ -110,14 +110,14 @@ class FanOutIT {
     String csv = ChunkApplierIT.orderSensitiveFile(130, 3);
     NewImport object = test.upload("imports/users.csv", 1, csv, "setUserAttributes");
     test.publishesBeforeCrash = 17;
-    assertThrows(IllegalStateException.class, () -> test.pipeline.fanOut().start(object, "event-1"));
-    Job crashed = stored(test.pipeline.fanOut().create(object));
+    assertThrows(IllegalStateException.class, () -> test.fanOut.start(object, "event-1"));
+    Job crashed = stored(test.newJobs.forObject(object));
     assertEquals(JobState.RUNNING, crashed.state());
     assertTrue(crashed.segmentsPublished() > 0, "a checkpoint was passed before the crash");
     assertFalse(crashed.fanOutComplete());
 
     test.publishesBeforeCrash = -1;
-    test.pipeline.fanOut().start(object, "event-1");
+    test.fanOut.start(object, "event-1");
     Set<String> distinct = new HashSet<>();
     test.published.forEach(p -> distinct.add(p.chunk().partition() + "/" + p.chunk().sequence()));
     assertTrue(test.published.size() > distinct.size(), "the segment cut by the crash was published again");
@@ -128,14 +128,14 @@ class FanOutIT {
     assertEquals(JobState.FINISHED, finished.state());
     assertEquals(130, finished.successesCount() + finished.failuresCount());
     assertEquals(ChunkApplierIT.applyInFileOrder(csv, finished).get("user-1"),
-        test.pipeline.profiles().profile(TestPipeline.APP, "user-1").orElseThrow());
+        test.profiles.profile(TestPipeline.APP, "user-1").orElseThrow());
   }
 
   @Test
   void aBrokenFileFailsItsJobWithTheEnginesMessageAndPublishesNothing(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL);
     String csv = ChunkApplierIT.orderSensitiveFile(60, 4) + "u9,\"never closed\n";
-    Job job = test.pipeline.fanOut().start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
     Job failed = stored(job);
     assertEquals(JobState.FAILED, failed.state());
     assertTrue(failed.failure().contains("not valid CSV") && failed.failure().contains("line 62"), failed.failure());
@@ -146,9 +146,9 @@ class FanOutIT {
   void anotherInvocationHoldingTheJobMakesThisOneTryAgainLater(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL);
     NewImport object = test.upload("imports/users.csv", 1, "userId,Plan\nu1,gold\n", "setUserAttributes");
-    Job job = test.pipeline.jobs().createIfAbsent(test.pipeline.fanOut().create(object));
-    assertTrue(test.pipeline.jobs().acquireLease(job, "someone-else", Duration.ofMinutes(5)));
-    assertThrows(FanOutBusy.class, () -> test.pipeline.fanOut().start(object, "event-1"));
+    Job job = test.jobs.createIfAbsent(test.newJobs.forObject(object));
+    assertTrue(test.jobs.acquireLease(job, "someone-else", Duration.ofMinutes(5)));
+    assertThrows(FanOutBusy.class, () -> test.fanOut.start(object, "event-1"));
     assertTrue(test.published.isEmpty());
   }
 }

@@ -6,15 +6,19 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import dev.csvimport.Pipeline;
+import dev.csvimport.Stages;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.chunk.EncodedChunk;
 import dev.csvimport.fanout.ChunkPublisher;
+import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewImport;
+import dev.csvimport.fanout.NewJobs;
 import dev.csvimport.job.Job;
+import dev.csvimport.store.JobStore;
+import dev.csvimport.store.ProfileStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,7 +39,12 @@ final class TestPipeline implements AutoCloseable {
   final Storage storage = LocalStorageHelper.getOptions().getService();
   final List<Published> published = new CopyOnWriteArrayList<>();
   final List<String> fanOutRequests = new CopyOnWriteArrayList<>();
-  final Pipeline pipeline;
+  final Stages stages;
+  final JobStore jobs;
+  final ProfileStore profiles;
+  final NewJobs newJobs;
+  final FanOut fanOut;
+  final ChunkApplier applier;
   /** Publishes fail after this many more chunks (negative: never), as a crash mid-file would. */
   volatile int publishesBeforeCrash = -1;
 
@@ -64,8 +73,13 @@ final class TestPipeline implements AutoCloseable {
       public void flush() {}
     };
     FanOutRequests requests = (appId, jobId) -> fanOutRequests.add(jobId);
-    this.pipeline = new Pipeline(firestore, storage, chunks, requests,
-        settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP), Clock.systemUTC());
+    this.stages = new Stages(firestore, storage, settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
+        Clock.systemUTC());
+    this.jobs = stages.jobs();
+    this.profiles = stages.profiles();
+    this.newJobs = stages.newJobs();
+    this.fanOut = stages.fanOut(chunks, requests);
+    this.applier = stages.applier();
   }
 
   TestPipeline(Emulators emulators) {

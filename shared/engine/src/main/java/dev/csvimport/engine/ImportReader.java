@@ -1,0 +1,77 @@
+package dev.csvimport.engine;
+
+import dev.csvimport.engine.check.Header;
+import dev.csvimport.engine.check.HeaderParser;
+import dev.csvimport.engine.check.RowChecker;
+import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.engine.chunk.Chunker;
+import dev.csvimport.engine.operation.Action;
+import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.read.CsvRecords;
+import dev.csvimport.engine.read.FileFailure;
+import java.io.InputStream;
+
+/**
+ * The import engine's door: a CSV file in, chunks of checked rows out, streaming, so memory does not grow with the
+ * file. A file that cannot be imported at all ends in one {@link FileFailure}.
+ */
+public final class ImportReader {
+
+  private final ChunkLimits limits;
+
+  public ImportReader(ChunkLimits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * Reads the file to the end without emitting anything, to find a {@link FileFailure} before any row is applied:
+   * bytes that are not UTF-8 text or broken quoting show only where they are.
+   */
+  public long check(InputStream csv, ImportOptions options) throws FileFailure {
+    Action defaultAction = defaultAction(options);
+    try (CsvRecords records = CsvRecords.open(csv)) {
+      HeaderParser.parse(records.header(), defaultAction);
+      long rows = 0;
+      while (records.next()) {
+        rows++;
+      }
+      return rows;
+    }
+  }
+
+  /**
+   * Reads, checks and chunks every row, giving each chunk to {@code sink} as it closes.
+   *
+   * @throws FileFailure when the file cannot be imported; chunks may have been emitted before a failure found late
+   *     in the file, which is why callers that apply chunks {@link #check} first
+   * @throws Exception what the sink throws
+   */
+  public ImportSummary read(InputStream csv, ImportOptions options, Chunker.Sink sink) throws Exception {
+    Action defaultAction = defaultAction(options);
+    try (CsvRecords records = CsvRecords.open(csv)) {
+      Header header = HeaderParser.parse(records.header(), defaultAction);
+      RowChecker checker = new RowChecker(header, defaultAction, options.importTime());
+      Chunker chunker = new Chunker(limits, sink, options.firstSegment());
+      long rows = 0;
+      long failed = 0;
+      while (records.next()) {
+        rows++;
+        RowResult checked = checker.check(rows, records.line(), records::cell, records.cellCount());
+        if (!chunker.add(checked).succeeded()) {
+          failed++;
+        }
+      }
+      chunker.finish();
+      return new ImportSummary(rows, failed, chunker.chunksPerPartition(), chunker.segments());
+    }
+  }
+
+  private static Action defaultAction(ImportOptions options) throws FileFailure {
+    String name = options.defaultAction();
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    return Action.fromApiName(name).orElseThrow(() -> new FileFailure("unknown action '" + name + "': use "
+        + Action.supportedNames()));
+  }
+}

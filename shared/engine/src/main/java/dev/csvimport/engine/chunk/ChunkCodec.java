@@ -1,0 +1,385 @@
+package dev.csvimport.engine.chunk;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonWriter;
+import dev.csvimport.engine.operation.DeviceUpdate;
+import dev.csvimport.engine.operation.EventHistory;
+import dev.csvimport.engine.operation.Operation;
+import dev.csvimport.engine.operation.Removal;
+import dev.csvimport.engine.operation.RowProblem;
+import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.operation.TrackedEvent;
+import dev.csvimport.engine.operation.UserUpdate;
+import java.io.IOException;
+import java.io.Writer;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The compact JSON form of a chunk, version {@value #VERSION}:
+ * <pre>{"v":2,"p":partition,"s":sequence,"g":segment,"rows":[row,...]}</pre>
+ * Chunks outlive a deploy (parked in Firestore, redelivered by Pub/Sub), so the decoder reads the current version and
+ * the one before: version 1 is the same without {@code "v"}. A change to the format raises the version, keeps reading
+ * the previous one, and adds its golden file to the codec's test.
+ * <p>
+ * A row is {@code {"r":row,"l":line,"u":userId}} plus either {@code "f":{"c":column,"v":value,"m":message}} or
+ * {@code "o":operation}, and {@code "w":[problem,...]} when it has warnings. An operation is
+ * {@code {"k":"u"|"t"|"d", ...}} with short field names; a time is epoch milliseconds; event history is
+ * {@code {"<Event>":{"count":..,"lastTime":{"t":millis},..}}}; an attribute value is a JSON
+ * string, whole number (Long), number with a point or exponent (Double), boolean, array, {@code {"t":millis}}
+ * (a timestamp) or null (remove).
+ */
+public final class ChunkCodec {
+
+  /** The version this codec writes. */
+  public static final int VERSION = 2;
+  /** The oldest version it still reads. */
+  public static final int OLDEST_READ = 1;
+  /** Bytes of the envelope around the rows, with room for the largest numbers. */
+  static final int ENVELOPE_BYTES = 64;
+
+  private ChunkCodec() {}
+
+  public static byte[] encode(Chunk chunk) {
+    List<byte[]> rows = new ArrayList<>(chunk.rows().size());
+    chunk.rows().forEach(row -> rows.add(encodeRow(row)));
+    return encode(chunk.partition(), chunk.sequence(), chunk.segment(), rows);
+  }
+
+  /** The chunk from rows already encoded by {@link #encodeRow}, copied once into an array of the exact size. */
+  static byte[] encode(int partition, int sequence, int segment, List<byte[]> encodedRows) {
+    byte[] head = ("{\"v\":" + VERSION + ",\"p\":" + partition + ",\"s\":" + sequence + ",\"g\":" + segment + ",\"rows\":[")
+        .getBytes(StandardCharsets.UTF_8);
+    int size = head.length + 2 + Math.max(0, encodedRows.size() - 1);
+    for (byte[] row : encodedRows) {
+      size += row.length;
+    }
+    byte[] chunk = new byte[size];
+    System.arraycopy(head, 0, chunk, 0, head.length);
+    int at = head.length;
+    for (int i = 0; i < encodedRows.size(); i++) {
+      if (i > 0) {
+        chunk[at++] = ',';
+      }
+      byte[] row = encodedRows.get(i);
+      System.arraycopy(row, 0, chunk, at, row.length);
+      at += row.length;
+    }
+    chunk[at++] = ']';
+    chunk[at] = '}';
+    return chunk;
+  }
+
+  /** A row as UTF-8 JSON. */
+  public static byte[] encodeRow(RowResult row) {
+    TextBuffer buffer = BUFFER.get();
+    buffer.text.setLength(0);
+    try {
+      JsonWriter out = new JsonWriter(buffer);
+      out.setSerializeNulls(true);
+      writeRow(out, row);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buffer.text.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A writer into a StringBuilder, reused per thread: JsonWriter makes many small writes, which a StringWriter would
+   * synchronize and an OutputStreamWriter would encode one by one.
+   */
+  private static final class TextBuffer extends Writer {
+    final StringBuilder text = new StringBuilder(512);
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String string, int offset, int length) {
+      text.append(string, offset, offset + length);
+    }
+
+    @Override
+    public void write(int c) {
+      text.append((char) c);
+    }
+
+    @Override
+    public Writer append(CharSequence chars) {
+      text.append(chars);
+      return this;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  private static final ThreadLocal<TextBuffer> BUFFER = ThreadLocal.withInitial(TextBuffer::new);
+
+  private static void writeRow(JsonWriter out, RowResult row) throws IOException {
+    out.beginObject();
+    out.name("r").value(row.row());
+    out.name("l").value(row.line());
+    if (row.userId() != null) {
+      out.name("u").value(row.userId());
+    }
+    if (row.failure() != null) {
+      out.name("f");
+      writeProblem(out, row.failure());
+    } else {
+      out.name("o");
+      writeOperation(out, row.operation());
+    }
+    if (!row.warnings().isEmpty()) {
+      out.name("w").beginArray();
+      for (RowProblem warning : row.warnings()) {
+        writeProblem(out, warning);
+      }
+      out.endArray();
+    }
+    out.endObject();
+  }
+
+  /** @throws JsonParseException when the bytes are not a chunk this codec wrote */
+  public static Chunk decode(byte[] payload) {
+    try {
+      JsonObject chunk = JsonParser.parseString(new String(payload, StandardCharsets.UTF_8)).getAsJsonObject();
+      int version = chunk.has("v") ? chunk.get("v").getAsInt() : 1;
+      if (version < OLDEST_READ || version > VERSION) {
+        throw new JsonParseException("chunk format version " + version + " is not one this deployment reads ("
+            + OLDEST_READ + " to " + VERSION + ")");
+      }
+      List<RowResult> rows = new ArrayList<>();
+      for (JsonElement row : required(chunk, "rows").getAsJsonArray()) {
+        rows.add(readRow(row.getAsJsonObject()));
+      }
+      return new Chunk(required(chunk, "p").getAsInt(), required(chunk, "s").getAsInt(),
+          required(chunk, "g").getAsInt(), rows);
+    } catch (IllegalStateException | UnsupportedOperationException | ClassCastException | NumberFormatException e) {
+      throw new JsonParseException("not a chunk: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeProblem(JsonWriter out, RowProblem problem) throws IOException {
+    out.beginObject();
+    if (problem.column() != null) {
+      out.name("c").value(problem.column());
+    }
+    if (problem.value() != null) {
+      out.name("v").value(problem.value());
+    }
+    out.name("m").value(problem.message());
+    out.endObject();
+  }
+
+  private static void writeOperation(JsonWriter out, Operation operation) throws IOException {
+    out.beginObject();
+    if (operation instanceof UserUpdate user) {
+      out.name("k").value("u");
+      writeValues(out, "a", user.attributes());
+      writeValues(out, "add", user.valuesToAdd());
+      writeValues(out, "rem", user.valuesToRemove());
+      writeValues(out, "inc", user.valuesToIncrement());
+      if (!user.events().isEmpty()) {
+        out.name("ev").beginObject();
+        for (Map.Entry<String, EventHistory> event : user.events().entrySet()) {
+          out.name(event.getKey());
+          writeObject(out, event.getValue().setFields());
+        }
+        out.endObject();
+      }
+      writeIfSet(out, "cr", millis(user.created()));
+      writeIfSet(out, "la", millis(user.lastActive()));
+    } else if (operation instanceof TrackedEvent track) {
+      out.name("k").value("t");
+      out.name("e").value(track.event());
+      out.name("t").value(track.time().toEpochMilli());
+      writeIfSet(out, "v", track.value());
+      if (track.currencyCode() != null) {
+        out.name("cc").value(track.currencyCode());
+      }
+      if (track.info() != null) {
+        out.name("i").value(track.info());
+      }
+      writeValues(out, "p", track.params());
+    } else if (operation instanceof DeviceUpdate device) {
+      out.name("k").value("d");
+      out.name("d").value(device.deviceId());
+      writeValues(out, "a", device.attributes());
+    }
+    out.endObject();
+  }
+
+  private static Long millis(Instant time) {
+    return time == null ? null : time.toEpochMilli();
+  }
+
+  private static void writeIfSet(JsonWriter out, String name, Number value) throws IOException {
+    if (value != null) {
+      out.name(name);
+      writeValue(out, value);
+    }
+  }
+
+  private static void writeValues(JsonWriter out, String name, Map<String, ?> values) throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    out.name(name);
+    writeObject(out, values);
+  }
+
+  private static void writeObject(JsonWriter out, Map<String, ?> values) throws IOException {
+    out.beginObject();
+    for (Map.Entry<String, ?> entry : values.entrySet()) {
+      out.name(entry.getKey());
+      writeValue(out, entry.getValue());
+    }
+    out.endObject();
+  }
+
+  private static void writeValue(JsonWriter out, Object value) throws IOException {
+    if (value instanceof String s) {
+      out.value(s);
+    } else if (value instanceof Long l) {
+      out.value(l.longValue());
+    } else if (value instanceof Double d) {
+      // Double.toString always writes a point or an exponent, which tells a Double from a Long on the way back.
+      out.jsonValue(Double.toString(d));
+    } else if (value instanceof Boolean b) {
+      out.value(b.booleanValue());
+    } else if (value instanceof Instant t) {
+      out.beginObject().name("t").value(t.toEpochMilli()).endObject();
+    } else if (value instanceof List<?> list) {
+      out.beginArray();
+      for (Object element : list) {
+        writeValue(out, element);
+      }
+      out.endArray();
+    } else if (value == Removal.REMOVE) {
+      out.nullValue();
+    } else {
+      throw new IllegalArgumentException("not an attribute value: " + value);
+    }
+  }
+
+  private static JsonElement required(JsonObject object, String name) {
+    JsonElement element = object.get(name);
+    if (element == null || element.isJsonNull()) {
+      throw new JsonParseException("not a chunk: \"" + name + "\" missing");
+    }
+    return element;
+  }
+
+  private static String optionalString(JsonObject object, String name) {
+    JsonElement element = object.get(name);
+    return element == null || element.isJsonNull() ? null : element.getAsString();
+  }
+
+  private static Instant optionalTime(JsonObject object, String name) {
+    JsonElement element = object.get(name);
+    return element == null ? null : Instant.ofEpochMilli(element.getAsLong());
+  }
+
+  private static RowResult readRow(JsonObject row) {
+    long number = required(row, "r").getAsLong();
+    long line = required(row, "l").getAsLong();
+    String userId = optionalString(row, "u");
+    if (row.has("f")) {
+      return RowResult.failure(number, line, userId, readProblem(row.getAsJsonObject("f")));
+    }
+    List<RowProblem> warnings = new ArrayList<>();
+    if (row.has("w")) {
+      row.getAsJsonArray("w").forEach(w -> warnings.add(readProblem(w.getAsJsonObject())));
+    }
+    required(row, "u");
+    return RowResult.success(number, line, readOperation(required(row, "o").getAsJsonObject(), userId), warnings);
+  }
+
+  private static RowProblem readProblem(JsonObject problem) {
+    return new RowProblem(optionalString(problem, "c"), optionalString(problem, "v"),
+        required(problem, "m").getAsString());
+  }
+
+  private static Operation readOperation(JsonObject op, String userId) {
+    String kind = required(op, "k").getAsString();
+    switch (kind) {
+      case "u":
+        Map<String, EventHistory> events = new LinkedHashMap<>();
+        readObject(op, "ev", JsonElement::getAsJsonObject).forEach((event, fields) -> {
+          EventHistory history = EventHistory.EMPTY;
+          for (Map.Entry<String, Object> field : readObject(fields, ChunkCodec::readValue).entrySet()) {
+            history = history.with(field.getKey(), field.getValue());
+          }
+          events.put(event, history);
+        });
+        return new UserUpdate(userId, readObject(op, "a", ChunkCodec::readValue),
+            readObject(op, "add", ChunkCodec::readList), readObject(op, "rem", ChunkCodec::readList),
+            readObject(op, "inc", JsonElement::getAsLong), events, optionalTime(op, "cr"), optionalTime(op, "la"));
+      case "t":
+        JsonElement value = op.get("v");
+        return new TrackedEvent(userId, required(op, "e").getAsString(), optionalTime(op, "t"),
+            value == null ? null : value.getAsDouble(), optionalString(op, "cc"), optionalString(op, "i"),
+            readObject(op, "p", ChunkCodec::readValue));
+      case "d":
+        return new DeviceUpdate(userId, required(op, "d").getAsString(), readObject(op, "a", ChunkCodec::readValue));
+      default:
+        throw new JsonParseException("unknown operation kind " + kind);
+    }
+  }
+
+  /** The object under {@code name} as a map in its order (empty when absent), each value read by {@code values}. */
+  private static <T> Map<String, T> readObject(JsonObject parent, String name, Function<JsonElement, T> values) {
+    JsonElement element = parent.get(name);
+    return element == null ? Map.of() : readObject(element.getAsJsonObject(), values);
+  }
+
+  private static <T> Map<String, T> readObject(JsonObject object, Function<JsonElement, T> values) {
+    Map<String, T> map = new LinkedHashMap<>();
+    object.entrySet().forEach(entry -> map.put(entry.getKey(), values.apply(entry.getValue())));
+    return map;
+  }
+
+  private static List<Object> readList(JsonElement element) {
+    List<Object> list = new ArrayList<>();
+    element.getAsJsonArray().forEach(item -> list.add(readValue(item)));
+    return list;
+  }
+
+  private static Object readValue(JsonElement element) {
+    if (element.isJsonNull()) {
+      return Removal.REMOVE;
+    }
+    if (element.isJsonArray()) {
+      return readList(element);
+    }
+    if (element.isJsonObject()) {
+      return Instant.ofEpochMilli(required(element.getAsJsonObject(), "t").getAsLong());
+    }
+    JsonPrimitive primitive = element.getAsJsonPrimitive();
+    if (primitive.isBoolean()) {
+      return primitive.getAsBoolean();
+    }
+    if (primitive.isString()) {
+      return primitive.getAsString();
+    }
+    String number = primitive.getAsString();
+    boolean decimal = number.indexOf('.') >= 0 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0;
+    return decimal ? (Object) Double.valueOf(number) : (Object) Long.valueOf(number);
+  }
+}

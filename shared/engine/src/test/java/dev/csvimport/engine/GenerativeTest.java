@@ -1,0 +1,169 @@
+package dev.csvimport.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.csvimport.engine.chunk.ChunkCodec;
+import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.read.FileFailure;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Thousands of random and mutated CSV files: whatever the bytes, the engine ends each in a file failure, or in rows
+ * that are each exactly one success or one failure, counted right. Nothing else escapes it.
+ */
+class GenerativeTest {
+
+  private static final long SEED = Long.getLong("csvimport.seed", 20261123L);
+  private static final int FILES = Integer.getInteger("csvimport.generatedFiles", 3000);
+  private static final String[] DEFAULT_ACTIONS = {"setUserAttributes", "track", "setDeviceAttributes", null};
+  private static final String[] CELLS = {"", "null", "u-1", "42", "-7", "3.5", "1e3", "true", "[a, b]", "[]",
+      "1700000000", "1700000000000", "01/02/2020", "05 Jan 2020 06:07:08", "+44 20 7946", "a@b.co", "USD", "Open",
+      "x\"y", "\"quoted, cell\"", "\"multi\nline\"", "é😀", " ", "track", "setUserAttributes", "setDeviceAttributes"};
+
+  @Test
+  void everyFileEndsAsAFileFailureOrAsRowsThatAddUp() throws Exception {
+    Random random = new Random(SEED);
+    List<byte[]> seeds = corpus();
+    ImportReader reader = new ImportReader(new ChunkLimits(3, 4, 4096, 7));
+    int fileFailures = 0;
+    for (int i = 0; i < FILES; i++) {
+      byte[] csv = i % 2 == 0 ? mutate(seeds.get(random.nextInt(seeds.size())), random) : randomCsv(random);
+      String defaultAction = DEFAULT_ACTIONS[random.nextInt(DEFAULT_ACTIONS.length)];
+      try {
+        fileFailures += outcome(reader, csv, new ImportOptions(defaultAction, Instant.parse("2025-11-22T12:00:00Z")));
+      } catch (Throwable e) {
+        throw new AssertionError("file " + i + " (seed " + SEED + ", action " + defaultAction + ") broke the engine: "
+            + abbreviated(csv), e);
+      }
+    }
+    assertTrue(fileFailures > FILES / 20 && fileFailures < FILES - FILES / 20,
+        "the files are a mix of readable and broken: " + fileFailures + " of " + FILES + " refused");
+  }
+
+  /** Runs the file as the pipeline does: check, then read; returns 1 for a file failure, 0 for rows. */
+  private static int outcome(ImportReader reader, byte[] csv, ImportOptions options) throws Exception {
+    long checkedRows;
+    try {
+      checkedRows = reader.check(new ByteArrayInputStream(csv), options);
+    } catch (FileFailure failure) {
+      assertNotNull(failure.getMessage());
+      assertFalse(failure.getMessage().isBlank());
+      return 1;
+    }
+    List<RowResult> rows = new ArrayList<>();
+    ImportSummary summary = reader.read(new ByteArrayInputStream(csv), options,
+        chunk -> rows.addAll(ChunkCodec.decode(chunk.payload()).rows()));
+    assertEquals(checkedRows, summary.rows());
+    assertEquals(summary.rows(), rows.size());
+    boolean[] seen = new boolean[rows.size() + 1];
+    long failed = 0;
+    for (RowResult row : rows) {
+      assertTrue(row.row() >= 1 && row.row() <= rows.size() && !seen[(int) row.row()], "row " + row.row() + " once");
+      seen[(int) row.row()] = true;
+      assertTrue(row.succeeded() != (row.failure() != null));
+      assertTrue(row.line() > row.row(), "line " + row.line() + " is after the header");
+      if (!row.succeeded()) {
+        failed++;
+        assertFalse(row.failure().message().isBlank());
+      }
+    }
+    assertEquals(summary.failedRows(), failed);
+    return 0;
+  }
+
+  private static String abbreviated(byte[] csv) {
+    String text = new String(csv, StandardCharsets.UTF_8);
+    return text.length() <= 400 ? text : text.substring(0, 400) + "... (" + csv.length + " bytes)";
+  }
+
+  private static List<byte[]> corpus() throws IOException {
+    try (Stream<Path> files = Files.list(CorpusTest.CORPUS)) {
+      List<byte[]> all = new ArrayList<>();
+      for (Path file : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+        all.add(Files.readAllBytes(file));
+      }
+      return all;
+    }
+  }
+
+  private static byte[] mutate(byte[] original, Random random) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] bytes = original.clone();
+    int mutations = 1 + random.nextInt(3);
+    for (int m = 0; m < mutations && bytes.length > 0; m++) {
+      int at = random.nextInt(bytes.length);
+      out.reset();
+      switch (random.nextInt(6)) {
+        case 0: // cut
+          out.write(bytes, 0, at);
+          break;
+        case 1: // a doubled or stray quote
+          out.write(bytes, 0, at);
+          out.write('"');
+          out.write(bytes, at, bytes.length - at);
+          break;
+        case 2: // a stray byte, possibly not UTF-8, possibly NUL
+          out.write(bytes, 0, at);
+          out.write(random.nextInt(256));
+          out.write(bytes, at, bytes.length - at);
+          break;
+        case 3: // a huge field
+          out.write(bytes, 0, at);
+          byte[] huge = "z".repeat(2000 + random.nextInt(20000)).getBytes(StandardCharsets.UTF_8);
+          out.write(huge, 0, huge.length);
+          out.write(bytes, at, bytes.length - at);
+          break;
+        case 4: // a duplicated stretch
+          int length = Math.min(bytes.length - at, 1 + random.nextInt(40));
+          out.write(bytes, 0, at + length);
+          out.write(bytes, at, bytes.length - at);
+          break;
+        default: // a comma or a line break
+          out.write(bytes, 0, at);
+          out.write(random.nextBoolean() ? ',' : '\n');
+          out.write(bytes, at, bytes.length - at);
+          break;
+      }
+      bytes = out.toByteArray();
+    }
+    return bytes;
+  }
+
+  private static byte[] randomCsv(Random random) {
+    String[] headers = {"userId", "identity", "action", "event", "time", "value", "currencyCode", "deviceId",
+        "locale", "Age<int>", "Score<float>", "Vip<bool>", "Tags<list>", "phone", "email",
+        "Born<dd/MM/yyyy HH:mm:ss>", "params.sku", "events.Buy.count", "userAttributeValuesToAdd.Set",
+        "userAttributeValuesToIncrement.N", "created", "Bad<type>", "", "1st"};
+    StringBuilder csv = new StringBuilder();
+    int columns = 1 + random.nextInt(6);
+    for (int c = 0; c < columns; c++) {
+      csv.append(c == 0 ? "" : ",").append(headers[random.nextInt(headers.length)]);
+    }
+    String newline = random.nextBoolean() ? "\r\n" : "\n";
+    csv.append(newline);
+    int rows = random.nextInt(12);
+    for (int r = 0; r < rows; r++) {
+      int cells = random.nextInt(10) == 0 ? columns + random.nextInt(3) - 1 : columns;
+      for (int c = 0; c < cells; c++) {
+        csv.append(c == 0 ? "" : ",").append(CELLS[random.nextInt(CELLS.length)]);
+      }
+      csv.append(newline);
+    }
+    return csv.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.csvimport;
+
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.storage.Storage;
+import dev.csvimport.api.Answers;
+import dev.csvimport.api.ImportApi;
+import dev.csvimport.api.ResultsLinks;
+import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.complete.JobCompletion;
+import dev.csvimport.complete.ResultsFile;
+import dev.csvimport.config.Settings;
+import dev.csvimport.fanout.ChunkPublisher;
+import dev.csvimport.fanout.FanOut;
+import dev.csvimport.fanout.FanOutRequests;
+import dev.csvimport.fanout.NewJobs;
+import dev.csvimport.store.AppStore;
+import dev.csvimport.store.FirestorePartitions;
+import dev.csvimport.store.FirestoreLayout;
+import dev.csvimport.store.JobStore;
+import dev.csvimport.store.ProfileStore;
+import java.time.Clock;
+
+/**
+ * How the stages fit together, given one process's clients: the composition root shared by the functions' no-argument
+ * constructors and the local runner. Nothing takes it as a dependency: each stage's constructor names what it uses,
+ * and each door asks this for the one stage it serves.
+ */
+public final class Stages {
+
+  private final Storage storage;
+  private final Settings settings;
+  private final Clock clock;
+  private final FirestoreLayout layout;
+  private final JobStore jobs;
+  private final JobCompletion completion;
+
+  public Stages(Firestore db, Storage storage, Settings settings, Clock clock) {
+    this.storage = storage;
+    this.settings = settings;
+    this.clock = clock;
+    this.layout = new FirestoreLayout(db);
+    this.jobs = new JobStore(layout, clock);
+    this.completion = new JobCompletion(jobs, new ResultsFile(layout, storage));
+  }
+
+  public FirestoreLayout layout() {
+    return layout;
+  }
+
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  public ProfileStore profiles() {
+    return new ProfileStore(layout);
+  }
+
+  public AppStore apps() {
+    return new AppStore(layout, clock);
+  }
+
+  public NewJobs newJobs() {
+    return new NewJobs(settings.fanOut(), clock);
+  }
+
+  public FanOut fanOut(ChunkPublisher chunks, FanOutRequests requests) {
+    return new FanOut(jobs, newJobs(), storage, chunks, requests, completion, settings.fanOut(), clock);
+  }
+
+  public ChunkApplier applier() {
+    return new ChunkApplier(jobs, new FirestorePartitions(layout), completion);
+  }
+
+  public Answers answers() {
+    return new Answers(new ResultsLinks(storage)::link);
+  }
+
+  public ImportApi api(FanOutRequests requests) {
+    return new ImportApi(apps(), jobs, profiles(), newJobs(), requests, storage, answers());
+  }
+}

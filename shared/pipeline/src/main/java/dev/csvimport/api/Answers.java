@@ -1,0 +1,147 @@
+package dev.csvimport.api;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.csvimport.engine.apply.EventTotals;
+import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
+import dev.csvimport.store.JobStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The answers of the API's actions, in Leanplum's shapes, built once for the HTTP API and the local runner. Each is
+ * one element of Leanplum's {@code {"response":[...]}}; times are Unix seconds, as in Leanplum's answers.
+ */
+public final class Answers {
+
+  private final Function<Job, String> resultsLink;
+
+  /** @param resultsLink how a caller fetches a finished job's results file: a signed URL, or a gs:// URI */
+  public Answers(Function<Job, String> resultsLink) {
+    this.resultsLink = resultsLink;
+  }
+
+  public static String gsUri(Job job) {
+    return "gs://" + job.bucket() + "/" + job.resultsFile();
+  }
+
+  /** getMultiResults: the job's state, and its counts once FINISHED or its progress before. */
+  public JsonObject multiResults(Job job, JobStore.Totals totals) {
+    JsonObject answer = new JsonObject();
+    answer.addProperty("success", true);
+    answer.addProperty("jobId", job.jobId());
+    answer.addProperty("state", job.state().name());
+    if (job.state() == JobState.FINISHED) {
+      JsonObject data = new JsonObject();
+      data.addProperty("successesCount", job.successesCount());
+      data.addProperty("failuresCount", job.failuresCount());
+      JsonArray files = new JsonArray();
+      files.add(resultsLink.apply(job));
+      data.add("files", files);
+      answer.add("data", data);
+    } else if (job.state() == JobState.FAILED) {
+      answer.addProperty("reason", job.failure());
+    } else {
+      JsonObject progress = new JsonObject();
+      progress.addProperty("rowsRead", job.fanOutComplete() ? job.rowsRead() : Math.max(job.rowsRead(),
+          totals.rows()));
+      progress.addProperty("rowsApplied", totals.successes());
+      progress.addProperty("rowsFailed", totals.failures());
+      answer.add("progress", progress);
+    }
+    answer.addProperty("file", job.object());
+    answer.addProperty("action", job.action());
+    answer.addProperty("name", job.name());
+    answer.addProperty("uploadedBy", job.uploadedBy());
+    answer.add("createdAt", wholeSeconds(job.createdAt()));
+    answer.add("finishedAt", wholeSeconds(job.finishedAt()));
+    return answer;
+  }
+
+  /** One row of listJobs: CleverTap's uploads page. */
+  public JsonObject jobRow(Job job) {
+    JsonObject row = new JsonObject();
+    row.addProperty("jobId", job.jobId());
+    row.addProperty("name", job.name());
+    row.addProperty("file", job.object());
+    row.addProperty("uploadedBy", job.uploadedBy());
+    row.add("createdAt", wholeSeconds(job.createdAt()));
+    row.addProperty("state", job.state().name());
+    row.addProperty("successesCount", job.successesCount());
+    row.addProperty("failuresCount", job.failuresCount());
+    return row;
+  }
+
+  /** exportUser: the profile in Leanplum's shape. */
+  public JsonObject exportUser(Profile profile, List<Map<String, Object>> devices) {
+    JsonObject answer = new JsonObject();
+    answer.addProperty("success", true);
+    answer.addProperty("userId", profile.userId());
+    JsonObject attributes = new JsonObject();
+    new TreeMap<>(profile.attributes()).forEach((name, value) -> attributes.add(name, json(value)));
+    answer.add("userAttributes", attributes);
+    JsonObject events = new JsonObject();
+    for (Map.Entry<String, EventTotals> event : new TreeMap<>(profile.events()).entrySet()) {
+      EventTotals totals = event.getValue();
+      JsonObject fields = new JsonObject();
+      fields.add("count", json(totals.count()));
+      fields.add("firstTime", seconds(totals.firstTime()));
+      fields.add("lastTime", seconds(totals.lastTime()));
+      fields.add("value", json(totals.value()));
+      events.add(event.getKey(), fields);
+    }
+    answer.add("events", events);
+    JsonArray deviceList = new JsonArray();
+    for (Map<String, Object> device : devices) {
+      JsonObject fields = new JsonObject();
+      new TreeMap<>(device).forEach((name, value) -> fields.add(name, json(value)));
+      deviceList.add(fields);
+    }
+    answer.add("devices", deviceList);
+    answer.add("created", seconds(profile.created()));
+    answer.add("lastActive", seconds(profile.lastActive()));
+    return answer;
+  }
+
+  /** A value as JSON: a time as Unix seconds, a list as an array. */
+  public static JsonElement json(Object value) {
+    if (value == null) {
+      return JsonNull.INSTANCE;
+    }
+    if (value instanceof Instant time) {
+      return seconds(time);
+    }
+    if (value instanceof List<?> list) {
+      JsonArray array = new JsonArray();
+      list.forEach(v -> array.add(json(v)));
+      return array;
+    }
+    if (value instanceof Boolean b) {
+      return new JsonPrimitive(b);
+    }
+    if (value instanceof Number n) {
+      return new JsonPrimitive(n);
+    }
+    return new JsonPrimitive(String.valueOf(value));
+  }
+
+  private static JsonElement wholeSeconds(Instant time) {
+    return time == null ? JsonNull.INSTANCE : new JsonPrimitive(time.getEpochSecond());
+  }
+
+  private static JsonElement seconds(Instant time) {
+    if (time == null) {
+      return JsonNull.INSTANCE;
+    }
+    return time.getNano() == 0 ? new JsonPrimitive(time.getEpochSecond())
+        : new JsonPrimitive(time.getEpochSecond() + time.getNano() / 1e9);
+  }
+}

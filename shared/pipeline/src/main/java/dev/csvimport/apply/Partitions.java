@@ -1,0 +1,44 @@
+package dev.csvimport.apply;
+
+import dev.csvimport.engine.chunk.Chunk;
+import dev.csvimport.job.Job;
+import dev.csvimport.store.StoreException;
+import java.util.Optional;
+
+/**
+ * A job partition's ordered state as the applier's protocol sees it: the cursor (the sequence it expects next), the
+ * chunks parked above it, and the application of the chunk at the cursor. Each change happens inside one transaction.
+ */
+public interface Partitions {
+
+  /** Runs {@code work} in one transaction on the partition; retried as a whole when the store asks for it. */
+  <T> T transact(Job job, int partition, Work<T> work) throws StoreException;
+
+  /** The payload of a chunk parked at {@code sequence}, read outside any transaction. */
+  Optional<byte[]> parked(Job job, int partition, int sequence) throws StoreException;
+
+  /** What a transaction does on one partition. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Partition partition) throws Exception;
+  }
+
+  /** One partition inside one transaction: reads first, then writes. */
+  interface Partition {
+
+    /** The sequence of the chunk the partition expects next (0 for a new partition). */
+    long nextSequence() throws Exception;
+
+    /** Keeps a chunk that arrived before its predecessor. */
+    void park(int sequence, byte[] payload);
+
+    /** Forgets a parked chunk (applied now, or before). */
+    void unpark(int sequence);
+
+    /**
+     * Applies the chunk at the cursor to its users' profiles, records its failed and warned rows with the partition's
+     * counts, and moves the cursor past it.
+     */
+    void applyAtCursor(Chunk chunk) throws Exception;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.csvimport.complete;
+
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldPath;
+import com.google.cloud.firestore.Query;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.csvimport.job.Job;
+import dev.csvimport.store.FirestoreLayout;
+import dev.csvimport.store.StoreException;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+
+/**
+ * A job's results file, {@code results/<jobId>.jsonl} in its bucket: one JSON line per failed or warned row, in row
+ * order. Written as a stream: the partitions' results are merged page by page, never held whole.
+ */
+public final class ResultsFile {
+
+  public static final String PREFIX = "results/";
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+  private static final int PAGE = 100;
+  /** The fields of a line, in the order a person reads them. */
+  public static final List<String> FIELDS = List.of("row", "line", "userId", "status", "column", "value", "message");
+
+  private final FirestoreLayout layout;
+  private final Storage storage;
+
+  public ResultsFile(FirestoreLayout layout, Storage storage) {
+    this.layout = layout;
+    this.storage = storage;
+  }
+
+  public static String objectName(String jobId) {
+    return PREFIX + jobId + ".jsonl";
+  }
+
+  /**
+   * Writes the file unless it exists: every writer writes the same content, so whoever finishes first wins and the
+   * others (a concurrent finisher, or a retry after a crash before the job was marked FINISHED) keep that copy.
+   * Answers its object name.
+   */
+  public String write(Job job) throws StoreException {
+    String name = objectName(job.jobId());
+    BlobInfo info = BlobInfo.newBuilder(BlobId.of(job.bucket(), name)).setContentType("application/x-ndjson").build();
+    PriorityQueue<PartitionResults> next = new PriorityQueue<>(Comparator.comparingLong(PartitionResults::peekRow));
+    for (int p = 0; p < job.limits().partitions(); p++) {
+      PartitionResults results = new PartitionResults(job, p);
+      if (results.hasNext()) {
+        next.add(results);
+      }
+    }
+    if (storage.get(info.getBlobId()) != null) {
+      return name;
+    }
+    try (Writer out = new OutputStreamWriter(Channels.newOutputStream(
+        storage.writer(info, Storage.BlobWriteOption.doesNotExist())), StandardCharsets.UTF_8)) {
+      while (!next.isEmpty()) {
+        PartitionResults smallest = next.poll();
+        Map<String, Object> stored = smallest.next();
+        Map<String, Object> line = new LinkedHashMap<>();
+        FIELDS.forEach(field -> line.put(field, stored.get(field)));
+        out.write(GSON.toJson(line));
+        out.write('\n');
+        if (smallest.hasNext()) {
+          next.add(smallest);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (storage.get(info.getBlobId()) != null) {
+        return name;
+      }
+      throw new StoreException("the results file " + name + " could not be written: " + e.getMessage(), e);
+    }
+    return name;
+  }
+
+  /** One partition's result lines in row order, read a page of chunks at a time. */
+  private final class PartitionResults implements Iterator<Map<String, Object>> {
+    private final Query query;
+    private final Deque<Map<String, Object>> buffered = new ArrayDeque<>();
+    private DocumentSnapshot last;
+    private boolean exhausted;
+
+    PartitionResults(Job job, int partition) {
+      this.query = layout.results(job.appId(), job.jobId(), partition).orderBy(FieldPath.documentId()).limit(PAGE);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean hasNext() {
+      while (buffered.isEmpty() && !exhausted) {
+        List<QueryDocumentSnapshot> page;
+        try {
+          page = StoreException.await((last == null ? query : query.startAfter(last)).get()).getDocuments();
+        } catch (StoreException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+        exhausted = page.size() < PAGE;
+        for (QueryDocumentSnapshot doc : page) {
+          ((List<Map<String, Object>>) doc.get("rows")).forEach(buffered::add);
+          last = doc;
+        }
+      }
+      return !buffered.isEmpty();
+    }
+
+    @Override
+    public Map<String, Object> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return buffered.poll();
+    }
+
+    long peekRow() {
+      return ((Number) buffered.peek().get("row")).longValue();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.csvimport.config;
+
+import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.fanout.FanOutSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting the functions read from their environment, with its default. Terraform sets these; a test keeps the
+ * two in step.
+ */
+public final class Settings {
+
+  /** Which app owns which bucket: {@code bucket=appId,bucket2=appId2}. */
+  public static final String BUCKET_APPS = "BUCKET_APPS";
+  /** Where new files are picked up in each bucket. */
+  public static final String INBOX_PREFIX = "INBOX_PREFIX";
+  /** The chunk topic, {@code projects/P/topics/T}. */
+  public static final String CHUNK_TOPIC = "CHUNK_TOPIC";
+  /** The fan-out topic, {@code projects/P/topics/T}, whose messages run the trigger again. */
+  public static final String FANOUT_TOPIC = "FANOUT_TOPIC";
+  /** The chunk subscription's dead-letter max_delivery_attempts: the last attempt records its rows as failed. */
+  public static final String MAX_DELIVERY_ATTEMPTS = "MAX_DELIVERY_ATTEMPTS";
+  /** How long one trigger invocation publishes before it hands over (keep under the function timeout). */
+  public static final String FANOUT_BUDGET_SECONDS = "FANOUT_BUDGET_SECONDS";
+  /** How long job documents are kept (a Firestore TTL policy deletes them after). */
+  public static final String JOB_RETENTION_DAYS = "JOB_RETENTION_DAYS";
+  /** How many ordered streams a job's rows are spread over. */
+  public static final String PARTITIONS = "PARTITIONS";
+  /** Most rows per chunk. */
+  public static final String CHUNK_ROWS = "CHUNK_ROWS";
+  /** Rows between two fan-out checkpoints. */
+  public static final String SEGMENT_ROWS = "SEGMENT_ROWS";
+
+  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put(BUCKET_APPS, "");
+    DEFAULTS.put(INBOX_PREFIX, "imports/");
+    DEFAULTS.put(CHUNK_TOPIC, "");
+    DEFAULTS.put(FANOUT_TOPIC, "");
+    DEFAULTS.put(MAX_DELIVERY_ATTEMPTS, "10");
+    DEFAULTS.put(FANOUT_BUDGET_SECONDS, "420");
+    DEFAULTS.put(JOB_RETENTION_DAYS, "90");
+    DEFAULTS.put(PARTITIONS, "32");
+    DEFAULTS.put(CHUNK_ROWS, "200");
+    DEFAULTS.put(SEGMENT_ROWS, "50000");
+  }
+
+  /** The settings that are whole numbers, with the least each may be (a budget of 0 hands over at each checkpoint). */
+  private static final Map<String, Integer> MINIMUMS = Map.of(MAX_DELIVERY_ATTEMPTS, 1, FANOUT_BUDGET_SECONDS, 0,
+      JOB_RETENTION_DAYS, 1, PARTITIONS, 1, CHUNK_ROWS, 1, SEGMENT_ROWS, 1);
+
+  private final Map<String, String> values;
+  private final Map<String, Integer> integers = new HashMap<>();
+
+  /**
+   * Reads and checks every setting at once, so that a bad value stops the function at start, not on the first
+   * chunk it handles.
+   *
+   * @throws IllegalArgumentException naming each bad value
+   */
+  public Settings(Map<String, String> environment) {
+    this.values = new HashMap<>(DEFAULTS);
+    DEFAULTS.keySet().forEach(name -> {
+      String value = environment.get(name);
+      if (value != null && !value.isBlank()) {
+        values.put(name, value.trim());
+      }
+    });
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Integer> setting : MINIMUMS.entrySet()) {
+      String name = setting.getKey();
+      try {
+        int value = Integer.parseInt(values.get(name));
+        if (value < setting.getValue()) {
+          problems.add(name + " must be at least " + setting.getValue() + ", not " + value);
+        }
+        integers.put(name, value);
+      } catch (NumberFormatException e) {
+        problems.add(name + " must be a whole number, not '" + values.get(name) + "'");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("bad settings: " + String.join("; ", problems));
+    }
+  }
+
+  public static Settings fromEnvironment() {
+    return new Settings(System.getenv());
+  }
+
+  /** Every setting's name and default. */
+  public static Map<String, String> defaults() {
+    return Map.copyOf(DEFAULTS);
+  }
+
+  public Settings with(String name, String value) {
+    Map<String, String> changed = new HashMap<>(values);
+    changed.put(name, value);
+    return new Settings(changed);
+  }
+
+  public String get(String name) {
+    return values.get(name);
+  }
+
+  /** A whole-number setting, checked when the settings were read. */
+  public int integer(String name) {
+    Integer value = integers.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException(name + " is not a whole-number setting");
+    }
+    return value;
+  }
+
+  /** The chunk subscription's last delivery attempt, when a chunk's rows are recorded as failed instead. */
+  public int maxDeliveryAttempts() {
+    return integer(MAX_DELIVERY_ATTEMPTS);
+  }
+
+  /** The app that owns {@code bucket}, or null when the bucket is not an app's. */
+  public String appOfBucket(String bucket) {
+    for (String pair : values.get(BUCKET_APPS).split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).trim().equals(bucket)) {
+        return pair.substring(eq + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  public String inboxPrefix() {
+    String prefix = values.get(INBOX_PREFIX);
+    return prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  public FanOutSettings fanOut() {
+    return new FanOutSettings(
+        new ChunkLimits(integer(PARTITIONS), integer(CHUNK_ROWS), ChunkLimits.DEFAULT.maxBytes(),
+            integer(SEGMENT_ROWS)),
+        Duration.ofSeconds(integer(FANOUT_BUDGET_SECONDS)), Duration.ofDays(integer(JOB_RETENTION_DAYS)));
+  }
+}

@@ -1,0 +1,179 @@
+package dev.csvimport.fanout;
+
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import dev.csvimport.engine.read.FileFailure;
+import dev.csvimport.engine.ImportOptions;
+import dev.csvimport.engine.ImportReader;
+import dev.csvimport.engine.ImportSummary;
+import dev.csvimport.engine.chunk.EncodedChunk;
+import dev.csvimport.job.Job;
+import dev.csvimport.log.Log;
+import dev.csvimport.complete.JobCompletion;
+import dev.csvimport.store.JobStore;
+import dev.csvimport.store.StoreException;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Turns an object into published chunks, once per object generation, whatever is redelivered or crashes:
+ * <ol>
+ *   <li>the job is created once (its id derives from bucket, object and generation);</li>
+ *   <li>the whole file is read once to find a file failure before anything is applied;</li>
+ *   <li>chunks are published segment by segment; after each segment every publish is awaited and the job
+ *       checkpointed, so a crash or a timeout resumes at the checkpoint and republishes at most one segment,
+ *       which the processor recognises as duplicates;</li>
+ *   <li>past its time budget, an invocation stops at a checkpoint and asks for a follow-up invocation.</li>
+ * </ol>
+ */
+public final class FanOut {
+
+  private static final Log LOG = Log.of(FanOut.class);
+  private static final int READ_BUFFER_BYTES = 1 << 16;
+  private static final Duration LEASE_MARGIN = Duration.ofMinutes(2);
+
+  private final JobStore jobs;
+  private final NewJobs newJobs;
+  private final Storage storage;
+  private final ChunkPublisher chunks;
+  private final FanOutRequests requests;
+  private final JobCompletion completion;
+  private final FanOutSettings settings;
+  private final Clock clock;
+
+  public FanOut(JobStore jobs, NewJobs newJobs, Storage storage, ChunkPublisher chunks, FanOutRequests requests,
+      JobCompletion completion, FanOutSettings settings, Clock clock) {
+    this.jobs = jobs;
+    this.newJobs = newJobs;
+    this.storage = storage;
+    this.chunks = chunks;
+    this.requests = requests;
+    this.completion = completion;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Creates the object's job, unless it exists, and fans it out as far as this invocation's budget allows. */
+  public Job start(NewImport object, String invocationId) throws Exception {
+    Job job = jobs.createIfAbsent(newJobs.forObject(object));
+    run(job, invocationId);
+    return job;
+  }
+
+  /** Continues a job whose fan-out stopped at a checkpoint, or starts one created by the API. */
+  public void resume(String appId, String jobId, String invocationId) throws Exception {
+    Job job = jobs.get(appId, jobId).orElse(null);
+    if (job == null) {
+      LOG.warn("fan-out requested for an unknown job: ignored", "appId", appId, "jobId", jobId);
+      return;
+    }
+    run(job, invocationId);
+  }
+
+  private void run(Job job, String invocationId) throws Exception {
+    if (job.state().ended() || job.fanOutComplete()) {
+      LOG.info("fan-out already done: nothing to do", "appId", job.appId(), "jobId", job.jobId(), "state",
+          job.state().name());
+      completion.tryFinish(job.appId(), job.jobId());
+      return;
+    }
+    if (!jobs.acquireLease(job, invocationId, settings.budget().plus(LEASE_MARGIN))) {
+      throw new FanOutBusy(job.jobId());
+    }
+    boolean unfinished;
+    try {
+      unfinished = publish(job, invocationId);
+    } finally {
+      jobs.releaseLease(job, invocationId);
+    }
+    if (unfinished) {
+      requests.request(job.appId(), job.jobId());
+    }
+  }
+
+  /** Publishes as much as the budget allows; answers whether a follow-up invocation must go on. */
+  private boolean publish(Job job, String invocationId) throws Exception {
+    Instant deadline = clock.instant().plus(settings.budget());
+    ImportReader reader = new ImportReader(job.limits());
+    ImportOptions options = new ImportOptions(job.action(), job.createdAt());
+    if (!job.checked()) {
+      try (InputStream csv = open(job)) {
+        long rows = reader.check(csv, options);
+        LOG.info("file checked", "appId", job.appId(), "jobId", job.jobId(), "rows", rows);
+      } catch (FileFailure failure) {
+        fail(job, failure.getMessage());
+        return false;
+      } catch (StorageException e) {
+        fail(job, "the file could not be read (" + e.getMessage() + "): was it replaced or deleted?");
+        return false;
+      }
+      job = jobs.markChecked(job);
+    }
+    Checkpoints checkpoints = new Checkpoints(job, deadline);
+    ImportSummary summary;
+    try (InputStream csv = open(job)) {
+      summary = reader.read(csv, options.resumingAt(job.segmentsPublished()), checkpoints::accept);
+    } catch (OutOfTime stop) {
+      LOG.info("time budget used: continuing in a follow-up invocation", "appId", job.appId(), "jobId", job.jobId(),
+          "segmentsPublished", stop.segments);
+      return true;
+    }
+    chunks.flush();
+    jobs.completeFanOut(job, summary.chunksPerPartition(), summary.rows(), summary.segments());
+    LOG.info("fan-out complete", "appId", job.appId(), "jobId", job.jobId(), "rows", summary.rows(), "chunks",
+        summary.chunks(), "invocationId", invocationId);
+    completion.tryFinish(job.appId(), job.jobId());
+    return false;
+  }
+
+  private InputStream open(Job job) {
+    BlobId blob = job.generation() > 0
+        ? BlobId.of(job.bucket(), job.object(), job.generation()) : BlobId.of(job.bucket(), job.object());
+    return new BufferedInputStream(Channels.newInputStream(storage.reader(blob)), READ_BUFFER_BYTES);
+  }
+
+  private void fail(Job job, String reason) throws StoreException {
+    jobs.fail(job, reason);
+    LOG.warn("job failed: " + reason, "appId", job.appId(), "jobId", job.jobId(), "object", job.object());
+  }
+
+  /** Publishes chunks; at each segment boundary awaits them, checkpoints, and stops when the time is up. */
+  private final class Checkpoints {
+    private final Job job;
+    private final Instant deadline;
+    private int segment;
+
+    Checkpoints(Job job, Instant deadline) {
+      this.job = job;
+      this.deadline = deadline;
+      this.segment = job.segmentsPublished();
+    }
+
+    void accept(EncodedChunk chunk) throws Exception {
+      if (chunk.segment() > segment) {
+        chunks.flush();
+        segment = chunk.segment();
+        jobs.checkpoint(job, segment, (long) segment * job.limits().segmentRows());
+        if (!clock.instant().isBefore(deadline)) {
+          throw new OutOfTime(segment);
+        }
+      }
+      chunks.publish(job, chunk);
+    }
+  }
+
+  /** Ends an invocation's reading at a checkpoint. */
+  private static final class OutOfTime extends Exception {
+    final int segments;
+
+    OutOfTime(int segments) {
+      super(null, null, false, false);
+      this.segments = segments;
+    }
+  }
+}
