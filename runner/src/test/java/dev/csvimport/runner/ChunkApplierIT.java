@@ -1,6 +1,7 @@
 package dev.csvimport.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -139,6 +140,30 @@ class ChunkApplierIT {
 
   private Job job(Job job) throws Exception {
     return test.jobs.get(job.appId(), job.jobId()).orElseThrow();
+  }
+
+  /**
+   * One partition: chunks 2 and 1 arrive first and are parked; chunk 0 commits, but applying parked chunk 1 right
+   * after it fails once, so chunk 0's push is answered with an error. Its redelivery is a duplicate; acknowledging it
+   * must still apply what waits at the cursor, or rows 3 to 6 are lost and the job stays RUNNING.
+   */
+  @Test
+  void aDuplicateDeliveryDrainsTheChunksParkedAtTheCursor(Emulators emulators) throws Exception {
+    test.close();
+    test = new TestPipeline(emulators, new Settings(Map.of(Settings.PARTITIONS, "1", Settings.CHUNK_ROWS, "2")));
+    Job job = fanOut("userId,userAttributeValuesToIncrement.Logins\n" + "u1,1\n".repeat(6));
+    List<ChunkApplier.Delivery> chunks = test.deliveries();
+    assertEquals(3, chunks.size());
+    assertEquals(ChunkApplier.Outcome.PARKED, test.applier.apply(chunks.get(2)));
+    assertEquals(ChunkApplier.Outcome.PARKED, test.applier.apply(chunks.get(1)));
+    test.partitions.failOnceApplying(1);
+    assertThrows(StoreException.class, () -> test.applier.apply(chunks.get(0)), "the push is answered 500");
+
+    assertEquals(ChunkApplier.Outcome.DUPLICATE, test.applier.apply(chunks.get(0)));
+    assertEquals(6L, test.profiles.profile(TestPipeline.APP, "u1").orElseThrow().attributes().get("Logins"));
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(6, finished.successesCount());
   }
 
   @Test

@@ -17,6 +17,8 @@ import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.fanout.NewJobs;
 import dev.csvimport.job.Job;
+import dev.csvimport.store.FirestoreLayout;
+import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,8 @@ final class TestPipeline implements AutoCloseable {
   final NewJobs newJobs;
   final FanOut fanOut;
   final ChunkApplier applier;
+  /** The partitions' store, with faults a test arms. */
+  final FaultyPartitions partitions;
   /** Publishes fail after this many more chunks (negative: never), as a crash mid-file would. */
   volatile int publishesBeforeCrash = -1;
 
@@ -73,13 +77,14 @@ final class TestPipeline implements AutoCloseable {
       public void flush() {}
     };
     FanOutRequests requests = (appId, jobId) -> fanOutRequests.add(jobId);
+    this.partitions = new FaultyPartitions(new FirestorePartitions(new FirestoreLayout(firestore)));
     this.stages = new Stages(firestore, storage, settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
         Clock.systemUTC());
     this.jobs = stages.jobs();
     this.profiles = stages.profiles();
     this.newJobs = stages.newJobs();
     this.fanOut = stages.fanOut(chunks, requests);
-    this.applier = stages.applier();
+    this.applier = new ChunkApplier(jobs, partitions, stages.completion());
   }
 
   TestPipeline(Emulators emulators) {

@@ -47,6 +47,10 @@ public final class Stages {
     return layout;
   }
 
+  public JobCompletion completion() {
+    return completion;
+  }
+
   public JobStore jobs() {
     return jobs;
   }

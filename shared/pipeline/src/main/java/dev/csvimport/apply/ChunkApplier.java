@@ -63,12 +63,7 @@ public final class ChunkApplier {
     Chunk chunk = ChunkCodec.decode(delivery.payload());
     Outcome outcome = partitions.transact(job, chunk.partition(),
         tx -> applyOrPark(tx, chunk, delivery.payload(), false));
-    if (outcome == Outcome.APPLIED) {
-      afterApplied(job, chunk.partition(), chunk.sequence() + 1);
-    } else if (outcome == Outcome.DUPLICATE) {
-      // The delivery that applied it may have failed to finish the job after its commit: finish it now.
-      completion.tryFinish(job.appId(), job.jobId());
-    }
+    afterAcknowledged(job, chunk, outcome);
     return outcome;
   }
 
@@ -94,24 +89,39 @@ public final class ChunkApplier {
     if (outcome == Outcome.APPLIED) {
       LOG.error("chunk recorded as failed after its last delivery attempt", null, "appId", job.appId(), "jobId",
           job.jobId(), "partition", chunk.partition(), "sequence", chunk.sequence(), "reason", reason);
-      afterApplied(job, chunk.partition(), chunk.sequence() + 1);
     }
+    afterAcknowledged(job, chunk, outcome);
     return outcome;
   }
 
-  /** Applies the chunks parked behind the one just applied, then finishes the job if this was its last chunk. */
-  private void afterApplied(Job job, int partition, int next) throws StoreException {
+  /**
+   * Whatever a delivery's outcome, applies the chunks parked at the partition's cursor, then finishes the job if the
+   * partition is done. A duplicate or a parked chunk drains too: the delivery that applied the predecessor may have
+   * failed after its commit (a crash, a timeout, an aborted commit while draining), and its redelivery is then a
+   * duplicate; nothing else would ever apply what waits.
+   */
+  private void afterAcknowledged(Job job, Chunk delivered, Outcome outcome) throws StoreException {
+    int partition = delivered.partition();
+    int next = outcome == Outcome.APPLIED ? delivered.sequence() + 1
+        : (int) partitions.nextSequence(job, partition);
+    boolean drained = false;
     while (true) {
       Optional<byte[]> payload = partitions.parked(job, partition, next);
       if (payload.isEmpty()) {
         break;
       }
       Chunk chunk = ChunkCodec.decode(payload.get());
-      Outcome outcome = partitions.transact(job, partition, tx -> applyOrPark(tx, chunk, payload.get(), true));
-      if (outcome != Outcome.APPLIED) {
-        break;
+      Outcome applied = partitions.transact(job, partition, tx -> applyOrPark(tx, chunk, payload.get(), true));
+      if (applied != Outcome.APPLIED) {
+        break; // another delivery applied it, and drains from there
       }
+      drained = true;
       next++;
+    }
+    if (outcome == Outcome.DUPLICATE && !drained) {
+      // The delivery that applied it may have failed to finish the job after its commit: finish it now.
+      completion.tryFinish(job.appId(), job.jobId());
+      return;
     }
     Job current = job.fanOutComplete() ? job : jobs.get(job.appId(), job.jobId()).orElse(job);
     if (current.fanOutComplete() && next >= current.chunksPerPartition().get(partition)) {

@@ -14,6 +14,9 @@ public interface Partitions {
   /** Runs {@code work} in one transaction on the partition; retried as a whole when the store asks for it. */
   <T> T transact(Job job, int partition, Work<T> work) throws StoreException;
 
+  /** The sequence the partition expects next, read outside any transaction. */
+  long nextSequence(Job job, int partition) throws StoreException;
+
   /** The payload of a chunk parked at {@code sequence}, read outside any transaction. */
   Optional<byte[]> parked(Job job, int partition, int sequence) throws StoreException;
 

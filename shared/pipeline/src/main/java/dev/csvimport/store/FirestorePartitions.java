@@ -33,6 +33,13 @@ public final class FirestorePartitions implements Partitions {
   }
 
   @Override
+  public long nextSequence(Job job, int partition) throws StoreException {
+    DocumentSnapshot cursor = StoreException.await(layout.partition(job.appId(), job.jobId(), partition).get());
+    Long next = cursor.exists() ? cursor.getLong("nextSequence") : null;
+    return next == null ? 0 : next;
+  }
+
+  @Override
   public Optional<byte[]> parked(Job job, int partition, int sequence) throws StoreException {
     DocumentSnapshot parked = StoreException.await(
         layout.parked(job.appId(), job.jobId(), partition, sequence).get());
