@@ -8,6 +8,7 @@ import dev.csvimport.engine.chunk.Chunker;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.read.CsvRecords;
+import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
 import java.io.InputStream;
 
@@ -71,7 +72,7 @@ public final class ImportReader {
     if (name == null || name.isEmpty()) {
       return null;
     }
-    return Action.fromApiName(name).orElseThrow(() -> new FileFailure("unknown action '" + name + "': use "
+    return Action.fromApiName(name).orElseThrow(() -> new FileFailure("unknown action " + Excerpt.quote(name) + ": use "
         + Action.supportedNames()));
   }
 }

@@ -10,6 +10,7 @@ import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.QuerySnapshot;
 import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
 import java.time.Clock;
@@ -23,6 +24,9 @@ import java.util.Optional;
 
 /** Jobs in Firestore, and the rules of their state: each change is a transaction that checks where the job stands. */
 public final class JobStore {
+
+  /** A job's reason is read by people and stored in its document: bounded, whatever it quotes. */
+  private static final int MAX_REASON_CHARS = 2000;
 
   private final FirestoreLayout layout;
   private final Clock clock;
@@ -107,7 +111,8 @@ public final class JobStore {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     StoreException.await(layout.db().runTransaction(tx -> {
       if (!JobState.valueOf(tx.get(ref).get().getString("state")).ended()) {
-        tx.update(ref, Map.of("state", JobState.FAILED.name(), "failure", reason, "finishedAt", now()));
+        tx.update(ref, Map.of("state", JobState.FAILED.name(), "failure", Excerpt.of(reason, MAX_REASON_CHARS),
+            "finishedAt", now()));
       }
       return null;
     }));

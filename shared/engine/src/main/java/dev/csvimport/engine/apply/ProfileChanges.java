@@ -6,6 +6,7 @@ import dev.csvimport.engine.operation.Operation;
 import dev.csvimport.engine.operation.Removal;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
+import dev.csvimport.engine.read.Excerpt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public final class ProfileChanges {
         attributes.put(increment.getKey(), decimal + increment.getValue());
       } else {
         throw new RowRefused("userAttributeValuesToIncrement." + increment.getKey(), increment.getValue(),
-            "attribute " + increment.getKey() + " holds '" + current + "', which is not a number, so it cannot be"
+            "attribute " + increment.getKey() + " holds " + Excerpt.quote(current) + ", which is not a number, so it cannot be"
                 + " incremented");
       }
     }

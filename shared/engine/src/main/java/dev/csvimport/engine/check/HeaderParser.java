@@ -1,5 +1,6 @@
 package dev.csvimport.engine.check;
 
+import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.EventHistory;
@@ -55,17 +56,18 @@ public final class HeaderParser {
       }
       Integer earlier = seenHeaders.putIfAbsent(header, i);
       if (earlier != null) {
-        throw new FileFailure("the header names column '" + header + "' twice (columns " + (earlier + 1)
+        throw new FileFailure("the header names column " + Excerpt.quote(header) + " twice (columns " + (earlier + 1)
             + " and " + (i + 1) + "): each column may appear once");
       }
       Column column = column(i, header, actions);
       Column sameTarget = seenTargets.putIfAbsent(target(column), column);
       if (sameTarget != null && column.role() == ColumnRole.USER_KEY) {
-        throw new FileFailure("the header has two user-key columns, '" + sameTarget.header() + "' and '" + header
-            + "': keep one of userId, identity and objectId");
+        throw new FileFailure("the header has two user-key columns, " + Excerpt.quote(sameTarget.header()) + " and "
+            + Excerpt.quote(header) + ": keep one of userId, identity and objectId");
       }
       if (sameTarget != null) {
-        throw new FileFailure("columns '" + sameTarget.header() + "' and '" + header + "' set the same thing: keep one");
+        throw new FileFailure("columns " + Excerpt.quote(sameTarget.header()) + " and " + Excerpt.quote(header)
+            + " set the same thing: keep one");
       }
       columns.add(column);
     }
@@ -95,28 +97,28 @@ public final class HeaderParser {
     int open = header.lastIndexOf('<');
     if (header.endsWith(">") && open >= 0) {
       String declaration = header.substring(open + 1, header.length() - 1);
-      declared = ValueType.declared(declaration).orElseThrow(() -> new FileFailure("column '" + header
-          + "' declares the unknown type <" + declaration + ">; the types are " + ValueType.declarableNames()
+      declared = ValueType.declared(declaration).orElseThrow(() -> new FileFailure("column " + Excerpt.quote(header)
+          + " declares the unknown type <" + Excerpt.of(declaration) + ">; the types are " + ValueType.declarableNames()
           + " (spelled exactly so)"));
       base = header.substring(0, open).trim();
       if (base.isEmpty()) {
-        throw new FileFailure("column '" + header + "' has a type but no name");
+        throw new FileFailure("column " + Excerpt.quote(header) + " has a type but no name");
       }
     }
     Column column = classify(index, header, base, declared, actions);
     if (column.role().action() != null && !actions.isEmpty() && !actions.contains(column.role().action())) {
-      throw new FileFailure("column '" + header + "' belongs to " + column.role().action().apiName()
+      throw new FileFailure("column " + Excerpt.quote(header) + " belongs to " + column.role().action().apiName()
           + " rows, but this file's rows are " + actions.iterator().next().apiName()
           + ": remove the column, or add an action column to mix actions");
     }
     if (declared != null && !column.role().typeable()) {
-      throw new FileFailure("column '" + header + "' has a fixed type, so it cannot declare <"
+      throw new FileFailure("column " + Excerpt.quote(header) + " has a fixed type, so it cannot declare <"
           + declared.declaration() + ">: remove the type from the header");
     }
     if (column.name() != null && column.role() != ColumnRole.DEVICE_ATTRIBUTE) {
       String problem = Names.problem(column.name());
       if (problem != null) {
-        throw new FileFailure("column '" + header + "' cannot be imported: " + problem);
+        throw new FileFailure("column " + Excerpt.quote(header) + " cannot be imported: " + problem);
       }
     }
     return column;
@@ -166,10 +168,10 @@ public final class HeaderParser {
       return new Column(index, header, ColumnRole.USER_ATTRIBUTE, base, null, byName(base, type));
     }
     if (actions.contains(Action.TRACK)) {
-      throw new FileFailure("column '" + header + "' is not a track argument (userId, event, time, value, currencyCode,"
+      throw new FileFailure("column " + Excerpt.quote(header) + " is not a track argument (userId, event, time, value, currencyCode,"
           + " info, params.<name>): to send it as an event parameter, name it params." + base);
     }
-    throw new FileFailure("column '" + header + "' is not a setDeviceAttributes argument (deviceId, userId, "
+    throw new FileFailure("column " + Excerpt.quote(header) + " is not a setDeviceAttributes argument (deviceId, userId, "
         + String.join(", ", DEVICE_ARGUMENTS) + ")");
   }
 
@@ -177,7 +179,7 @@ public final class HeaderParser {
     int dot = rest.lastIndexOf('.');
     String field = dot < 0 ? "" : rest.substring(dot + 1);
     if (dot <= 0 || !EventHistory.FIELDS.contains(field)) {
-      throw new FileFailure("column '" + header + "' must be events.<Event>.<field> with field one of "
+      throw new FileFailure("column " + Excerpt.quote(header) + " must be events.<Event>.<field> with field one of "
           + String.join(", ", EventHistory.FIELDS));
     }
     String event = rest.substring(0, dot);

@@ -25,6 +25,9 @@ public final class Names {
     if (name.charAt(0) == '.' || name.charAt(0) == '-') {
       return "the name starts with '" + name.charAt(0) + "'; names may not start with . or -";
     }
+    if (name.length() >= 4 && name.startsWith("__") && name.endsWith("__")) {
+      return "names that start and end with two underscores (like __x__) are reserved by the store";
+    }
     if (ValueType.isDecimal(name)) {
       return "the name is a number; names must not be numeric";
     }

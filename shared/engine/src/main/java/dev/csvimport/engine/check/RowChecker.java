@@ -9,6 +9,7 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
+import dev.csvimport.engine.read.Excerpt;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -77,7 +78,7 @@ public final class RowChecker {
       return defaultAction;
     }
     return Action.fromApiName(cell.trim()).orElseThrow(() -> new RowError(column.header(), cell,
-        "unknown action '" + cell + "': use " + Action.supportedNames()));
+        "unknown action " + Excerpt.quote(cell) + ": use " + Action.supportedNames()));
   }
 
   private Operation operation(Action action, IntFunction<String> cells, List<RowProblem> warnings)
@@ -85,7 +86,7 @@ public final class RowChecker {
     for (Column foreign : header.foreignColumnsOf(action)) {
       String cell = cells.apply(foreign.index());
       if (!cell.isEmpty()) {
-        throw new RowError(foreign.header(), cell, "column '" + foreign.header() + "' belongs to "
+        throw new RowError(foreign.header(), cell, "column " + Excerpt.quote(foreign.header()) + " belongs to "
             + foreign.role().action().apiName() + " rows, and this row is " + action.apiName() + ": leave it empty");
       }
     }
@@ -203,7 +204,7 @@ public final class RowChecker {
           case EVENT:
             String problem = Names.problem(cell);
             if (problem != null) {
-              throw new CellError("'" + cell + "' cannot be an event name: " + problem);
+              throw new CellError(Excerpt.quote(cell) + " cannot be an event name: " + problem);
             }
             event = cell;
             break;
@@ -242,7 +243,7 @@ public final class RowChecker {
   private Instant eventTime(Instant time, Column column, String cell, List<RowProblem> warnings) throws CellError {
     Instant shownImportTime = importTime.truncatedTo(ChronoUnit.SECONDS);
     if (time.isAfter(importTime.plus(FUTURE_TOLERANCE))) {
-      throw new CellError("'" + cell + "' (" + time + ") is more than a day after the import (" + shownImportTime
+      throw new CellError(Excerpt.quote(cell) + " (" + time + ") is more than a day after the import (" + shownImportTime
           + "): events cannot be in the future");
     }
     if (time.isBefore(importTime.minus(OLDEST_EVENT))) {
@@ -261,7 +262,7 @@ public final class RowChecker {
       letters = c >= 'A' && c <= 'Z';
     }
     if (!letters) {
-      throw new CellError("'" + cell + "' is not a currency code: use the three letters of ISO 4217, like USD");
+      throw new CellError(Excerpt.quote(cell) + " is not a currency code: use the three letters of ISO 4217, like USD");
     }
     return code.toUpperCase(Locale.ROOT);
   }

@@ -1,5 +1,6 @@
 package dev.csvimport.engine.check;
 
+import dev.csvimport.engine.read.Excerpt;
 import java.time.Instant;
 
 /** Times given as Unix seconds, as Leanplum's {@code created}, {@code time} and {@code events.*Time} are. */
@@ -7,18 +8,30 @@ final class UnixSeconds {
 
   /** Seconds this large are year 5138: the value is surely milliseconds. */
   private static final double LOOKS_LIKE_MILLISECONDS = 1e11;
+  /** The times a profile can keep (Firestore's timestamp range). */
+  static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
   private UnixSeconds() {}
 
   static Instant parse(String cell) throws CellError {
     String text = cell.trim();
     if (!ValueType.isDecimal(text) || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
-      throw new CellError("'" + cell + "' is not a time in Unix seconds (like 1700000000)");
+      throw new CellError(Excerpt.quote(cell) + " is not a time in Unix seconds (like 1700000000)");
     }
     double seconds = Double.parseDouble(text);
     if (Math.abs(seconds) >= LOOKS_LIKE_MILLISECONDS) {
-      throw new CellError("'" + cell + "' looks like milliseconds: give Unix seconds (divide by 1000)");
+      throw new CellError(Excerpt.quote(cell) + " looks like milliseconds: give Unix seconds (divide by 1000)");
     }
-    return Instant.ofEpochMilli(Math.round(seconds * 1000));
+    return storable(Instant.ofEpochMilli(Math.round(seconds * 1000)), cell);
+  }
+
+  /** The time, if a profile can keep it: from the year 1 to the year 9999. */
+  static Instant storable(Instant time, String cell) throws CellError {
+    if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+      throw new CellError(Excerpt.quote(cell) + " is " + time + ", outside the times a profile can keep (the years 1"
+          + " to 9999)");
+    }
+    return time;
   }
 }

@@ -1,5 +1,6 @@
 package dev.csvimport.engine.check;
 
+import dev.csvimport.engine.read.Excerpt;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -48,7 +49,7 @@ public abstract class ValueType {
         case "false": case "no": case "0":
           return Boolean.FALSE;
         default:
-          throw new CellError("'" + cell + "' is not a bool: write true or false");
+          throw new CellError(Excerpt.quote(cell) + " is not a bool: write true or false");
       }
     }
   };
@@ -70,11 +71,11 @@ public abstract class ValueType {
         if (c >= '0' && c <= '9') {
           digits++;
         } else if (!(c == ' ' || (c == '+' && i == 0))) {
-          throw new CellError("'" + cell + "' is not a phone number: use digits only, with an optional leading +");
+          throw new CellError(Excerpt.quote(cell) + " is not a phone number: use digits only, with an optional leading +");
         }
       }
       if (digits == 0) {
-        throw new CellError("'" + cell + "' is not a phone number: use digits only, with an optional leading +");
+        throw new CellError(Excerpt.quote(cell) + " is not a phone number: use digits only, with an optional leading +");
       }
       return phone;
     }
@@ -92,7 +93,7 @@ public abstract class ValueType {
         valid = !Character.isWhitespace(email.charAt(i));
       }
       if (!valid) {
-        throw new CellError("'" + cell + "' is not an email address like name@example.com");
+        throw new CellError(Excerpt.quote(cell) + " is not an email address like name@example.com");
       }
       return email;
     }
@@ -147,7 +148,7 @@ public abstract class ValueType {
   static List<Object> parseList(String cell, ValueType elementType) throws CellError {
     String list = cell.trim();
     if (list.length() < 2 || list.charAt(0) != '[' || list.charAt(list.length() - 1) != ']') {
-      throw new CellError("'" + cell + "' is not a list: write it as [a, b, c]");
+      throw new CellError(Excerpt.quote(cell) + " is not a list: write it as [a, b, c]");
     }
     List<Object> values = new ArrayList<>();
     String inner = list.substring(1, list.length() - 1);
@@ -157,7 +158,7 @@ public abstract class ValueType {
     for (String element : inner.split(",", -1)) {
       String item = element.trim();
       if (item.isEmpty()) {
-        throw new CellError("'" + cell + "' has an empty element: write it as [a, b, c]");
+        throw new CellError(Excerpt.quote(cell) + " has an empty element: write it as [a, b, c]");
       }
       values.add(elementType.parse(item));
     }
@@ -169,19 +170,19 @@ public abstract class ValueType {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
       if (isDecimal(text) && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
-        throw new CellError("'" + text + "' is too large for " + what + " (a 64-bit whole number)");
+        throw new CellError(Excerpt.quote(text) + " is too large for " + what + " (a 64-bit whole number)");
       }
-      throw new CellError("'" + text + "' is not a whole number");
+      throw new CellError(Excerpt.quote(text) + " is not a whole number");
     }
   }
 
   static Double parseDecimal(String text) throws CellError {
     if (!isDecimal(text)) {
-      throw new CellError("'" + text + "' is not a number");
+      throw new CellError(Excerpt.quote(text) + " is not a number");
     }
     double value = Double.parseDouble(text);
     if (Double.isInfinite(value)) {
-      throw new CellError("'" + text + "' is too large a number");
+      throw new CellError(Excerpt.quote(text) + " is too large a number");
     }
     return value;
   }
@@ -261,12 +262,12 @@ public abstract class ValueType {
         return UnixSeconds.parse(text);
       }
       try {
-        return LocalDateTime.parse(text, dateTime).toInstant(ZoneOffset.UTC);
+        return UnixSeconds.storable(LocalDateTime.parse(text, dateTime).toInstant(ZoneOffset.UTC), cell);
       } catch (DateTimeParseException withTime) {
         try {
-          return LocalDate.parse(text, dateOnly).atTime(NOON).toInstant(ZoneOffset.UTC);
+          return UnixSeconds.storable(LocalDate.parse(text, dateOnly).atTime(NOON).toInstant(ZoneOffset.UTC), cell);
         } catch (DateTimeParseException withoutTime) {
-          throw new CellError("'" + cell + "' is not a date in the form " + declaration()
+          throw new CellError(Excerpt.quote(cell) + " is not a date in the form " + declaration()
               + " (UTC; the time may be left out, or give Unix seconds)");
         }
       }

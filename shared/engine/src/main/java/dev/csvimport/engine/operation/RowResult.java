@@ -1,5 +1,6 @@
 package dev.csvimport.engine.operation;
 
+import dev.csvimport.engine.read.Excerpt;
 import java.util.List;
 
 /**
@@ -20,6 +21,10 @@ public record RowResult(
       throw new IllegalArgumentException("a row has exactly one of operation and failure");
     }
     warnings = warnings.isEmpty() ? List.of() : List.copyOf(warnings);
+    if (failure != null) {
+      // A failed row's user id is only shown to people: a 10 MB id must not make its result too large to keep.
+      userId = Excerpt.of(userId);
+    }
   }
 
   public static RowResult success(long row, long line, Operation operation, List<RowProblem> warnings) {
