@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.ImportOptions;
 import dev.csvimport.engine.ImportReader;
@@ -164,6 +165,126 @@ class ChunkApplierIT {
     Job finished = job(job);
     assertEquals(JobState.FINISHED, finished.state());
     assertEquals(6, finished.successesCount());
+  }
+
+  /** A row the store refuses at commit fails alone, with the store's reason; the rest of its chunk applies. */
+  @Test
+  void aRowTheStoreRefusesAtCommitFailsAloneAndTheRestApplies(Emulators emulators) throws Exception {
+    test.close();
+    test = new TestPipeline(emulators, new Settings(Map.of(Settings.PARTITIONS, "1", Settings.CHUNK_ROWS, "10")));
+    StringBuilder csv = new StringBuilder("userId,Plan,userAttributeValuesToIncrement.Logins\n");
+    for (int i = 1; i <= 10; i++) {
+      csv.append("u1,plan-").append(i).append(",1\n");
+    }
+    Job job = fanOut(csv.toString());
+    assertEquals(1, test.published.size());
+    test.partitions.refusedRows.add(4L);
+    assertEquals(ChunkApplier.Outcome.APPLIED, test.applier.apply(test.deliveries().get(0)));
+
+    Profile u1 = test.profiles.profile(TestPipeline.APP, "u1").orElseThrow();
+    assertEquals(9L, u1.attributes().get("Logins"), "every row but the refused one, once");
+    assertEquals("plan-10", u1.attributes().get("Plan"));
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(9, finished.successesCount());
+    assertEquals(1, finished.failuresCount());
+    List<Map<String, Object>> results = resultLines(finished);
+    assertEquals(1, results.size());
+    assertEquals(4L, results.get(0).get("row"));
+    assertTrue(String.valueOf(results.get(0).get("message")).contains("the store refused this row"),
+        String.valueOf(results.get(0).get("message")));
+    assertEquals(ChunkApplier.Outcome.DUPLICATE, test.applier.apply(test.deliveries().get(0)));
+  }
+
+  /**
+   * Profiles are written whole: a chunk of 20 small rows about 20 users with 600 KB profiles would be a 12 MB commit,
+   * over Firestore's 10 MiB limit. It is applied in slices that each stay within one commit's budget, in file order
+   * and exactly once. (Here 100 KB profiles against the tests' 1 MiB budget: the emulator is slow with large commits.)
+   */
+  @Test
+  void aChunkWhoseWritesPassOneCommitIsAppliedInSlices(Emulators emulators) throws Exception {
+    test.close();
+    test = new TestPipeline(emulators, new Settings(Map.of(Settings.PARTITIONS, "1", Settings.CHUNK_ROWS, "20")));
+    String big = "b".repeat(100_000);
+    StringBuilder large = new StringBuilder("userId,Big\n");
+    StringBuilder small = new StringBuilder("userId,Plan,userAttributeValuesToIncrement.Logins\n");
+    for (int i = 0; i < 20; i++) {
+      large.append("user-").append(i).append(',').append(big).append('\n');
+      small.append("user-").append(i).append(",gold,1\n");
+    }
+    test.fanOut.start(test.upload("imports/large.csv", 1, large.toString(), "setUserAttributes"), "event-large");
+    for (ChunkApplier.Delivery delivery : test.deliveries()) {
+      test.applier.apply(delivery);
+    }
+    int before = test.published.size();
+    Job job = test.fanOut.start(test.upload("imports/small.csv", 1, small.toString(), "setUserAttributes"),
+        "event-small");
+    assertEquals(before + 1, test.published.size(), "the 20 small rows are one chunk");
+    test.partitions.slices.clear();
+    ChunkApplier.Delivery chunk = test.deliveries().get(before);
+    assertEquals(ChunkApplier.Outcome.APPLIED, test.applier.apply(chunk));
+
+    assertTrue(test.partitions.slices.size() > 1, "applied in slices: " + test.partitions.slices);
+    assertEquals(20, test.partitions.slices.stream().mapToInt(Integer::intValue).sum());
+    assertTrue(test.partitions.slices.stream().allMatch(rows -> rows * 100_000L < TestPipeline.MAX_COMMIT_BYTES),
+        "each slice within one commit's budget: " + test.partitions.slices);
+    assertEquals(ChunkApplier.Outcome.DUPLICATE, test.applier.apply(chunk));
+    for (int i = 0; i < 20; i++) {
+      Profile profile = test.profiles.profile(TestPipeline.APP, "user-" + i).orElseThrow();
+      assertEquals("gold", profile.attributes().get("Plan"));
+      assertEquals(1L, profile.attributes().get("Logins"));
+      assertEquals(big, profile.attributes().get("Big"));
+    }
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    assertEquals(20, finished.successesCount());
+  }
+
+  /**
+   * The results file is written once all chunks are applied; when its upload fails midway, no partial file may take
+   * the final name (a later writer keeps an existing file), and the next attempt writes it whole.
+   */
+  @Test
+  void aResultsFileWhoseUploadFailsMidwayIsNeverPublishedPartial() throws Exception {
+    StringBuilder csv = new StringBuilder("userId,Age<int>\n");
+    for (int i = 0; i < 400; i++) {
+      csv.append("user-").append(i % 7).append(",not-a-number-").append(i).append('\n');
+    }
+    Job job = fanOut(csv.toString());
+    List<ChunkApplier.Delivery> deliveries = test.deliveries();
+    for (ChunkApplier.Delivery delivery : deliveries.subList(0, deliveries.size() - 1)) {
+      test.applier.apply(delivery);
+    }
+    test.faultyStorage.bytesBeforeFailure.set(10_000);
+    ChunkApplier.Delivery last = deliveries.get(deliveries.size() - 1);
+    assertThrows(StoreException.class, () -> test.applier.apply(last), "completion failed: the push is retried");
+    assertEquals(JobState.RUNNING, job(job).state());
+    assertEquals(null, test.storage.get(TestPipeline.BUCKET, ResultsFile.objectName(job.jobId())),
+        "no partial results file");
+
+    test.faultyStorage.bytesBeforeFailure.set(-1);
+    assertEquals(ChunkApplier.Outcome.DUPLICATE, test.applier.apply(last));
+    Job finished = job(job);
+    assertEquals(JobState.FINISHED, finished.state());
+    List<Map<String, Object>> lines = resultLines(finished);
+    assertEquals(400, lines.size(), "every failed row, once");
+    for (int i = 0; i < 400; i++) {
+      assertEquals((long) i + 1, lines.get(i).get("row"));
+    }
+  }
+
+  /** The job's result lines, as the results file holds them. */
+  private List<Map<String, Object>> resultLines(Job job) throws Exception {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    String text = new String(test.storage.readAllBytes(job.bucket(), job.resultsFile()), StandardCharsets.UTF_8);
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty()) {
+        lines.add(new com.google.gson.Gson().<Map<String, Object>>fromJson(line,
+            new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType()));
+      }
+    }
+    lines.forEach(line -> line.replaceAll((k, v) -> v instanceof Double d && d == Math.rint(d) ? d.longValue() : v));
+    return lines;
   }
 
   @Test

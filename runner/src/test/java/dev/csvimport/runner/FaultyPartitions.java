@@ -1,12 +1,18 @@
 package dev.csvimport.runner;
 
 import dev.csvimport.apply.Partitions;
+import com.google.api.gax.grpc.GrpcStatusCode;
+import com.google.api.gax.rpc.InvalidArgumentException;
 import dev.csvimport.engine.chunk.Chunk;
+import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.job.Job;
 import dev.csvimport.store.StoreException;
+import io.grpc.Status;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The partitions' store with faults a test arms: applying a chosen chunk fails once, as a crash, a timeout or an
@@ -20,6 +26,11 @@ final class FaultyPartitions implements Partitions {
   FaultyPartitions(Partitions store) {
     this.store = store;
   }
+
+  /** Rows (by row number) the store refuses as invalid at commit whenever a slice holds them. */
+  final Set<Long> refusedRows = ConcurrentHashMap.newKeySet();
+  /** The rows applied by each transaction, in order. */
+  final List<Integer> slices = new CopyOnWriteArrayList<>();
 
   /** The next application of the chunk with this sequence (any partition) fails. */
   void failOnceApplying(int sequence) {
@@ -45,11 +56,27 @@ final class FaultyPartitions implements Partitions {
       }
 
       @Override
-      public void applyAtCursor(Chunk chunk) throws Exception {
+      public int nextRow() throws Exception {
+        return tx.nextRow();
+      }
+
+      @Override
+      public int applyAtCursor(Chunk chunk, int maxRows) throws Exception {
         if (failOnceAtSequence.remove(chunk.sequence())) {
           throw new IllegalStateException("injected fault applying chunk " + chunk.sequence());
         }
-        tx.applyAtCursor(chunk);
+        int from = tx.nextRow();
+        int to = Math.min(chunk.rows().size(), from + maxRows);
+        for (int i = from; i < to; i++) {
+          RowResult row = chunk.rows().get(i);
+          if (row.succeeded() && refusedRows.contains(row.row())) {
+            throw new InvalidArgumentException(new IllegalArgumentException("injected: the store refuses row "
+                + row.row()), GrpcStatusCode.of(Status.Code.INVALID_ARGUMENT), false);
+          }
+        }
+        int applied = tx.applyAtCursor(chunk, maxRows);
+        slices.add(applied);
+        return applied;
       }
     }));
   }

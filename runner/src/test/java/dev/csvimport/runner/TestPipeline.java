@@ -36,9 +36,16 @@ final class TestPipeline implements AutoCloseable {
 
   static final String APP = "app-1";
   static final String BUCKET = "bucket-1";
+  /**
+   * What one commit may write here: the emulator takes minutes over commits of several MB (and then aborts them), so
+   * tests use a smaller budget than production's 6 MiB, with profiles to match.
+   */
+  static final long MAX_COMMIT_BYTES = 1L << 20;
 
   final Firestore firestore;
-  final Storage storage = LocalStorageHelper.getOptions().getService();
+  /** The in-memory bucket, whose writes a test can make fail midway. */
+  final FaultyStorage faultyStorage = new FaultyStorage(LocalStorageHelper.getOptions().getService());
+  final Storage storage = faultyStorage.storage;
   final List<Published> published = new CopyOnWriteArrayList<>();
   final List<String> fanOutRequests = new CopyOnWriteArrayList<>();
   final Stages stages;
@@ -77,7 +84,7 @@ final class TestPipeline implements AutoCloseable {
       public void flush() {}
     };
     FanOutRequests requests = (appId, jobId) -> fanOutRequests.add(jobId);
-    this.partitions = new FaultyPartitions(new FirestorePartitions(new FirestoreLayout(firestore)));
+    this.partitions = new FaultyPartitions(new FirestorePartitions(new FirestoreLayout(firestore), MAX_COMMIT_BYTES));
     this.stages = new Stages(firestore, storage, settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
         Clock.systemUTC());
     this.jobs = stages.jobs();

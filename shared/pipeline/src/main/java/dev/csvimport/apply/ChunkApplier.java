@@ -5,6 +5,7 @@ import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
 import dev.csvimport.store.JobStore;
@@ -61,8 +62,7 @@ public final class ChunkApplier {
     }
     Job job = found.get();
     Chunk chunk = ChunkCodec.decode(delivery.payload());
-    Outcome outcome = partitions.transact(job, chunk.partition(),
-        tx -> applyOrPark(tx, chunk, delivery.payload(), false));
+    Outcome outcome = applyOrPark(job, chunk, delivery.payload(), false);
     afterAcknowledged(job, chunk, outcome);
     return outcome;
   }
@@ -84,8 +84,7 @@ public final class ChunkApplier {
           "the row could not be saved: " + reason + "; import it again")) : row);
     }
     Chunk failedChunk = new Chunk(chunk.partition(), chunk.sequence(), chunk.segment(), failed);
-    Outcome outcome = partitions.transact(job, chunk.partition(),
-        tx -> applyOrPark(tx, failedChunk, delivery.payload(), false));
+    Outcome outcome = applyOrPark(job, failedChunk, delivery.payload(), false);
     if (outcome == Outcome.APPLIED) {
       LOG.error("chunk recorded as failed after its last delivery attempt", null, "appId", job.appId(), "jobId",
           job.jobId(), "partition", chunk.partition(), "sequence", chunk.sequence(), "reason", reason);
@@ -111,7 +110,7 @@ public final class ChunkApplier {
         break;
       }
       Chunk chunk = ChunkCodec.decode(payload.get());
-      Outcome applied = partitions.transact(job, partition, tx -> applyOrPark(tx, chunk, payload.get(), true));
+      Outcome applied = applyOrPark(job, chunk, payload.get(), true);
       if (applied != Outcome.APPLIED) {
         break; // another delivery applied it, and drains from there
       }
@@ -129,24 +128,72 @@ public final class ChunkApplier {
     }
   }
 
-  /** The protocol, inside one transaction: behind the cursor is a duplicate, ahead of it waits, at it applies. */
-  private static Outcome applyOrPark(Partitions.Partition tx, Chunk chunk, byte[] payload, boolean wasParked)
-      throws Exception {
+  /** What one transaction did with a chunk: its outcome, and whether every row of an applied chunk is done. */
+  private record Step(Outcome outcome, boolean chunkDone) {}
+
+  /**
+   * Applies, parks or recognises a chunk, in as many transactions as its rows need: a slice of rows is applied per
+   * transaction, as many as one commit may hold. When the store refuses a slice as invalid, the slice is halved until
+   * the refused row stands alone; that row is recorded as failed with the store's reason, and the rest applies.
+   */
+  private Outcome applyOrPark(Job job, Chunk chunk, byte[] payload, boolean wasParked) throws StoreException {
+    int maxRows = chunk.rows().size();
+    while (true) {
+      int slice = maxRows;
+      Step step;
+      try {
+        step = partitions.transact(job, chunk.partition(), tx -> step(tx, chunk, payload, wasParked, slice, null));
+      } catch (StoreException refused) {
+        if (!refused.refusedAsInvalid()) {
+          throw refused;
+        }
+        if (slice > 1) {
+          maxRows = (slice + 1) / 2;
+          continue;
+        }
+        String reason = "the store refused this row (" + Excerpt.of(refused.getMessage()) + "): correct it and import"
+            + " it again";
+        LOG.warn("a row refused at commit is recorded as failed", "appId", job.appId(), "jobId", job.jobId(),
+            "partition", chunk.partition(), "sequence", chunk.sequence(), "error", refused.getMessage());
+        step = partitions.transact(job, chunk.partition(), tx -> step(tx, chunk, payload, wasParked, 1, reason));
+        maxRows = chunk.rows().size();
+      }
+      if (step.outcome() != Outcome.APPLIED || step.chunkDone()) {
+        return step.outcome();
+      }
+    }
+  }
+
+  /**
+   * The protocol, inside one transaction: behind the cursor is a duplicate, ahead of it waits, at it applies from the
+   * cursor's row. With {@code refusal}, the row at the cursor is recorded as failed with it instead of applied.
+   */
+  private static Step step(Partitions.Partition tx, Chunk chunk, byte[] payload, boolean wasParked, int maxRows,
+      String refusal) throws Exception {
     long next = tx.nextSequence();
     if (chunk.sequence() < next) {
       if (wasParked) {
         tx.unpark(chunk.sequence());
       }
-      return Outcome.DUPLICATE;
+      return new Step(Outcome.DUPLICATE, true);
     }
     if (chunk.sequence() > next) {
       tx.park(chunk.sequence(), payload);
-      return Outcome.PARKED;
+      return new Step(Outcome.PARKED, true);
     }
-    tx.applyAtCursor(chunk);
-    if (wasParked) {
+    int from = tx.nextRow();
+    Chunk rows = refusal == null ? chunk : withRowFailed(chunk, from, refusal);
+    boolean done = from + tx.applyAtCursor(rows, maxRows) >= chunk.rows().size();
+    if (done && wasParked) {
       tx.unpark(chunk.sequence());
     }
-    return Outcome.APPLIED;
+    return new Step(Outcome.APPLIED, done);
+  }
+
+  private static Chunk withRowFailed(Chunk chunk, int index, String reason) {
+    List<RowResult> rows = new ArrayList<>(chunk.rows());
+    RowResult row = rows.get(index);
+    rows.set(index, RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow(reason)));
+    return new Chunk(chunk.partition(), chunk.sequence(), chunk.segment(), rows);
   }
 }

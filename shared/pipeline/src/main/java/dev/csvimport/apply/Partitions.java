@@ -38,10 +38,16 @@ public interface Partitions {
     /** Forgets a parked chunk (applied now, or before). */
     void unpark(int sequence);
 
+    /** The first row of the chunk at the cursor not yet applied: 0, unless the chunk is being applied in slices. */
+    int nextRow() throws Exception;
+
     /**
-     * Applies the chunk at the cursor to its users' profiles, records its failed and warned rows with the partition's
-     * counts, and moves the cursor past it.
+     * Applies the rows of the chunk at the cursor from {@link #nextRow()}: at most {@code maxRows}, fewer where their
+     * writes would pass what one commit may hold, at least one. Records their failed and warned rows and counts, and
+     * moves the cursor past them (to the next chunk when none is left).
+     *
+     * @return the rows applied
      */
-    void applyAtCursor(Chunk chunk) throws Exception;
+    int applyAtCursor(Chunk chunk, int maxRows) throws Exception;
   }
 }

@@ -4,6 +4,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -69,8 +70,11 @@ public final class ResultsFile {
     if (storage.get(info.getBlobId()) != null) {
       return name;
     }
-    try (Writer out = new OutputStreamWriter(Channels.newOutputStream(
-        storage.writer(info, Storage.BlobWriteOption.doesNotExist())), StandardCharsets.UTF_8)) {
+    // Closing a write channel finalizes the object: close it only once every line is written. A channel left open
+    // after a failure is an upload never finalized, so a partial file never takes the final name.
+    WriteChannel channel = storage.writer(info, Storage.BlobWriteOption.doesNotExist());
+    try {
+      Writer out = new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
       while (!next.isEmpty()) {
         PartitionResults smallest = next.poll();
         Map<String, Object> stored = smallest.next();
@@ -82,9 +86,15 @@ public final class ResultsFile {
           next.add(smallest);
         }
       }
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      throw new StoreException("the results file " + name + " could not be written: " + e.getMessage(), e);
+    }
+    try {
+      channel.close();
     } catch (IOException | RuntimeException e) {
       if (storage.get(info.getBlobId()) != null) {
-        return name;
+        return name; // another writer finished first; every writer writes the same lines
       }
       throw new StoreException("the results file " + name + " could not be written: " + e.getMessage(), e);
     }

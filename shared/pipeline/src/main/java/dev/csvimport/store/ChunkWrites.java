@@ -26,56 +26,82 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The documents one chunk's rows write, inside its transaction: the profiles it changes (read first, so concurrent
- * chunks lose no update), one document per tracked event, and the devices it sets. Each document is written once per
- * transaction; a row whose documents would be over Firestore's size limit fails alone.
+ * The documents a slice of one chunk's rows write, inside its transaction: the profiles it changes (read first, so
+ * concurrent chunks lose no update), one document per tracked event, and the devices it sets. Each document is written
+ * once per transaction; a row whose documents would be over Firestore's size limit fails alone. A slice ends early
+ * where its writes would pass {@link #MAX_COMMIT_BYTES}: profiles are written whole, so 20 rows about 600 KB
+ * profiles would otherwise make a 12 MB commit, over Firestore's 10 MiB request limit.
  */
 final class ChunkWrites {
 
-  /** @param results the chunk's failed and warned rows, as result lines */
-  record Applied(long successes, List<Map<String, Object>> results) {}
+  /**
+   * What one commit may write, by {@link DocumentSize}'s estimate: well under Firestore's 10 MiB request limit, with
+   * room for the result lines, the cursor and the request's own encoding.
+   */
+  static final long MAX_COMMIT_BYTES = 6L << 20;
+
+  /**
+   * @param rowsTaken rows of the slice handled (applied or failed), from its first
+   * @param results the slice's failed and warned rows, as result lines
+   */
+  record Applied(int rowsTaken, long successes, List<Map<String, Object>> results) {}
 
   private final FirestoreLayout layout;
   private final Job job;
-  private final Set<String> changedUsers = new LinkedHashSet<>();
+  private final long maxCommitBytes;
+  private final Map<String, Long> profileBytes = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> events = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> devices = new LinkedHashMap<>();
+  private long bytes;
 
-  ChunkWrites(FirestoreLayout layout, Job job) {
+  ChunkWrites(FirestoreLayout layout, Job job, long maxCommitBytes) {
     this.layout = layout;
     this.job = job;
+    this.maxCommitBytes = maxCommitBytes;
   }
 
-  Applied apply(Transaction tx, Chunk chunk) throws Exception {
-    Map<String, Profile> profiles = readProfiles(tx, chunk);
+  /** Applies rows {@code from} to at most {@code from + maxRows} (at least one), in order. */
+  Applied apply(Transaction tx, Chunk chunk, int from, int maxRows) throws Exception {
+    List<RowResult> slice = chunk.rows().subList(from, Math.min(chunk.rows().size(), from + Math.max(1, maxRows)));
+    Map<String, Profile> profiles = readProfiles(tx, slice);
     List<Map<String, Object>> results = new ArrayList<>();
     long successes = 0;
-    for (RowResult row : chunk.rows()) {
+    int taken = 0;
+    for (RowResult row : slice) {
       if (!row.succeeded()) {
         results.add(resultOf(row, "failed", row.failure()));
+        taken++;
         continue;
       }
+      RowWrite write;
       try {
-        add(row, profiles);
-        successes++;
-        if (!row.warnings().isEmpty()) {
-          results.add(resultOf(row, "warning", row.warnings().get(0)));
-        }
+        write = prepare(row, profiles);
       } catch (RowRefused refused) {
         results.add(resultOf(row, "failed", refused.problem()));
+        taken++;
+        continue;
+      }
+      if (taken > 0 && bytes + write.addedBytes() > maxCommitBytes) {
+        break;
+      }
+      write.take();
+      successes++;
+      taken++;
+      if (!row.warnings().isEmpty()) {
+        results.add(resultOf(row, "warning", row.warnings().get(0)));
       }
     }
-    for (String userId : changedUsers) {
+    for (String userId : profileBytes.keySet()) {
       tx.set(layout.user(job.appId(), userId), ProfileDocuments.toDocument(profiles.get(userId)));
     }
     events.forEach(tx::set);
     devices.forEach((ref, fields) -> tx.set(ref, fields, SetOptions.merge()));
-    return new Applied(successes, results);
+    return new Applied(taken, successes, results);
   }
 
-  private Map<String, Profile> readProfiles(Transaction tx, Chunk chunk) throws Exception {
+  private Map<String, Profile> readProfiles(Transaction tx, List<RowResult> rows) throws Exception {
     Set<String> userIds = new LinkedHashSet<>();
-    chunk.rows().stream().filter(RowResult::succeeded).forEach(row -> userIds.add(row.userId()));
+    rows.stream().filter(RowResult::succeeded).forEach(row -> userIds.add(row.userId()));
     Map<String, Profile> profiles = new LinkedHashMap<>();
     if (userIds.isEmpty()) {
       return profiles;
@@ -89,28 +115,68 @@ final class ChunkWrites {
     return profiles;
   }
 
-  /** Applies a row to its profile; a row whose documents would be too large is refused and changes nothing. */
-  private void add(RowResult row, Map<String, Profile> profiles) throws RowRefused {
+  /** A row's writes, worked out but not yet taken into the commit. */
+  private final class RowWrite {
+    private final String userId;
+    private final Profile changed;
+    private final long profileSize;
+    private final Map<String, Profile> profiles;
+    private DocumentReference eventRef;
+    private Map<String, Object> event;
+    private DocumentReference deviceRef;
+    private Map<String, Object> deviceFields;
+    private long addedBytes;
+
+    RowWrite(String userId, Profile changed, long profileSize, Map<String, Profile> profiles) {
+      this.userId = userId;
+      this.changed = changed;
+      this.profileSize = profileSize;
+      this.profiles = profiles;
+      this.addedBytes = profileSize - profileBytes.getOrDefault(userId, 0L);
+    }
+
+    long addedBytes() {
+      return addedBytes;
+    }
+
+    void take() {
+      profiles.put(userId, changed);
+      profileBytes.put(userId, profileSize);
+      if (event != null) {
+        events.put(eventRef, event);
+      }
+      if (deviceFields != null) {
+        devices.put(deviceRef, deviceFields);
+      }
+      bytes += addedBytes;
+    }
+  }
+
+  /** Works out a row's writes; a row whose documents would be too large is refused and changes nothing. */
+  private RowWrite prepare(RowResult row, Map<String, Profile> profiles) throws RowRefused {
     String userId = row.userId();
     Profile changed = profiles.get(userId).copy();
     ProfileChanges.apply(changed, row.operation());
     DocumentReference userRef = layout.user(job.appId(), userId);
-    checkSize(userRef, ProfileDocuments.toDocument(changed), "the profile of user " + userId);
+    long profileSize = checkSize(userRef, ProfileDocuments.toDocument(changed), "the profile of user " + userId);
+    RowWrite write = new RowWrite(userId, changed, profileSize, profiles);
     if (row.operation() instanceof TrackedEvent track) {
-      DocumentReference eventRef = layout.events(job.appId(), userId).document(job.jobId() + "-" + row.row());
-      Map<String, Object> event = eventDocument(track, row);
-      checkSize(eventRef, event, "the event");
-      events.put(eventRef, event);
+      write.eventRef = layout.events(job.appId(), userId).document(job.jobId() + "-" + row.row());
+      write.event = eventDocument(track, row);
+      write.addedBytes += checkSize(write.eventRef, write.event, "the event");
     } else if (row.operation() instanceof DeviceUpdate device) {
-      DocumentReference deviceRef = layout.devices(job.appId(), userId).document(DocumentIds.of(device.deviceId()));
-      Map<String, Object> fields = devices.computeIfAbsent(deviceRef, ref -> new LinkedHashMap<>());
+      write.deviceRef = layout.devices(job.appId(), userId).document(DocumentIds.of(device.deviceId()));
+      Map<String, Object> before = devices.get(write.deviceRef);
+      Map<String, Object> fields = before == null ? new LinkedHashMap<>() : new LinkedHashMap<>(before);
       fields.put("deviceId", device.deviceId());
       fields.put("userId", userId);
       device.attributes().forEach((name, value) ->
           fields.put(name, value == Removal.REMOVE ? FieldValue.delete() : toFirestore(value)));
+      write.deviceFields = fields;
+      String path = write.deviceRef.getPath();
+      write.addedBytes += DocumentSize.of(path, fields) - (before == null ? 0 : DocumentSize.of(path, before));
     }
-    profiles.put(userId, changed);
-    changedUsers.add(userId);
+    return write;
   }
 
   private Map<String, Object> eventDocument(TrackedEvent track, RowResult row) {
@@ -126,12 +192,14 @@ final class ChunkWrites {
     return event;
   }
 
-  private static void checkSize(DocumentReference ref, Map<String, Object> doc, String what) throws RowRefused {
+  /** The document's size, when it is within Firestore's limit. */
+  private static long checkSize(DocumentReference ref, Map<String, Object> doc, String what) throws RowRefused {
     long size = DocumentSize.of(ref.getPath(), doc);
     if (size > DocumentSize.MAX_BYTES) {
       throw new RowRefused(null, null, what + " would be " + size + " bytes, over Firestore's limit of 1 MiB"
           + " per document: split the data over fewer or smaller attributes");
     }
+    return size;
   }
 
   /** One line of the job's results: a failed row, or a row that succeeded with a warning. */

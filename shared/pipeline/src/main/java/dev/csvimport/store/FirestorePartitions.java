@@ -14,16 +14,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A partition's documents: the cursor {@code partitions/{p}} ({@code nextSequence} and the counts of rows, successes
- * and failures applied so far), {@code parked/{sequence}} ({@code payload}, the chunk's bytes) and
+ * A partition's documents: the cursor {@code partitions/{p}} ({@code nextSequence}; {@code nextRow}, the first row of
+ * that chunk not yet applied when it is applied in slices; the counts of rows, successes and failures so far), {@code parked/{sequence}} ({@code payload}, the chunk's bytes) and
  * {@code results/{sequence}} (the failed and warned rows of one chunk). All of them expire with their job.
  */
 public final class FirestorePartitions implements Partitions {
 
   private final FirestoreLayout layout;
+  private final long maxCommitBytes;
 
   public FirestorePartitions(FirestoreLayout layout) {
+    this(layout, ChunkWrites.MAX_COMMIT_BYTES);
+  }
+
+  /** @param maxCommitBytes what one transaction may write, by {@link DocumentSize}'s estimate */
+  public FirestorePartitions(FirestoreLayout layout, long maxCommitBytes) {
     this.layout = layout;
+    this.maxCommitBytes = maxCommitBytes;
   }
 
   @Override
@@ -80,22 +87,35 @@ public final class FirestorePartitions implements Partitions {
     }
 
     @Override
-    public void applyAtCursor(Chunk chunk) throws Exception {
+    public int nextRow() throws Exception {
+      nextSequence();
+      return (int) countOf("nextRow");
+    }
+
+    @Override
+    public int applyAtCursor(Chunk chunk, int maxRows) throws Exception {
       long next = nextSequence();
-      ChunkWrites.Applied applied = new ChunkWrites(layout, job).apply(tx, chunk);
+      int from = nextRow();
+      ChunkWrites.Applied applied = new ChunkWrites(layout, job, maxCommitBytes)
+          .apply(tx, chunk, from, maxRows);
+      int to = from + applied.rowsTaken();
+      boolean done = to >= chunk.rows().size();
       Map<String, Object> counts = new LinkedHashMap<>();
       counts.put("partition", partition);
-      counts.put("nextSequence", next + 1);
-      counts.put("rows", countOf("rows") + chunk.rows().size());
+      counts.put("nextSequence", done ? next + 1 : next);
+      counts.put("nextRow", done ? 0 : to);
+      counts.put("rows", countOf("rows") + applied.rowsTaken());
       counts.put("successes", countOf("successes") + applied.successes());
-      counts.put("failures", countOf("failures") + chunk.rows().size() - applied.successes());
+      counts.put("failures", countOf("failures") + applied.rowsTaken() - applied.successes());
       counts.put("expireAt", timestamp(job.expireAt()));
       tx.set(cursorRef, counts);
       if (!applied.results().isEmpty()) {
-        tx.set(layout.results(job.appId(), job.jobId(), partition)
-                .document(FirestoreLayout.sequenceId(chunk.sequence())),
+        // A chunk applied in slices keeps one results document per slice; ids sort in row order either way.
+        String id = FirestoreLayout.sequenceId(chunk.sequence()) + (from == 0 ? "" : String.format("-%06d", from));
+        tx.set(layout.results(job.appId(), job.jobId(), partition).document(id),
             Map.of("rows", applied.results(), "expireAt", timestamp(job.expireAt())));
       }
+      return applied.rowsTaken();
     }
 
     private long countOf(String field) {
