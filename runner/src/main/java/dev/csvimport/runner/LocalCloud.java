@@ -101,7 +101,7 @@ public final class LocalCloud implements AutoCloseable {
     this.trigger = new StorageTrigger(local, fanOut);
     Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>();
     functions.put("/", new Api(api));
-    functions.put("/_chunks", new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts()));
+    functions.put("/_chunks", new PushAttempts(new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts())));
     functions.put("/_fanout", new PushToCloudEvent(new FanOutWorker(fanOut)));
     this.server = new LocalHttpServer(port, functions);
     try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
