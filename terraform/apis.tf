@@ -9,6 +9,7 @@ locals {
     "artifactregistry.googleapis.com",
     "storage.googleapis.com",
     "iamcredentials.googleapis.com",
+    "cloudscheduler.googleapis.com",
   ]
 }
 

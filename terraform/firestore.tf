@@ -34,3 +34,23 @@ resource "google_firestore_index" "jobs_newest_first" {
     order      = "DESCENDING"
   }
 }
+
+# The watchdog: unended jobs of every app, oldest first (JobStore.unended, a collection-group query).
+resource "google_firestore_index" "unended_jobs" {
+  database    = google_firestore_database.default.name
+  collection  = "jobs"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "jobId"
+    order      = "ASCENDING"
+  }
+}

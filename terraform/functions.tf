@@ -40,6 +40,11 @@ locals {
       settings        = var.api
       service_account = google_service_account.api.email
     }
+    watchdog = {
+      entry_point     = "dev.csvimport.functions.ScheduledSweep"
+      settings        = var.watchdog
+      service_account = google_service_account.watchdog.email
+    }
   }
 }
 
@@ -118,6 +123,28 @@ resource "google_cloudfunctions2_function" "http" {
     service_account_email = each.value.service_account
     environment_variables = local.common_environment
     ingress_settings      = "ALLOW_ALL"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+# The watchdog's timer: every few minutes it resumes stalled fan-outs, drains parked chunks and fails jobs past their
+# deadline (dev.csvimport.watchdog.Watchdog).
+resource "google_cloud_scheduler_job" "watchdog" {
+  name             = "${var.name_prefix}-watchdog"
+  region           = var.region
+  schedule         = var.watchdog.schedule
+  time_zone        = "Etc/UTC"
+  attempt_deadline = "${var.watchdog.timeout_seconds}s"
+
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.http["watchdog"].service_config[0].uri
+
+    oidc_token {
+      service_account_email = google_service_account.watchdog.email
+      audience              = google_cloudfunctions2_function.http["watchdog"].service_config[0].uri
+    }
   }
 
   depends_on = [google_project_service.apis]

@@ -15,14 +15,23 @@ resource "google_service_account" "api" {
   display_name = "csvimport HTTP API"
 }
 
+resource "google_service_account" "watchdog" {
+  account_id   = "${var.name_prefix}-watchdog"
+  display_name = "csvimport watchdog (and Cloud Scheduler's identity calling it)"
+}
+
 resource "google_service_account" "pusher" {
   account_id   = "${var.name_prefix}-pusher"
   display_name = "csvimport chunk subscription push identity"
 }
 
 locals {
-  pubsub_agent  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
-  storage_agent = "serviceAccount:service-${data.google_project.this.number}@gs-project-accounts.iam.gserviceaccount.com"
+  pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+# The Cloud Storage service agent exists only once something asks for it: this data source does.
+data "google_storage_project_service_account" "gcs_agent" {
+  depends_on = [google_project_service.apis]
 }
 
 # --- Trigger (StorageTrigger, FanOutWorker: both run FanOut) ---
@@ -84,7 +93,7 @@ resource "google_cloud_run_service_iam_member" "trigger_invokes_event_functions"
 resource "google_project_iam_member" "gcs_agent_publishes_events" {
   project = var.project_id
   role    = "roles/pubsub.publisher"
-  member  = local.storage_agent
+  member  = data.google_storage_project_service_account.gcs_agent.member
 }
 
 # --- Processor (ChunkProcessor, ChunkApplier, JobCompletion) ---
@@ -124,6 +133,9 @@ resource "google_service_account_iam_member" "pubsub_agent_signs_for_pusher" {
   service_account_id = google_service_account.pusher.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = local.pubsub_agent
+
+  # The Pub/Sub service agent exists once its API is enabled.
+  depends_on = [google_project_service.apis]
 }
 
 # Dead-lettering: the Pub/Sub agent publishes to the dead-letter topic and acknowledges on the chunk subscription.
@@ -177,4 +189,43 @@ resource "google_cloud_run_service_iam_member" "api_public" {
   service  = google_cloudfunctions2_function.http["api"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "allUsers"
+}
+
+# --- Watchdog (ScheduledSweep) ---
+
+# JobStore.unended, the partitions' cursors and parked chunks, JobStore.fail.
+resource "google_project_iam_member" "watchdog_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.watchdog.email}"
+}
+
+# Watchdog asks for stalled fan-outs again on the fan-out topic.
+resource "google_pubsub_topic_iam_member" "watchdog_requests_fanout" {
+  topic  = google_pubsub_topic.fanout.id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.watchdog.email}"
+}
+
+# A drained partition may finish its job: ResultsFile checks for and writes results/<jobId>.jsonl.
+resource "google_storage_bucket_iam_member" "watchdog_reads_results" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectViewer"
+  member   = "serviceAccount:${google_service_account.watchdog.email}"
+}
+
+resource "google_storage_bucket_iam_member" "watchdog_writes_results" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectCreator"
+  member   = "serviceAccount:${google_service_account.watchdog.email}"
+}
+
+# Cloud Scheduler calls the watchdog with this account's OIDC token; only it may invoke the function.
+resource "google_cloud_run_service_iam_member" "scheduler_invokes_watchdog" {
+  location = var.region
+  service  = google_cloudfunctions2_function.http["watchdog"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.watchdog.email}"
 }

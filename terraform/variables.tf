@@ -100,6 +100,18 @@ variable "processor" {
   default = {}
 }
 
+variable "watchdog" {
+  description = "The watchdog (ScheduledSweep): Cloud Scheduler calls it on a schedule to resume, drain or fail jobs that stopped moving."
+  type = object({
+    schedule        = optional(string, "*/5 * * * *")
+    memory          = optional(string, "512Mi")
+    timeout_seconds = optional(number, 300)
+    min_instances   = optional(number, 0)
+    max_instances   = optional(number, 1)
+  })
+  default = {}
+}
+
 variable "api" {
   description = "The HTTP API."
   type = object({

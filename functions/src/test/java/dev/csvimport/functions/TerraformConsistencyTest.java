@@ -52,7 +52,7 @@ class TerraformConsistencyTest {
       type.getConstructor();
       found.add(type.getSimpleName());
     }
-    assertEquals(Set.of("Api", "ChunkProcessor", "FanOutWorker", "StorageTrigger"), found);
+    assertEquals(Set.of("Api", "ChunkProcessor", "FanOutWorker", "ScheduledSweep", "StorageTrigger"), found);
   }
 
   @Test

@@ -37,6 +37,7 @@ import dev.csvimport.functions.FanOutWorker;
 import dev.csvimport.functions.StorageTrigger;
 import dev.csvimport.job.JobIds;
 import dev.csvimport.log.Log;
+import dev.csvimport.watchdog.Watchdog;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.grpc.ManagedChannel;
@@ -50,6 +51,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -65,6 +68,7 @@ public final class LocalCloud implements AutoCloseable {
   private static final String CHUNKS = "csvimport-chunks";
   private static final String FANOUT = "csvimport-fanout";
   private static final int TRIGGER_ATTEMPTS = 8;
+  private static final Duration WATCHDOG_EVERY = Duration.ofMinutes(1);
 
   private final Firestore firestore;
   private final Storage storage;
@@ -76,6 +80,12 @@ public final class LocalCloud implements AutoCloseable {
   private final ImportApi api;
   private final StorageTrigger trigger;
   private final LocalHttpServer server;
+  /** The watchdog's timer: Cloud Scheduler's job on Google Cloud. */
+  private final ScheduledExecutorService watchdogTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "watchdog");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
 
   private LocalCloud(Emulators emulators, Settings settings, int port) throws IOException {
@@ -99,6 +109,14 @@ public final class LocalCloud implements AutoCloseable {
     this.fanOut = stages.fanOut(new PubSubChunkPublisher(chunkPublisher), fanOutRequests);
     this.api = stages.api(fanOutRequests);
     this.trigger = new StorageTrigger(local, fanOut);
+    Watchdog watchdog = stages.watchdog(fanOutRequests);
+    watchdogTimer.scheduleWithFixedDelay(() -> {
+      try {
+        watchdog.sweep();
+      } catch (Exception e) {
+        LOG.warn("watchdog sweep failed; the next one tries again", "error", e.getMessage());
+      }
+    }, WATCHDOG_EVERY.toSeconds(), WATCHDOG_EVERY.toSeconds(), TimeUnit.SECONDS);
     Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>();
     functions.put("/", new Api(api));
     functions.put("/_chunks", new PushAttempts(new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts())));
@@ -218,6 +236,7 @@ public final class LocalCloud implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdogTimer.shutdownNow();
     server.close();
     for (Publisher publisher : new Publisher[] {chunkPublisher, fanOutPublisher}) {
       publisher.shutdown();

@@ -22,7 +22,9 @@ import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
 import java.nio.charset.StandardCharsets;
+import dev.csvimport.watchdog.Watchdog;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ final class TestPipeline implements AutoCloseable {
   final Storage storage = faultyStorage.storage;
   final List<Published> published = new CopyOnWriteArrayList<>();
   final List<String> fanOutRequests = new CopyOnWriteArrayList<>();
+  private final FanOutRequests requests;
   final Stages stages;
   final JobStore jobs;
   final ProfileStore profiles;
@@ -83,7 +86,7 @@ final class TestPipeline implements AutoCloseable {
       @Override
       public void flush() {}
     };
-    FanOutRequests requests = (appId, jobId) -> fanOutRequests.add(jobId);
+    this.requests = (appId, jobId) -> fanOutRequests.add(jobId);
     this.partitions = new FaultyPartitions(new FirestorePartitions(new FirestoreLayout(firestore), MAX_COMMIT_BYTES));
     this.stages = new Stages(firestore, storage, settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
         Clock.systemUTC());
@@ -96,6 +99,12 @@ final class TestPipeline implements AutoCloseable {
 
   TestPipeline(Emulators emulators) {
     this(emulators, new Settings(Map.of()));
+  }
+
+  /** The watchdog, seeing the time {@code clock} gives (15 minutes to stall, 24 hours to fail). */
+  Watchdog watchdog(Clock clock) {
+    return new Watchdog(jobs, applier, stages.completion(), requests, Duration.ofMinutes(15), Duration.ofHours(24),
+        clock);
   }
 
   /** Puts a file in the bucket and answers the import a finalize event would start. */

@@ -18,7 +18,9 @@ import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
+import dev.csvimport.watchdog.Watchdog;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * How the stages fit together, given one process's clients: the composition root shared by the functions' no-argument
@@ -73,6 +75,12 @@ public final class Stages {
 
   public ChunkApplier applier() {
     return new ChunkApplier(jobs, new FirestorePartitions(layout), completion);
+  }
+
+  public Watchdog watchdog(FanOutRequests requests) {
+    return new Watchdog(jobs, applier(), completion, requests,
+        Duration.ofMinutes(settings.integer(Settings.STALL_MINUTES)),
+        Duration.ofHours(settings.integer(Settings.JOB_DEADLINE_HOURS)), clock);
   }
 
   public Answers answers() {

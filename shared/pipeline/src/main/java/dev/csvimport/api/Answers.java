@@ -55,6 +55,9 @@ public final class Answers {
           totals.rows()));
       progress.addProperty("rowsApplied", totals.successes());
       progress.addProperty("rowsFailed", totals.failures());
+      if (job.waiting() != null) {
+        progress.addProperty("waiting", job.waiting());
+      }
       answer.add("progress", progress);
     }
     answer.addProperty("file", job.object());

@@ -97,31 +97,47 @@ public final class ChunkApplier {
    * Whatever a delivery's outcome, applies the chunks parked at the partition's cursor, then finishes the job if the
    * partition is done. A duplicate or a parked chunk drains too: the delivery that applied the predecessor may have
    * failed after its commit (a crash, a timeout, an aborted commit while draining), and its redelivery is then a
-   * duplicate; nothing else would ever apply what waits.
+   * duplicate; nothing else would apply what waits but the watchdog.
    */
   private void afterAcknowledged(Job job, Chunk delivered, Outcome outcome) throws StoreException {
     int partition = delivered.partition();
-    int next = outcome == Outcome.APPLIED ? delivered.sequence() + 1
-        : (int) partitions.nextSequence(job, partition);
-    boolean drained = false;
-    while (true) {
-      Optional<byte[]> payload = partitions.parked(job, partition, next);
-      if (payload.isEmpty()) {
-        break;
-      }
-      Chunk chunk = ChunkCodec.decode(payload.get());
-      Outcome applied = applyOrPark(job, chunk, payload.get(), true);
-      if (applied != Outcome.APPLIED) {
-        break; // another delivery applied it, and drains from there
-      }
-      drained = true;
-      next++;
-    }
-    if (outcome == Outcome.DUPLICATE && !drained) {
+    int next = outcome == Outcome.APPLIED ? delivered.sequence() + 1 : (int) partitions.nextSequence(job, partition);
+    int drainedTo = drainFrom(job, partition, next);
+    if (outcome == Outcome.DUPLICATE && drainedTo == next) {
       // The delivery that applied it may have failed to finish the job after its commit: finish it now.
       completion.tryFinish(job.appId(), job.jobId());
       return;
     }
+    finishIfDone(job, partition, drainedTo);
+  }
+
+  /**
+   * Applies what is parked at a partition's cursor and finishes the job if that was its last work: the watchdog's
+   * way to move a partition whose deliveries all ended without draining it. Answers whether anything was applied.
+   */
+  public boolean drain(Job job, int partition) throws StoreException {
+    int next = (int) partitions.nextSequence(job, partition);
+    int drainedTo = drainFrom(job, partition, next);
+    finishIfDone(job, partition, drainedTo);
+    return drainedTo > next;
+  }
+
+  /** Applies the parked chunks from {@code next} on, in order; answers the sequence after the last one applied. */
+  private int drainFrom(Job job, int partition, int next) throws StoreException {
+    while (true) {
+      Optional<byte[]> payload = partitions.parked(job, partition, next);
+      if (payload.isEmpty()) {
+        return next;
+      }
+      Chunk chunk = ChunkCodec.decode(payload.get());
+      if (applyOrPark(job, chunk, payload.get(), true) != Outcome.APPLIED) {
+        return next; // another delivery applied it, and drains from there
+      }
+      next++;
+    }
+  }
+
+  private void finishIfDone(Job job, int partition, int next) throws StoreException {
     Job current = job.fanOutComplete() ? job : jobs.get(job.appId(), job.jobId()).orElse(job);
     if (current.fanOutComplete() && next >= current.chunksPerPartition().get(partition)) {
       completion.tryFinish(current.appId(), current.jobId());

@@ -35,6 +35,10 @@ public final class Settings {
   public static final String CHUNK_ROWS = "CHUNK_ROWS";
   /** Rows between two fan-out checkpoints. */
   public static final String SEGMENT_ROWS = "SEGMENT_ROWS";
+  /** How long a fan-out may go with no invocation holding it before the watchdog asks for it again. */
+  public static final String STALL_MINUTES = "STALL_MINUTES";
+  /** How long a job may take in all before the watchdog fails it. */
+  public static final String JOB_DEADLINE_HOURS = "JOB_DEADLINE_HOURS";
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -49,11 +53,13 @@ public final class Settings {
     DEFAULTS.put(PARTITIONS, "32");
     DEFAULTS.put(CHUNK_ROWS, "200");
     DEFAULTS.put(SEGMENT_ROWS, "50000");
+    DEFAULTS.put(STALL_MINUTES, "15");
+    DEFAULTS.put(JOB_DEADLINE_HOURS, "24");
   }
 
   /** The settings that are whole numbers, with the least each may be (a budget of 0 hands over at each checkpoint). */
   private static final Map<String, Integer> MINIMUMS = Map.of(MAX_DELIVERY_ATTEMPTS, 1, FANOUT_BUDGET_SECONDS, 0,
-      JOB_RETENTION_DAYS, 1, PARTITIONS, 1, CHUNK_ROWS, 1, SEGMENT_ROWS, 1);
+      JOB_RETENTION_DAYS, 1, PARTITIONS, 1, CHUNK_ROWS, 1, SEGMENT_ROWS, 1, STALL_MINUTES, 1, JOB_DEADLINE_HOURS, 1);
 
   private final Map<String, String> values;
   private final Map<String, Integer> integers = new HashMap<>();

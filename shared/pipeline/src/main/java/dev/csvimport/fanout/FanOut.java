@@ -88,6 +88,9 @@ public final class FanOut {
     boolean unfinished;
     try {
       unfinished = publish(job, invocationId);
+    } catch (Exception e) {
+      noteWaiting(job, e);
+      throw e;
     } finally {
       jobs.releaseLease(job, invocationId);
     }
@@ -129,6 +132,16 @@ public final class FanOut {
         summary.chunks(), "invocationId", invocationId);
     completion.tryFinish(job.appId(), job.jobId());
     return false;
+  }
+
+  /** Says on the job why this attempt failed, so getMultiResults shows that it waits for a retry. */
+  private void noteWaiting(Job job, Exception failure) {
+    try {
+      jobs.noteWaiting(job, "reading the file stopped and will be retried: " + failure.getMessage());
+    } catch (StoreException e) {
+      LOG.warn("could not note the failed attempt on the job", "appId", job.appId(), "jobId", job.jobId(), "error",
+          e.getMessage());
+    }
   }
 
   private InputStream open(Job job) {

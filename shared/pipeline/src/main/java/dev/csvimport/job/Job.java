@@ -20,12 +20,14 @@ import java.util.List;
  * @param failure when FAILED: why
  * @param resultsFile when FINISHED: the object name of the results file
  * @param expireAt when the job's documents may be deleted (a Firestore TTL policy does it)
+ * @param leaseUntil while a fan-out runs: until when it holds the job; null when none does
+ * @param waiting while the job waits for a retry: why its last attempt failed; else null
  */
 public record Job(
     String appId, String jobId, String bucket, String object, long generation, String action, String name,
     String uploadedBy, JobState state, Instant createdAt, Instant finishedAt, ChunkLimits limits, boolean checked,
     int segmentsPublished, long rowsRead, List<Integer> chunksPerPartition, long successesCount, long failuresCount,
-    String failure, String resultsFile, Instant expireAt) {
+    String failure, String resultsFile, Instant expireAt, Instant leaseUntil, String waiting) {
 
   public Job {
     chunksPerPartition = List.copyOf(chunksPerPartition);
@@ -35,7 +37,7 @@ public record Job(
   public static Job create(String appId, String jobId, String bucket, String object, long generation, String action,
       String name, String uploadedBy, Instant createdAt, ChunkLimits limits, Instant expireAt) {
     return new Job(appId, jobId, bucket, object, generation, action, name, uploadedBy, JobState.PENDING, createdAt,
-        null, limits, false, 0, 0, List.of(), 0, 0, null, null, expireAt);
+        null, limits, false, 0, 0, List.of(), 0, 0, null, null, expireAt, null, null);
   }
 
   public boolean fanOutComplete() {

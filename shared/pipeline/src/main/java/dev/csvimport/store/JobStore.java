@@ -94,7 +94,34 @@ public final class JobStore {
 
   /** Every chunk of the first {@code segments} segments is published. */
   public void checkpoint(Job job, int segments, long rowsRead) throws StoreException {
-    update(job, Map.of("segmentsPublished", segments, "rowsRead", rowsRead));
+    Map<String, Object> fields = new HashMap<>();
+    fields.put("segmentsPublished", segments);
+    fields.put("rowsRead", rowsRead);
+    fields.put("waiting", null);
+    update(job, fields);
+  }
+
+  /** The job's last attempt failed and will be retried: say why, for getMultiResults. */
+  public void noteWaiting(Job job, String reason) throws StoreException {
+    update(job, Map.of("waiting", Excerpt.of(reason, MAX_REASON_CHARS)));
+  }
+
+  /**
+   * Jobs of every app that have not ended, oldest first, after the job {@code after} when given: what the watchdog
+   * looks at. (A collection-group query on {@code state}: Terraform enables its index.)
+   */
+  public List<Job> unended(int limit, Job after) throws StoreException {
+    Query query = layout.db().collectionGroup("jobs")
+        .whereIn("state", List.of(JobState.PENDING.name(), JobState.RUNNING.name()))
+        .orderBy("createdAt").orderBy("jobId").limit(limit);
+    if (after != null) {
+      query = query.startAfter(timestamp(after.createdAt()), after.jobId());
+    }
+    List<Job> found = new ArrayList<>();
+    for (QueryDocumentSnapshot doc : StoreException.await(query.get()).getDocuments()) {
+      found.add(fromDocument(doc));
+    }
+    return found;
   }
 
   /** Every chunk is published; the job ends when they are all applied. */
@@ -103,7 +130,12 @@ public final class JobStore {
     for (int count : chunksPerPartition) {
       counts.add((long) count);
     }
-    update(job, Map.of("chunksPerPartition", counts, "rowsRead", rows, "segmentsPublished", segments));
+    Map<String, Object> fields = new HashMap<>();
+    fields.put("chunksPerPartition", counts);
+    fields.put("rowsRead", rows);
+    fields.put("segmentsPublished", segments);
+    fields.put("waiting", null);
+    update(job, fields);
   }
 
   /** The job failed as a whole, unless it already ended. */
@@ -238,7 +270,8 @@ public final class JobStore {
             intOf(limits, "segmentRows")),
         Boolean.TRUE.equals(doc.getBoolean("checked")), (int) longOf(doc, "segmentsPublished"),
         longOf(doc, "rowsRead"), chunks, longOf(doc, "successesCount"), longOf(doc, "failuresCount"),
-        doc.getString("failure"), doc.getString("resultsFile"), instant(doc.getTimestamp("expireAt")));
+        doc.getString("failure"), doc.getString("resultsFile"), instant(doc.getTimestamp("expireAt")),
+        instant(doc.getTimestamp("leaseUntil")), doc.getString("waiting"));
   }
 
   @SuppressWarnings("unchecked")
