@@ -10,9 +10,11 @@ import dev.csvimport.store.StoreException;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The partitions' store with faults a test arms: applying a chosen chunk fails once, as a crash, a timeout or an
@@ -32,6 +34,12 @@ final class FaultyPartitions implements Partitions {
   /** The rows applied by each transaction, in order. */
   final List<Integer> slices = new CopyOnWriteArrayList<>();
 
+  /** Chance of a fault at each transaction (half before its commit, half after it) and each read. */
+  volatile double faultRate;
+  /** Faults injected by {@link #faultRate}. */
+  final AtomicInteger injected = new AtomicInteger();
+  private final Random random = new Random(7);
+
   /** The next application of the chunk with this sequence (any partition) fails. */
   void failOnceApplying(int sequence) {
     failOnceAtSequence.add(sequence);
@@ -39,6 +47,20 @@ final class FaultyPartitions implements Partitions {
 
   @Override
   public <T> T transact(Job job, int partition, Work<T> work) throws StoreException {
+    maybeFail("before a commit");
+    T result = transactFaultless(job, partition, work);
+    maybeFail("after a commit");
+    return result;
+  }
+
+  private void maybeFail(String where) throws StoreException {
+    if (faultRate > 0 && random.nextDouble() < faultRate / 2) {
+      injected.incrementAndGet();
+      throw new StoreException("injected fault " + where, null);
+    }
+  }
+
+  private <T> T transactFaultless(Job job, int partition, Work<T> work) throws StoreException {
     return store.transact(job, partition, tx -> work.run(new Partition() {
       @Override
       public long nextSequence() throws Exception {
@@ -83,11 +105,13 @@ final class FaultyPartitions implements Partitions {
 
   @Override
   public Optional<byte[]> parked(Job job, int partition, int sequence) throws StoreException {
+    maybeFail("reading a parked chunk");
     return store.parked(job, partition, sequence);
   }
 
   @Override
   public long nextSequence(Job job, int partition) throws StoreException {
+    maybeFail("reading a cursor");
     return store.nextSequence(job, partition);
   }
 }

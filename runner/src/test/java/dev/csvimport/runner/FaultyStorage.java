@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FaultyStorage {
 
-  /** Writes fail once this many more bytes have been written (negative: never). */
+  /** A write fails once this many more bytes have been written (negative: never); then writes succeed again. */
   final AtomicLong bytesBeforeFailure = new AtomicLong(-1);
   final Storage storage;
 
@@ -60,7 +60,7 @@ final class FaultyStorage {
     public int write(ByteBuffer source) throws IOException {
       long left = bytesBeforeFailure.get();
       if (left >= 0 && source.remaining() > left) {
-        bytesBeforeFailure.set(0);
+        bytesBeforeFailure.set(-1);
         throw new IOException("injected: the upload failed midway");
       }
       if (left >= 0) {
