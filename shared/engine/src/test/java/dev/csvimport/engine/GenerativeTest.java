@@ -12,12 +12,14 @@ import dev.csvimport.engine.read.FileFailure;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,11 +31,14 @@ import org.junit.jupiter.api.Test;
 class GenerativeTest {
 
   private static final long SEED = Long.getLong("csvimport.seed", 20261123L);
-  private static final int FILES = Integer.getInteger("csvimport.generatedFiles", 3000);
+  private static final int FILES = Integer.getInteger("csvimport.generatedFiles", 10_000);
   private static final String[] DEFAULT_ACTIONS = {"setUserAttributes", "track", "setDeviceAttributes", null};
   private static final String[] CELLS = {"", "null", "u-1", "42", "-7", "3.5", "1e3", "true", "[a, b]", "[]",
       "1700000000", "1700000000000", "01/02/2020", "05 Jan 2020 06:07:08", "+44 20 7946", "a@b.co", "USD", "Open",
-      "x\"y", "\"quoted, cell\"", "\"multi\nline\"", "é😀", " ", "track", "setUserAttributes", "setDeviceAttributes"};
+      "x\"y", "\"quoted, cell\"", "\"multi\nline\"", "é😀", " ", "track", "setUserAttributes", "setDeviceAttributes",
+      // what the store refuses: reserved names, times outside the years 1 to 9999, ids and values too long
+      "__x__", "__", "-99999999999", "99999999999", "01/01/0000", "31/12/9999 23:59:59", "01 Jan 0001 00:00:00",
+      "[__x__, b]", "i".repeat(401), "v".repeat(5000)};
 
   @Test
   void everyFileEndsAsAFileFailureOrAsRowsThatAddUp() throws Exception {
@@ -80,10 +85,43 @@ class GenerativeTest {
       if (!row.succeeded()) {
         failed++;
         assertFalse(row.failure().message().isBlank());
+        assertTrue(row.failure().message().length() <= 2100 && length(row.failure().value()) <= 300
+            && length(row.failure().column()) <= 300 && length(row.userId()) <= 300, "a failure is of readable size");
+      } else {
+        assertTrue(row.userId().length() <= 400, "a user id the store keeps");
+        assertStorable(row.operation(), "row " + row.row());
       }
     }
     assertEquals(summary.failedRows(), failed);
     return 0;
+  }
+
+  private static int length(String text) {
+    return text == null ? 0 : text.length();
+  }
+
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+  /** What a succeeded row carries, the store takes: every time in its range, no reserved name at any depth. */
+  private static void assertStorable(Object value, String where) throws Exception {
+    if (value instanceof Instant time) {
+      assertTrue(!time.isBefore(EARLIEST) && !time.isAfter(LATEST), where + ": time " + time + " out of range");
+    } else if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        String name = String.valueOf(entry.getKey());
+        assertFalse(name.length() >= 4 && name.startsWith("__") && name.endsWith("__"), where + ": name " + name);
+        assertStorable(entry.getValue(), where + "." + name);
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object element : list) {
+        assertStorable(element, where);
+      }
+    } else if (value instanceof Record record) {
+      for (RecordComponent component : record.getClass().getRecordComponents()) {
+        assertStorable(component.getAccessor().invoke(record), where + "." + component.getName());
+      }
+    }
   }
 
   private static String abbreviated(byte[] csv) {
@@ -148,7 +186,8 @@ class GenerativeTest {
     String[] headers = {"userId", "identity", "action", "event", "time", "value", "currencyCode", "deviceId",
         "locale", "Age<int>", "Score<float>", "Vip<bool>", "Tags<list>", "phone", "email",
         "Born<dd/MM/yyyy HH:mm:ss>", "params.sku", "events.Buy.count", "userAttributeValuesToAdd.Set",
-        "userAttributeValuesToIncrement.N", "created", "Bad<type>", "", "1st"};
+        "userAttributeValuesToIncrement.N", "created", "Bad<type>", "", "1st", "__x__", "params.__x__",
+        "events.__x__.count", "events.Buy.firstTime", "lastActive", "N".repeat(300), "__a__<int>"};
     StringBuilder csv = new StringBuilder();
     int columns = 1 + random.nextInt(6);
     for (int c = 0; c < columns; c++) {
