@@ -80,6 +80,7 @@ public final class LocalCloud implements AutoCloseable {
   private final ImportApi api;
   private final StorageTrigger trigger;
   private final LocalHttpServer server;
+  private final PushAttempts chunkPushes;
   /** The watchdog's timer: Cloud Scheduler's job on Google Cloud. */
   private final ScheduledExecutorService watchdogTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "watchdog");
@@ -119,7 +120,8 @@ public final class LocalCloud implements AutoCloseable {
     }, WATCHDOG_EVERY.toSeconds(), WATCHDOG_EVERY.toSeconds(), TimeUnit.SECONDS);
     Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>();
     functions.put("/", new Api(api));
-    functions.put("/_chunks", new PushAttempts(new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts())));
+    this.chunkPushes = new PushAttempts(new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts()));
+    functions.put("/_chunks", chunkPushes);
     functions.put("/_fanout", new PushToCloudEvent(new FanOutWorker(fanOut)));
     this.server = new LocalHttpServer(port, functions);
     try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
@@ -176,6 +178,11 @@ public final class LocalCloud implements AutoCloseable {
 
   public ImportApi api() {
     return api;
+  }
+
+  /** Chunk messages whose last push failed and that wait for Pub/Sub to deliver them again. */
+  public int chunksAwaitingRedelivery() {
+    return chunkPushes.inFlight();
   }
 
   public Storage storage() {

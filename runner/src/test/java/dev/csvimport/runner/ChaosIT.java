@@ -81,7 +81,7 @@ class ChaosIT {
       }
     }
     System.out.printf("chaos: %d imports, %d rows, seed %d; faults injected: %d store (before or after commit, or"
-        + " reads), %d fan-out crashes, %d results uploads; %d redeliveries; %d partitions drained by the watchdog;"
+        + " reads), %d fan-out crashes, %d results uploads armed to fail midway; %d redeliveries; %d partitions drained by the watchdog;"
         + " %d mismatches%n", IMPORTS, rows, SEED, test.partitions.injected.get(), fanOutFaults, uploadFaults,
         redeliveries, watchdogDrains, mismatches);
     assertEquals(0, mismatches, "profiles that differ from the file-order oracle");

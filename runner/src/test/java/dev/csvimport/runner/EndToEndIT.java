@@ -101,6 +101,47 @@ class EndToEndIT {
     }
   }
 
+  /**
+   * Files whose rows the store would refuse (reserved names, times outside the years 1 to 9999, a 10 MB user id) end
+   * with those rows failed alone, a reserved column fails its file with one message, and an unrelated file dropped
+   * beside them finishes; no push is left retrying.
+   */
+  @Test
+  void poisonFilesEndWithTheirBadRowsFailedAloneAndAnUnrelatedFileFinishes(Emulators emulators) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
+      long recent = Instant.now().getEpochSecond() - 1000;
+      List<String> poison = List.of(
+          drop(cloud, "imports/track/reserved-event.csv",
+              "userId,event,time\nu1,Buy," + recent + "\nu2,__x__," + recent + "\nu3,Buy," + recent + "\n"),
+          drop(cloud, "imports/setUserAttributes/created.csv", "userId,created\nu1,1\nu2,-99999999999\nu3,2\n"),
+          drop(cloud, "imports/setUserAttributes/year-zero.csv",
+              "userId,Born<dd/MM/yyyy HH:mm:ss>\nu1,01/01/2000\nu2,01/01/0000\nu3,02/01/2000\n"),
+          drop(cloud, "imports/setUserAttributes/huge-id.csv",
+              "userId,Plan\nu1,a\n" + "u".repeat(10_000_000) + ",b\nu3,c\n"));
+      String reservedColumn = drop(cloud, "imports/setUserAttributes/reserved-column.csv", "userId,__x__\nu1,a\n");
+      String unrelated = drop(cloud, "imports/setUserAttributes/fine.csv", "userId,Plan\nok-1,gold\nok-2,silver\n");
+
+      for (String jobId : poison) {
+        Job done = awaitEnd(cloud, jobId);
+        assertEquals(JobState.FINISHED, done.state(), done.object());
+        assertEquals(2, done.successesCount(), done.object());
+        assertEquals(1, done.failuresCount(), done.object());
+        String results = new String(cloud.storage().readAllBytes(LocalCloud.BUCKET, done.resultsFile()),
+            StandardCharsets.UTF_8);
+        assertTrue(results.length() < 5000, done.object() + ": a failure row of readable size");
+        assertEquals(2, JsonParser.parseString(results.lines().findFirst().orElseThrow()).getAsJsonObject()
+            .get("row").getAsLong(), done.object());
+      }
+      Job refused = awaitEnd(cloud, reservedColumn);
+      assertEquals(JobState.FAILED, refused.state());
+      assertTrue(refused.failure().contains("reserved"), refused.failure());
+      Job fine = awaitEnd(cloud, unrelated);
+      assertEquals(JobState.FINISHED, fine.state());
+      assertEquals(2, fine.successesCount());
+      assertEquals(0, cloud.chunksAwaitingRedelivery(), "no push is left retrying");
+    }
+  }
+
   @Test
   void aRedeliveredFinalizeEventStartsNothingNew(Emulators emulators) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
