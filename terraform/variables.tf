@@ -28,6 +28,12 @@ variable "apps" {
     condition     = alltrue([for id in keys(var.apps) : can(regex("^[a-z0-9][a-z0-9-]{1,40}$", id))])
     error_message = "App ids are 2 to 41 lower-case letters, digits and dashes."
   }
+
+  # The functions read BUCKET_APPS (bucket=app): a bucket named by two apps would import one app's files into the other.
+  validation {
+    condition     = length(distinct([for id, app in var.apps : coalesce(app.bucket_name, "${var.name_prefix}-${id}-inbox")])) == length(var.apps)
+    error_message = "Two apps have the same inbox bucket: one bucket belongs to one app. Give each app its own bucket_name."
+  }
 }
 
 variable "function_jar" {

@@ -47,7 +47,13 @@ final class AppsCommand {
         options.setProjectId(LocalCloud.PROJECT).setEmulatorHost(emulator);
       }
       try (Firestore firestore = options.build().getService()) {
-        AppStore.Keys keys = new AppStore(new FirestoreLayout(firestore), Clock.systemUTC()).create(appId, buckets);
+        AppStore.Keys keys;
+        try {
+          keys = new AppStore(new FirestoreLayout(firestore), Clock.systemUTC()).create(appId, buckets);
+        } catch (AppStore.BucketTaken taken) {
+          System.err.println(taken.getMessage());
+          return 1;
+        }
         System.out.println("appId:           " + appId);
         System.out.println("buckets:         " + String.join(", ", buckets));
         System.out.println("development key: " + keys.development());

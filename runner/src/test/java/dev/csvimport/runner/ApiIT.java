@@ -3,6 +3,7 @@ package dev.csvimport.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
@@ -124,6 +125,19 @@ class ApiIT {
     return answer.element().getAsJsonObject("error").get("message").getAsString();
   }
 
+  /** One bucket belongs to one app: an app asking for another's bucket is refused, and nothing of it is stored. */
+  @Test
+  void aBucketOwnedByAnotherAppIsRefused() throws Exception {
+    AppStore.BucketTaken taken = assertThrows(AppStore.BucketTaken.class,
+        () -> cloud.stages().apps().create("squatter", List.of("squatters-own", LocalCloud.BUCKET)));
+    assertTrue(taken.getMessage().contains("already belongs to app " + A), taken.getMessage());
+    assertTrue(cloud.stages().apps().get("squatter").isEmpty(), "nothing of the squatter is stored");
+    assertTrue(cloud.stages().apps().ownerOf("squatters-own").isEmpty(), "not even its own bucket");
+    assertEquals(Optional.of(A), cloud.stages().apps().ownerOf(LocalCloud.BUCKET));
+    cloud.stages().apps().create(A, List.of(LocalCloud.BUCKET));
+    assertEquals(Optional.of(A), cloud.stages().apps().ownerOf(LocalCloud.BUCKET), "an app may renew its own keys");
+  }
+
   @Test
   void getMultiResultsByJobIdOrFileInLeanplumsShape() throws Exception {
     Answer byId = get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "apiVersion",
@@ -243,6 +257,24 @@ class ApiIT {
         .DELETE().build()).status());
     assertEquals(404, send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.server().url("/elsewhere")))
         .GET().build()).status());
+  }
+
+  /** Ids too long for Firestore's queries and ids that are not whole Unicode get a 400 in the envelope, not a 500. */
+  @Test
+  void hostileIdsGetA400InTheEnvelope() throws Exception {
+    Answer longFile = get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "file",
+        "f".repeat(2000));
+    assertEquals(400, longFile.status());
+    assertEquals("parameter file is 2000 characters long; at most 1024", message(longFile));
+    assertEquals(400, get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId",
+        "u".repeat(401)).status());
+    for (String field : new String[] {"appId", "jobId", "userId", "pageToken", "file"}) {
+      String body = "{\"action\":\"getMultiResults\",\"appId\":\"" + A + "\",\"clientKey\":\""
+          + keysA.production() + "\",\"" + field + "\":\"a\\ud800b\"}";
+      Answer lone = post("application/json", body);
+      assertEquals(400, lone.status(), field);
+      assertTrue(message(lone).contains("lone surrogate"), message(lone));
+    }
   }
 
   @Test

@@ -21,6 +21,18 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
 
   /** Bodies are small parameter sets; anything larger is refused. */
   public static final int MAX_BODY_BYTES = 1 << 20;
+  /**
+   * The longest value each parameter may have, in characters (docs/api.md states them): ids are used in Firestore
+   * queries and document paths, which refuse values much longer. A user id is at most what a CSV row may carry; a
+   * file is at most Cloud Storage's 1,024 bytes.
+   */
+  public static final Map<String, Integer> MAX_CHARS = Map.ofEntries(Map.entry("action", 64),
+      Map.entry("appId", 128), Map.entry("clientKey", 256), Map.entry("jobId", 128), Map.entry("file", 1024),
+      Map.entry("userId", 400), Map.entry("pageToken", 128), Map.entry("gcsBucket", 222), Map.entry("name", 500),
+      Map.entry("uploadedBy", 320), Map.entry("defaultAction", 64), Map.entry("limit", 16),
+      Map.entry("apiVersion", 16), Map.entry("createJob", 16));
+  /** Any other parameter. */
+  public static final int MAX_OTHER_CHARS = 10_000;
 
   public String parameter(String name) {
     String value = parameters.get(name);
@@ -46,7 +58,41 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
     } else if (bytes.length > 0 && type.startsWith("application/x-www-form-urlencoded")) {
       parameters.putAll(form(new String(bytes, StandardCharsets.UTF_8)));
     }
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      check(parameter.getKey(), parameter.getValue());
+    }
     return new ApiRequest(requestId, method, parameters);
+  }
+
+  /** A parameter's name and value are whole Unicode text (no lone surrogate) of at most its length. */
+  private static void check(String name, String value) throws ApiError {
+    if (!wellFormed(name) || !wellFormed(value)) {
+      throw new ApiError(400, "parameter " + shown(name) + " is not valid Unicode text (it holds a lone surrogate)");
+    }
+    int max = MAX_CHARS.getOrDefault(name, MAX_OTHER_CHARS);
+    if (value.length() > max) {
+      throw new ApiError(400, "parameter " + shown(name) + " is " + value.length() + " characters long; at most " + max);
+    }
+  }
+
+  private static String shown(String name) {
+    return name.length() <= 64 && wellFormed(name) ? name : "'" + name.substring(0, Math.min(name.length(), 64))
+        .replaceAll("[\\uD800-\\uDFFF]", "?") + "…'";
+  }
+
+  private static boolean wellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] readBody(InputStream body) throws ApiError {

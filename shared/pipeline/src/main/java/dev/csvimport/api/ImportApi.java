@@ -120,7 +120,7 @@ public final class ImportApi {
       throw new ApiError(403, "CSV imports need the app's development key; this is its production key");
     }
     List<String> buckets = apps.get(appId).map(AppStore.App::buckets).orElse(List.of());
-    if (!buckets.contains(bucket)) {
+    if (!buckets.contains(bucket) || !apps.ownerOf(bucket).map(appId::equals).orElse(false)) {
       throw new ApiError(403, "bucket " + bucket + " does not belong to this app");
     }
     Blob object = storage.get(BlobId.of(bucket, file));

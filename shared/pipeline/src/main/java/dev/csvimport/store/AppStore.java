@@ -1,5 +1,6 @@
 package dev.csvimport.store;
 
+import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import dev.csvimport.log.Log;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,14 @@ public final class AppStore {
   /** An app as stored: its buckets. */
   public record App(String appId, List<String> buckets) {}
 
+  /** A bucket asked for by an app while another app owns it: one bucket belongs to one app. */
+  public static final class BucketTaken extends Exception {
+    public BucketTaken(String bucket, String owner) {
+      super("bucket " + bucket + " already belongs to app " + owner + ": one bucket belongs to one app; give this app"
+          + " a bucket of its own", null, false, false);
+    }
+  }
+
   private static final Log LOG = Log.of(AppStore.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Compared against when the app is unknown, so that an unknown app takes as long as a wrong key. */
@@ -44,8 +53,14 @@ public final class AppStore {
     this.clock = clock;
   }
 
-  /** Creates the app, or gives an existing one new keys and these buckets; answers the keys, which are not kept. */
-  public Keys create(String appId, List<String> buckets) throws StoreException {
+  /**
+   * Creates the app, or gives an existing one new keys and these buckets; answers the keys, which are not kept. Each
+   * bucket is claimed for the app in the same transaction ({@code buckets/{bucket}}); a bucket another app owns is
+   * refused and nothing changes. Buckets the app no longer lists are released.
+   *
+   * @throws BucketTaken when a bucket belongs to another app
+   */
+  public Keys create(String appId, List<String> buckets) throws StoreException, BucketTaken {
     Keys keys = new Keys("dev_" + randomKey(), "prod_" + randomKey());
     Map<String, Object> app = new HashMap<>();
     app.put("appId", appId);
@@ -53,9 +68,40 @@ public final class AppStore {
     app.put("developmentKeyHash", hash(keys.development()));
     app.put("productionKeyHash", hash(keys.production()));
     app.put("keysCreatedAt", FirestoreValues.timestamp(clock.instant()));
-    StoreException.await(layout.app(appId).set(app));
+    String taken = StoreException.await(layout.db().runTransaction(tx -> {
+      List<DocumentReference> claims = buckets.stream().map(layout::bucket).toList();
+      List<DocumentSnapshot> owners = claims.isEmpty() ? List.of()
+          : tx.getAll(claims.toArray(new DocumentReference[0])).get();
+      DocumentSnapshot current = tx.get(layout.app(appId)).get();
+      for (int i = 0; i < buckets.size(); i++) {
+        String owner = owners.get(i).exists() ? owners.get(i).getString("appId") : null;
+        if (owner != null && !owner.equals(appId)) {
+          return buckets.get(i) + "\n" + owner;
+        }
+      }
+      if (current.exists() && current.get("buckets") instanceof List<?> previous) {
+        for (Object bucket : previous) {
+          if (!buckets.contains(String.valueOf(bucket))) {
+            tx.delete(layout.bucket(String.valueOf(bucket)));
+          }
+        }
+      }
+      claims.forEach(claim -> tx.set(claim, Map.of("appId", appId)));
+      tx.set(layout.app(appId), app);
+      return null;
+    }));
+    if (taken != null) {
+      String[] bucketAndOwner = taken.split("\n", 2);
+      throw new BucketTaken(bucketAndOwner[0], bucketAndOwner[1]);
+    }
     LOG.info("app keys created", "appId", appId, "buckets", buckets);
     return keys;
+  }
+
+  /** The app that owns {@code bucket}, if any. */
+  public Optional<String> ownerOf(String bucket) throws StoreException {
+    DocumentSnapshot claim = StoreException.await(layout.bucket(bucket).get());
+    return claim.exists() ? Optional.ofNullable(claim.getString("appId")) : Optional.empty();
   }
 
   public Optional<App> get(String appId) throws StoreException {

@@ -9,6 +9,7 @@ import com.google.cloud.firestore.Firestore;
  * can reach another's documents:
  * <pre>
  * apps/{appId}                                   the app: its buckets and hashed keys
+ * buckets/{bucket}                               which app owns the bucket (one app per bucket)
  * apps/{appId}/users/{userId}                    a profile
  * apps/{appId}/users/{userId}/events/{job-row}   one tracked event
  * apps/{appId}/users/{userId}/devices/{deviceId} one device
@@ -33,6 +34,10 @@ public final class FirestoreLayout {
 
   public DocumentReference app(String appId) {
     return db.collection("apps").document(DocumentIds.of(appId));
+  }
+
+  public DocumentReference bucket(String bucket) {
+    return db.collection("buckets").document(DocumentIds.of(bucket));
   }
 
   public CollectionReference users(String appId) {
