@@ -58,9 +58,19 @@ public final class ChunkProcessor implements HttpFunction {
     try {
       applier.apply(delivery);
       response.setStatusCode(204);
+    } catch (ChunkApplier.ChunkRefused refused) {
+      // Nothing was written; Pub/Sub delivers it again until its dead-letter topic keeps it for inspection.
+      LOG.error("delivery refused: " + refused.getMessage(), null, "appId", delivery.appId(), "jobId",
+          delivery.jobId());
+      response.setStatusCode(400);
     } catch (Exception e) {
       if (push.deliveryAttempt() >= maxDeliveryAttempts) {
-        applier.recordFailure(delivery, e.getMessage());
+        try {
+          applier.recordFailure(delivery, e.getMessage());
+        } catch (ChunkApplier.ChunkRefused refused) {
+          response.setStatusCode(400);
+          return;
+        }
         response.setStatusCode(204);
         return;
       }

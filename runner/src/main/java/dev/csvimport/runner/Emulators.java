@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The Firestore and Pub/Sub emulators (the real ones, from the Google Cloud SDK), started on free ports unless
@@ -24,41 +25,81 @@ public final class Emulators implements AutoCloseable {
   public static final String PUBSUB_HOST_VARIABLE = "PUBSUB_EMULATOR_HOST";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-  private final String firestoreHost;
-  private final String pubsubHost;
+  private static final int LAUNCH_ATTEMPTS = 5;
+
+  private String firestoreHost;
+  private String pubsubHost;
   private final List<Process> started = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::stopStarted, "stop-emulators");
 
-  private Emulators(String firestoreHost, String pubsubHost) {
-    this.firestoreHost = firestoreHost;
-    this.pubsubHost = pubsubHost;
-  }
+  /** Emulators not yet started: {@link #start} starts them (tests start one at a time). */
+  Emulators() {}
 
   /** Starts what the environment does not already point to; {@code log} receives the emulators' output. */
   public static Emulators start(Map<String, String> environment, Path log) throws IOException {
     String firestore = environment.get(FIRESTORE_HOST_VARIABLE);
     String pubsub = environment.get(PUBSUB_HOST_VARIABLE);
-    Emulators emulators = new Emulators(
-        firestore == null || firestore.isBlank() ? "127.0.0.1:" + freePort() : firestore,
-        pubsub == null || pubsub.isBlank() ? "127.0.0.1:" + freePort() : pubsub);
+    Emulators emulators = new Emulators();
     Runtime.getRuntime().addShutdownHook(emulators.shutdownHook);
     try {
       Files.createDirectories(log.getParent());
       if (firestore == null || firestore.isBlank()) {
-        emulators.launch(List.of(sdkFile("platform/cloud-firestore-emulator/cloud_firestore_emulator").toString(),
-            "start", "--host=127.0.0.1", "--port=" + port(emulators.firestoreHost)), log);
+        Path script = sdkFile("platform/cloud-firestore-emulator/cloud_firestore_emulator");
+        emulators.firestoreHost = emulators.launchOnFreePort("Firestore", Emulators::freePort,
+            port -> List.of(script.toString(), "start", "--host=127.0.0.1", "--port=" + port), log);
+      } else {
+        emulators.firestoreHost = firestore;
+        awaitReady("http://" + firestore + "/", "Firestore", null);
       }
       if (pubsub == null || pubsub.isBlank()) {
-        emulators.launch(List.of(sdkFile("platform/pubsub-emulator/bin/cloud-pubsub-emulator").toString(),
-            "--host=127.0.0.1", "--port=" + port(emulators.pubsubHost)), log);
+        emulators.pubsubHost = emulators.launchPubSub(Emulators::freePort, log);
+      } else {
+        emulators.pubsubHost = pubsub;
+        awaitReady("http://" + pubsub + "/", "Pub/Sub", null);
       }
-      awaitReady("http://" + emulators.firestoreHost + "/", "Firestore");
-      awaitReady("http://" + emulators.pubsubHost + "/", "Pub/Sub");
     } catch (IOException | RuntimeException e) {
       emulators.close();
       throw e;
     }
     return emulators;
+  }
+
+  /** The Pub/Sub emulator on a port {@code ports} gives (a test gives a taken one first). */
+  String launchPubSub(IntSupplierWithIo ports, Path log) throws IOException {
+    Path script = sdkFile("platform/pubsub-emulator/bin/cloud-pubsub-emulator");
+    return launchOnFreePort("Pub/Sub", ports, port -> List.of(script.toString(), "--host=127.0.0.1",
+        "--port=" + port), log);
+  }
+
+  /** A source of port numbers that may fail as a socket does. */
+  @FunctionalInterface
+  interface IntSupplierWithIo {
+    int get() throws IOException;
+  }
+
+  /**
+   * Starts an emulator on a free port. A free port can be taken by another process before the emulator binds it; the
+   * emulator then exits (BindException), and it is started again on another port.
+   */
+  private String launchOnFreePort(String name, IntSupplierWithIo ports, IntFunction<List<String>> command, Path log)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      int port = ports.get();
+      long logged = Files.exists(log) ? Files.size(log) : 0;
+      Process process = launch(command.apply(port), log);
+      String host = "127.0.0.1:" + port;
+      // The Pub/Sub emulator's JVM outlives its failed bind (its other threads keep it up): read its output too.
+      if (awaitReady("http://" + host + "/", name, () -> !process.isAlive() || logSince(log, logged)
+          .contains("Address already in use"))) {
+        return host;
+      }
+      stop(process);
+      started.remove(process);
+      if (attempt == LAUNCH_ATTEMPTS) {
+        throw new IOException("the " + name + " emulator exited before it answered, " + attempt + " times (see "
+            + log + ")");
+      }
+    }
   }
 
   public String firestoreHost() {
@@ -107,12 +148,14 @@ public final class Emulators implements AutoCloseable {
     }
   }
 
-  private void launch(List<String> command, Path log) throws IOException {
+  private Process launch(List<String> command, Path log) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().remove(FIRESTORE_HOST_VARIABLE);
     builder.environment().remove(PUBSUB_HOST_VARIABLE);
-    started.add(builder.start());
+    Process process = builder.start();
+    started.add(process);
+    return process;
   }
 
   private static Path sdkFile(String relative) throws IOException {
@@ -143,12 +186,32 @@ public final class Emulators implements AutoCloseable {
         + " with: gcloud components install cloud-firestore-emulator pubsub-emulator");
   }
 
-  private static void awaitReady(String url, String name) throws IOException {
+  /** Whether a launched emulator failed to start. */
+  @FunctionalInterface
+  private interface FailureCheck {
+    boolean failed() throws IOException;
+  }
+
+  private static String logSince(Path log, long offset) throws IOException {
+    byte[] all = Files.readAllBytes(log);
+    return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Waits until the emulator answers at {@code url}; answers false when {@code failed} (null: not ours to check) says
+   * it failed first, as an emulator whose port was taken does.
+   */
+  private static boolean awaitReady(String url, String name, FailureCheck failed) throws IOException {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
+      if (failed != null && failed.failed()) {
+        return false;
+      }
       try {
-        if (request("GET", url) == 200) {
-          return;
+        if (request("GET", url, 2000) == 200) {
+          // Another process on a port taken before ours bound it would answer too: only ours, not failed, counts.
+          return failed == null || !failed.failed();
         }
       } catch (IOException notYet) {
         // Not listening yet.
@@ -164,10 +227,14 @@ public final class Emulators implements AutoCloseable {
   }
 
   private static int request(String method, String url) throws IOException {
+    return request(method, url, 30000);
+  }
+
+  private static int request(String method, String url, int readTimeoutMillis) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
     connection.setRequestMethod(method);
     connection.setConnectTimeout(2000);
-    connection.setReadTimeout(30000);
+    connection.setReadTimeout(readTimeoutMillis);
     try {
       return connection.getResponseCode();
     } finally {
@@ -181,17 +248,16 @@ public final class Emulators implements AutoCloseable {
     }
   }
 
-  private static int port(String host) {
-    return Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
+  private void stopStarted() {
+    started.forEach(Emulators::stop);
+    started.clear();
   }
 
-  private void stopStarted() {
+  private static void stop(Process process) {
     List<ProcessHandle> tree = new ArrayList<>();
-    for (Process process : started) {
-      // The SDK's scripts start a JVM as a child: stop the whole tree, or the JVM is left behind.
-      process.descendants().forEach(tree::add);
-      tree.add(process.toHandle());
-    }
+    // The SDK's scripts start a JVM as a child: stop the whole tree, or the JVM is left behind.
+    process.descendants().forEach(tree::add);
+    tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     for (ProcessHandle handle : tree) {
       try {
@@ -200,7 +266,6 @@ public final class Emulators implements AutoCloseable {
         handle.destroyForcibly();
       }
     }
-    started.clear();
   }
 
   @Override

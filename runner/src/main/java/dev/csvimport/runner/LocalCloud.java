@@ -3,6 +3,7 @@ package dev.csvimport.runner;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.firestore.Firestore;
@@ -18,6 +19,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.google.events.cloud.storage.v1.StorageObjectData;
+import com.google.gson.JsonParser;
 import com.google.protobuf.util.JsonFormat;
 import com.google.pubsub.v1.PushConfig;
 import com.google.pubsub.v1.RetryPolicy;
@@ -48,8 +50,10 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,6 +84,7 @@ public final class LocalCloud implements AutoCloseable {
   private final ImportApi api;
   private final StorageTrigger trigger;
   private final LocalHttpServer server;
+  private final LocalHttpServer pushServer;
   private final PushAttempts chunkPushes;
   /** The watchdog's timer: Cloud Scheduler's job on Google Cloud. */
   private final ScheduledExecutorService watchdogTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -118,20 +123,48 @@ public final class LocalCloud implements AutoCloseable {
         LOG.warn("watchdog sweep failed; the next one tries again", "error", e.getMessage());
       }
     }, WATCHDOG_EVERY.toSeconds(), WATCHDOG_EVERY.toSeconds(), TimeUnit.SECONDS);
-    Map<String, HttpFunction> functions = new java.util.LinkedHashMap<>();
-    functions.put("/", new Api(api));
+    this.server = new LocalHttpServer(port, Map.of("/", new Api(api)));
+    // The push doors are for the Pub/Sub emulator only: on their own port, under a random path made for this run, as
+    // the deployed processor takes only the push subscription's OIDC token.
+    String token = randomToken();
     this.chunkPushes = new PushAttempts(new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts()));
-    functions.put("/_chunks", chunkPushes);
-    functions.put("/_fanout", new PushToCloudEvent(new FanOutWorker(fanOut)));
-    this.server = new LocalHttpServer(port, functions);
+    this.pushServer = new LocalHttpServer(0, Map.of("/" + token + "/chunks", chunkPushes,
+        "/" + token + "/fanout", new PushToCloudEvent(new FanOutWorker(fanOut))));
     try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
             .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build());
         SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
             .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build())) {
-      topics.createTopic(chunkTopic);
-      topics.createTopic(fanOutTopic);
-      subscriptions.createSubscription(pushSubscription(CHUNKS, chunkTopic, server.url("/_chunks"), true));
-      subscriptions.createSubscription(pushSubscription(FANOUT, fanOutTopic, server.url("/_fanout"), false));
+      ensureTopic(topics, chunkTopic);
+      ensureTopic(topics, fanOutTopic);
+      ensurePushSubscription(subscriptions,
+          pushSubscription(CHUNKS, chunkTopic, pushServer.url("/" + token + "/chunks"), true));
+      ensurePushSubscription(subscriptions,
+          pushSubscription(FANOUT, fanOutTopic, pushServer.url("/" + token + "/fanout"), false));
+    }
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Creates the topic unless it exists: a restart on the same emulators finds it. */
+  private static void ensureTopic(TopicAdminClient topics, TopicName topic) {
+    try {
+      topics.createTopic(topic);
+    } catch (AlreadyExistsException exists) {
+      LOG.info("topic exists: kept", "topic", topic.toString());
+    }
+  }
+
+  /** Creates the subscription, or points an existing one (from a run before a restart) at this run's push door. */
+  private static void ensurePushSubscription(SubscriptionAdminClient subscriptions, Subscription subscription) {
+    try {
+      subscriptions.createSubscription(subscription);
+    } catch (AlreadyExistsException exists) {
+      subscriptions.modifyPushConfig(subscription.getName(), subscription.getPushConfig());
+      LOG.info("subscription exists: now pushes to this run", "subscription", subscription.getName());
     }
   }
 
@@ -202,12 +235,20 @@ public final class LocalCloud implements AutoCloseable {
    * when the trigger fails; answers the job id.
    */
   public String drop(InputStream content, String objectName, Map<String, String> metadata) throws Exception {
+    return drop(content, objectName, metadata, generations.incrementAndGet());
+  }
+
+  /**
+   * As {@link #drop(InputStream, String, Map)}, with the object's generation given: the same file dropped again with
+   * the same generation (after a restart) is a redelivered event, which finds its job and applies nothing twice.
+   */
+  public String drop(InputStream content, String objectName, Map<String, String> metadata, long generation)
+      throws Exception {
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).setContentType("text/csv")
         .setMetadata(metadata).build();
     try (OutputStream out = Channels.newOutputStream(storage.writer(info))) {
       content.transferTo(out);
     }
-    long generation = generations.incrementAndGet();
     deliver(finalizeEvent(objectName, generation, metadata));
     return JobIds.of(BUCKET, objectName, generation);
   }
@@ -245,6 +286,7 @@ public final class LocalCloud implements AutoCloseable {
   public void close() {
     watchdogTimer.shutdownNow();
     server.close();
+    pushServer.close();
     for (Publisher publisher : new Publisher[] {chunkPublisher, fanOutPublisher}) {
       publisher.shutdown();
       try {
@@ -261,15 +303,21 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
-  /** Turns a Pub/Sub push into the CloudEvent Eventarc would deliver to the trigger. */
+  /** Turns a Pub/Sub push into the CloudEvent Eventarc would deliver to the trigger; what is no push gets a 400. */
   private record PushToCloudEvent(FanOutWorker worker) implements HttpFunction {
     @Override
     public void service(com.google.cloud.functions.HttpRequest request,
         com.google.cloud.functions.HttpResponse response) throws Exception {
       byte[] body = request.getInputStream().readAllBytes();
-      com.google.gson.JsonObject envelope = com.google.gson.JsonParser.parseString(
-          new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
-      String messageId = envelope.getAsJsonObject("message").get("messageId").getAsString();
+      String messageId;
+      try {
+        messageId = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject()
+            .getAsJsonObject("message").get("messageId").getAsString();
+      } catch (RuntimeException notAPush) {
+        LOG.error("fan-out push body is not a Pub/Sub push: refused", null);
+        response.setStatusCode(400);
+        return;
+      }
       worker.accept(CloudEventBuilder.v1().withId(messageId)
           .withSource(URI.create("//pubsub.googleapis.com/projects/" + PROJECT + "/topics/" + FANOUT))
           .withType(FanOutWorker.MESSAGE_PUBLISHED)

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,7 +93,10 @@ final class ServeCommand implements Callable<Integer> {
       if (state.equals(before) && imported.add(file.toAbsolutePath())) {
         String objectName = bucketDir.relativize(file).toString().replace('\\', '/');
         try (InputStream content = Files.newInputStream(file)) {
-          String jobId = cloud.drop(content, objectName, Map.of("uploadedBy", "serve"));
+          // The file's modification time stands for its generation, as Cloud Storage's is the time of the write: a
+          // restart finds each file's job again instead of importing it twice, and resumes one interrupted.
+          long generation = modified.to(TimeUnit.MICROSECONDS);
+          String jobId = cloud.drop(content, objectName, Map.of("uploadedBy", "serve"), generation);
           System.out.println("importing " + objectName + " as job " + jobId);
           waiting.submit(() -> writeResults(cloud, jobId));
         } catch (Exception e) {

@@ -257,6 +257,12 @@ class ApiIT {
         .DELETE().build()).status());
     assertEquals(404, send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.server().url("/elsewhere")))
         .GET().build()).status());
+    for (String pushDoor : new String[] {"/_chunks", "/_fanout"}) {
+      assertEquals(404, send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.server().url(pushDoor)))
+          .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{\"message\":{\"data\":\"e30=\","
+              + "\"attributes\":{\"appId\":\"" + A + "\",\"jobId\":\"j\"}}}")).build()).status(),
+          "the push doors are not on the API's port");
+    }
   }
 
   /** Ids too long for Firestore's queries and ids that are not whole Unicode get a 400 in the envelope, not a 500. */

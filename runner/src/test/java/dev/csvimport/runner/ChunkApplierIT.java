@@ -13,6 +13,7 @@ import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.engine.apply.ProfileChanges;
 import dev.csvimport.engine.apply.RowRefused;
+import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.fanout.NewImport;
@@ -271,6 +272,25 @@ class ChunkApplierIT {
     for (int i = 0; i < 400; i++) {
       assertEquals((long) i + 1, lines.get(i).get("row"));
     }
+  }
+
+  /** A chunk whose partition or sequence its job never had is refused before anything is written. */
+  @Test
+  void aForgedChunkIsRefusedBeforeAnyWrite() throws Exception {
+    Job job = fanOut(orderSensitiveFile(40, 9));
+    ChunkApplier.Delivery real = test.deliveries().get(0);
+    Chunk chunk = ChunkCodec.decode(real.payload());
+    for (Chunk forged : List.of(new Chunk(40, chunk.sequence(), chunk.segment(), chunk.rows()),
+        new Chunk(chunk.partition(), 999, chunk.segment(), chunk.rows()),
+        new Chunk(-1, 0, 0, chunk.rows()))) {
+      ChunkApplier.Delivery delivery = new ChunkApplier.Delivery(job.appId(), job.jobId(), ChunkCodec.encode(forged));
+      assertThrows(ChunkApplier.ChunkRefused.class, () -> test.applier.apply(delivery));
+    }
+    assertThrows(ChunkApplier.ChunkRefused.class, () -> test.applier.apply(new ChunkApplier.Delivery(job.appId(),
+        job.jobId(), "{\"not\":\"a chunk\"}".getBytes(StandardCharsets.UTF_8))));
+    assertTrue(storedProfiles().isEmpty(), "nothing applied");
+    assertTrue(test.stages.layout().job(job.appId(), job.jobId()).collection("partitions").get().get().isEmpty(),
+        "no cursor written");
   }
 
   /** The job's result lines, as the results file holds them. */

@@ -148,6 +148,32 @@ class EndToEndIT {
     }
   }
 
+  /**
+   * Restarting on the same emulators: topics and subscriptions exist and are kept (the subscriptions now push to the
+   * new run), and a file dropped again with its generation finds its job: nothing is applied twice.
+   */
+  @Test
+  void aRestartOnTheSameEmulatorsAppliesNothingTwice(Emulators emulators) throws Exception {
+    String csv = "userId,userAttributeValuesToIncrement.Logins\nr1,1\nr1,1\nr2,1\n";
+    long generation = 1_795_000_000_000_000L;
+    String jobId;
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
+      jobId = cloud.drop(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+          "imports/setUserAttributes/restart.csv", Map.of(), generation);
+      assertEquals(JobState.FINISHED, awaitEnd(cloud, jobId).state());
+    }
+    try (LocalCloud restarted = LocalCloud.start(emulators, SETTINGS)) {
+      String again = restarted.drop(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+          "imports/setUserAttributes/restart.csv", Map.of(), generation);
+      assertEquals(jobId, again, "the same file and generation is the same job");
+      assertEquals(JobState.FINISHED, awaitEnd(restarted, again).state());
+      assertEquals(2L, restarted.stages().profiles().profile("app-e2e", "r1").orElseThrow().attributes().get("Logins"));
+      assertEquals(1, restarted.stages().jobs().list("app-e2e", 10, null).size());
+      String other = drop(restarted, "imports/setUserAttributes/after-restart.csv", "userId,Plan\nr3,gold\n");
+      assertEquals(JobState.FINISHED, awaitEnd(restarted, other).state(), "the subscriptions push to the new run");
+    }
+  }
+
   @Test
   void aRedeliveredFinalizeEventStartsNothingNew(Emulators emulators) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {

@@ -53,7 +53,17 @@ public final class ChunkApplier {
     this.completion = completion;
   }
 
-  public Outcome apply(Delivery delivery) throws StoreException {
+  /** A delivery that is not a chunk of its job: unreadable, or a partition or sequence its job never had. */
+  public static final class ChunkRefused extends Exception {
+    ChunkRefused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * @throws ChunkRefused before anything is written, when the delivery is not a chunk of its job
+   */
+  public Outcome apply(Delivery delivery) throws StoreException, ChunkRefused {
     Optional<Job> found = jobs.get(delivery.appId(), delivery.jobId());
     if (found.isEmpty() || found.get().state().ended()) {
       LOG.warn("chunk for a job that is unknown or ended: ignored", "appId", delivery.appId(), "jobId",
@@ -61,7 +71,7 @@ public final class ChunkApplier {
       return Outcome.DUPLICATE;
     }
     Job job = found.get();
-    Chunk chunk = ChunkCodec.decode(delivery.payload());
+    Chunk chunk = checked(job, delivery.payload());
     Outcome outcome = applyOrPark(job, chunk, delivery.payload(), false);
     afterAcknowledged(job, chunk, outcome);
     return outcome;
@@ -71,13 +81,13 @@ public final class ChunkApplier {
    * Records every row of a chunk that could not be applied, after its last delivery attempt, as failed with
    * {@code reason}, so that its job still finishes and the rows show in its results.
    */
-  public Outcome recordFailure(Delivery delivery, String reason) throws StoreException {
+  public Outcome recordFailure(Delivery delivery, String reason) throws StoreException, ChunkRefused {
     Optional<Job> found = jobs.get(delivery.appId(), delivery.jobId());
     if (found.isEmpty() || found.get().state().ended()) {
       return Outcome.DUPLICATE;
     }
     Job job = found.get();
-    Chunk chunk = ChunkCodec.decode(delivery.payload());
+    Chunk chunk = checked(job, delivery.payload());
     List<RowResult> failed = new ArrayList<>();
     for (RowResult row : chunk.rows()) {
       failed.add(row.succeeded() ? RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow(
@@ -142,6 +152,31 @@ public final class ChunkApplier {
     if (current.fanOutComplete() && next >= current.chunksPerPartition().get(partition)) {
       completion.tryFinish(current.appId(), current.jobId());
     }
+  }
+
+  /** The chunk, if it fits the limits its job recorded: a forged or corrupt delivery writes nothing. */
+  private static Chunk checked(Job job, byte[] payload) throws ChunkRefused {
+    Chunk chunk;
+    try {
+      chunk = ChunkCodec.decode(payload);
+    } catch (RuntimeException e) {
+      throw new ChunkRefused("not a chunk: " + Excerpt.of(e.getMessage()));
+    }
+    int partitions = job.limits().partitions();
+    if (chunk.partition() < 0 || chunk.partition() >= partitions) {
+      throw new ChunkRefused("partition " + chunk.partition() + " is outside job " + job.jobId() + "'s " + partitions
+          + " partitions");
+    }
+    int chunks = job.fanOutComplete() ? job.chunksPerPartition().get(chunk.partition()) : Integer.MAX_VALUE;
+    if (chunk.sequence() < 0 || chunk.sequence() >= chunks) {
+      throw new ChunkRefused("sequence " + chunk.sequence() + " is outside partition " + chunk.partition() + " of job "
+          + job.jobId() + " (" + chunks + " chunks)");
+    }
+    if (chunk.rows().size() > job.limits().maxRows()) {
+      throw new ChunkRefused("the chunk has " + chunk.rows().size() + " rows; job " + job.jobId() + "'s chunks have"
+          + " at most " + job.limits().maxRows());
+    }
+    return chunk;
   }
 
   /** What one transaction did with a chunk: its outcome, and whether every row of an applied chunk is done. */
