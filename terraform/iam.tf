@@ -169,6 +169,14 @@ resource "google_storage_bucket_iam_member" "api_reads_inbox" {
 }
 
 # ResultsLinks signs V4 URLs with the API's own account (signBlob).
+# uploadUrl signs resumable uploads as this account: the browser's upload creates objects with its permission.
+resource "google_storage_bucket_iam_member" "api_signs_uploads" {
+  for_each = local.inbox_buckets
+  bucket   = google_storage_bucket.inbox[each.key].name
+  role     = "roles/storage.objectCreator"
+  member   = "serviceAccount:${google_service_account.api.email}"
+}
+
 resource "google_service_account_iam_member" "api_signs_urls" {
   service_account_id = google_service_account.api.name
   role               = "roles/iam.serviceAccountTokenCreator"

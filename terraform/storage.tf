@@ -23,6 +23,18 @@ resource "google_storage_bucket" "inbox" {
     }
   }
 
+  # The uploads page (served by the API function) sends files straight here through signed resumable uploads.
+  cors {
+    origin = [google_cloudfunctions2_function.http["api"].service_config[0].uri]
+    method = ["POST", "PUT"]
+    # Cloud Storage lets the browser send (and read) the headers named here: the signed upload's metadata included.
+    response_header = [
+      "Content-Type", "Content-Range", "Location", "Range", "x-goog-resumable",
+      "x-goog-meta-encoding", "x-goog-meta-name", "x-goog-meta-uploadedBy", "x-goog-meta-action",
+    ]
+    max_age_seconds = 3600
+  }
+
   depends_on = [google_project_service.apis]
 }
 

@@ -8,10 +8,15 @@ import dev.csvimport.api.ApiError;
 import dev.csvimport.api.ApiRequest;
 import dev.csvimport.api.ImportApi;
 import dev.csvimport.log.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * The HTTP API at {@code /api} (and {@code /}): Leanplum's envelope, JSON always, never a stack trace. Requests are
+ * The HTTP API at {@code /api} (and {@code /}): Leanplum's envelope, JSON always, never a stack trace. Also the uploads
+ * page at {@code /ui} (where {@code GET /} without parameters leads), its files from the jar. Requests are
  * logged with a request id, the action, app and job; never a key.
  */
 public final class Api implements HttpFunction {
@@ -28,8 +33,32 @@ public final class Api implements HttpFunction {
     this.api = api;
   }
 
+  /** The uploads page's files, from the jar, by path. */
+  private static final Map<String, String> PAGE = Map.of("/ui", "index.html", "/ui/", "index.html",
+      "/ui/app.js", "app.js", "/ui/app.css", "app.css");
+  private static final Map<String, String> PAGE_TYPES = Map.of("html", "text/html; charset=utf-8",
+      "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+  /**
+   * No inline script or style, nothing from elsewhere but the uploads to Cloud Storage: a cell or an import name that
+   * holds markup is shown as text by the page, and could not run if it were not.
+   */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+      + "img-src 'self' data:; connect-src 'self' https://storage.googleapis.com; form-action 'none'; "
+      + "frame-ancestors 'none'; base-uri 'none'";
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws Exception {
+    response.appendHeader("X-Content-Type-Options", "nosniff");
+    response.appendHeader("Referrer-Policy", "no-referrer");
+    if (request.getMethod().equals("GET") && PAGE.containsKey(request.getPath())) {
+      servePage(PAGE.get(request.getPath()), response);
+      return;
+    }
+    if (request.getMethod().equals("GET") && request.getPath().equals("/") && request.getQuery().isEmpty()) {
+      response.appendHeader("Location", "/ui");
+      response.setStatusCode(302);
+      return;
+    }
     long start = System.nanoTime();
     String requestId = request.getFirstHeader("X-Cloud-Trace-Context").map(t -> t.split("/")[0])
         .orElseGet(() -> UUID.randomUUID().toString());
@@ -53,9 +82,28 @@ public final class Api implements HttpFunction {
     }
     response.setStatusCode(answer.status());
     response.setContentType(ApiAnswer.CONTENT_TYPE);
+    response.appendHeader("Cache-Control", "no-store");
     response.getWriter().write(answer.body());
     LOG.info("api request", "requestId", requestId, "method", request.getMethod(), "status", answer.status(),
         "action", call == null ? null : call.parameter("action"), "appId", call == null ? null : call.parameter("appId"),
         "jobId", call == null ? null : call.parameter("jobId"), "millis", (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static void servePage(String file, HttpResponse response) throws IOException {
+    byte[] content;
+    try (InputStream in = Api.class.getResourceAsStream("/ui/" + file)) {
+      if (in == null) {
+        response.setStatusCode(404);
+        return;
+      }
+      content = in.readAllBytes();
+    }
+    response.setStatusCode(200);
+    response.setContentType(PAGE_TYPES.get(file.substring(file.lastIndexOf('.') + 1)));
+    response.appendHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    response.appendHeader("Cache-Control", "no-cache");
+    try (OutputStream out = response.getOutputStream()) {
+      out.write(content);
+    }
   }
 }

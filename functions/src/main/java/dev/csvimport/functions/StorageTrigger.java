@@ -11,9 +11,12 @@ import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.log.Log;
 import io.cloudevents.CloudEvent;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The storage trigger: a new CSV object in an app's inbox becomes an import, fanned out as far as this invocation's
@@ -61,13 +64,34 @@ public final class StorageTrigger implements CloudEventsFunction {
       LOG.warn("bucket belongs to no app: ignored", "bucket", object.getBucket(), "object", name);
       return;
     }
-    Map<String, String> metadata = object.getMetadataMap();
+    Map<String, String> metadata = metadataOf(object);
     String action = metadata.getOrDefault("action", actionFromPath(name, prefix));
     String displayName = metadata.getOrDefault("name", name.substring(name.lastIndexOf('/') + 1));
     var job = fanOut.start(new NewImport(appId, object.getBucket(), name, object.getGeneration(),
         action, displayName, metadata.get("uploadedBy")), eventId);
     LOG.info("object handled", "appId", appId, "jobId", job.jobId(), "object", name, "generation",
         object.getGeneration(), "eventId", eventId);
+  }
+
+  /**
+   * The object's metadata by key, whatever case its keys arrived in (an upload through Cloud Storage's XML API lowers
+   * them); values the uploads page URL-encoded ({@code encoding=url}, for names that are not ASCII) decoded.
+   */
+  static Map<String, String> metadataOf(StorageObjectData object) {
+    Map<String, String> metadata = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    metadata.putAll(object.getMetadataMap());
+    if ("url".equals(metadata.get("encoding"))) {
+      for (String key : List.of("name", "uploadedBy")) {
+        if (metadata.containsKey(key)) {
+          try {
+            metadata.put(key, URLDecoder.decode(metadata.get(key), StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException notEncoded) {
+            // Kept as it came.
+          }
+        }
+      }
+    }
+    return metadata;
   }
 
   /** {@code imports/track/2024.csv} is a track file; {@code imports/2024.csv} names no action. */

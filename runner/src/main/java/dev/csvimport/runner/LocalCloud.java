@@ -50,6 +50,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,7 @@ public final class LocalCloud implements AutoCloseable {
   private final StorageTrigger trigger;
   private final LocalHttpServer server;
   private final LocalHttpServer pushServer;
+  private final LocalUploads uploads;
   private final PushAttempts chunkPushes;
   /** The watchdog's timer: Cloud Scheduler's job on Google Cloud. */
   private final ScheduledExecutorService watchdogTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -113,7 +115,13 @@ public final class LocalCloud implements AutoCloseable {
     this.stages = new Stages(firestore, storage, local, Clock.systemUTC());
     FanOutRequests fanOutRequests = new PubSubFanOutRequests(fanOutPublisher);
     this.fanOut = stages.fanOut(new PubSubChunkPublisher(chunkPublisher), fanOutRequests);
-    this.api = stages.api(fanOutRequests);
+    this.uploads = new LocalUploads(this::apiUrl,
+        (object, metadata, file) -> {
+          try (InputStream content = Files.newInputStream(file)) {
+            drop(content, object, metadata);
+          }
+        }, Clock.systemUTC());
+    this.api = stages.api(fanOutRequests, uploads);
     this.trigger = new StorageTrigger(local, fanOut);
     Watchdog watchdog = stages.watchdog(fanOutRequests);
     watchdogTimer.scheduleWithFixedDelay(() -> {
@@ -123,7 +131,7 @@ public final class LocalCloud implements AutoCloseable {
         LOG.warn("watchdog sweep failed; the next one tries again", "error", e.getMessage());
       }
     }, WATCHDOG_EVERY.toSeconds(), WATCHDOG_EVERY.toSeconds(), TimeUnit.SECONDS);
-    this.server = new LocalHttpServer(port, Map.of("/", new Api(api)));
+    this.server = new LocalHttpServer(port, Map.of("/", new Api(api), "/_upload/", uploads));
     // The push doors are for the Pub/Sub emulator only: on their own port, under a random path made for this run, as
     // the deployed processor takes only the push subscription's OIDC token.
     String token = randomToken();
@@ -211,6 +219,15 @@ public final class LocalCloud implements AutoCloseable {
 
   public ImportApi api() {
     return api;
+  }
+
+  private String apiUrl() {
+    return server.url("");
+  }
+
+  /** Where files uploaded through the page go, instead of straight into the in-memory bucket. */
+  public void sendUploadsTo(LocalUploads.Sink sink) {
+    uploads.sendTo(sink);
   }
 
   /** Chunk messages whose last push failed and that wait for Pub/Sub to deliver them again. */

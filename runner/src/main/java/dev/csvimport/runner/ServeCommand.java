@@ -9,14 +9,14 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +43,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "the API's port (default 8080)")
   int port;
 
-  private final Map<Path, String> seen = new HashMap<>();
-  private final Set<Path> imported = new HashSet<>();
+  private final Map<Path, String> seen = new ConcurrentHashMap<>();
+  private final Set<Path> imported = ConcurrentHashMap.newKeySet();
   private final ExecutorService waiting = Executors.newCachedThreadPool();
 
   @Override
@@ -56,10 +56,12 @@ final class ServeCommand implements Callable<Integer> {
     try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog());
         LocalCloud cloud = LocalCloud.start(emulators, settings, port)) {
       AppStore.Keys keys = cloud.stages().apps().create(APP, List.of(LocalCloud.BUCKET));
+      cloud.sendUploadsTo((object, metadata, file) -> fromThePage(cloud, object, metadata, file));
       PrintStream out = System.out;
       out.println("csvimport is serving. Stop it with Ctrl-C.");
       out.println("  drop CSV files into:  " + inbox.toAbsolutePath() + "/ (or a subfolder named after an action)");
       out.println("  results files go to:  " + bucketDir.resolve("results").toAbsolutePath() + "/");
+      out.println("  uploads page:         " + cloud.server().url("/ui"));
       out.println("  API:                  " + cloud.server().url("/api"));
       out.println("  appId:                " + APP);
       out.println("  development key:      " + keys.development());
@@ -106,6 +108,25 @@ final class ServeCommand implements Callable<Integer> {
       } else if (!state.equals(before) && before != null) {
         imported.remove(file.toAbsolutePath());
       }
+    }
+  }
+
+  /**
+   * A file uploaded through the page lands in the folder, as in the bucket, and is imported with its metadata; its
+   * modification time is its generation, so the folder's scan sees the same object generation and adds nothing.
+   */
+  private void fromThePage(LocalCloud cloud, String object, Map<String, String> metadata, Path upload)
+      throws Exception {
+    Path target = bucketDir.resolve(object);
+    Files.createDirectories(target.getParent());
+    Files.copy(upload, target, StandardCopyOption.REPLACE_EXISTING);
+    FileTime modified = Files.getLastModifiedTime(target);
+    seen.put(target, Files.size(target) + "@" + modified);
+    imported.add(target.toAbsolutePath());
+    try (InputStream content = Files.newInputStream(target)) {
+      String jobId = cloud.drop(content, object, metadata, modified.to(TimeUnit.MICROSECONDS));
+      System.out.println("importing " + object + " (uploaded through the page) as job " + jobId);
+      waiting.submit(() -> writeResults(cloud, jobId));
     }
   }
 

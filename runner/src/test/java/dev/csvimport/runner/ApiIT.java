@@ -283,6 +283,33 @@ class ApiIT {
     }
   }
 
+  /** The page's actions: preview needs a key and a small body; uploadUrl signs only the app's bucket and inbox. */
+  @Test
+  void thePagesActionsKeepToTheirLimits() throws Exception {
+    String csv = java.util.Base64.getEncoder().encodeToString("userId,Plan\nu1,gold\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals(401, post("application/json", "{\"action\":\"preview\",\"appId\":\"" + A
+        + "\",\"clientKey\":\"nope\",\"csv\":\"" + csv + "\"}").status());
+    Answer preview = post("application/json", "{\"action\":\"preview\",\"appId\":\"" + A + "\",\"clientKey\":\""
+        + keysA.production() + "\",\"csv\":\"" + csv + "\",\"defaultAction\":\"setUserAttributes\"}");
+    assertEquals(200, preview.status());
+    assertEquals(1, preview.element().getAsJsonArray("rows").size());
+    String tooBig = java.util.Base64.getEncoder().encodeToString(new byte[300 * 1024]);
+    assertEquals(413, post("application/json", "{\"action\":\"preview\",\"appId\":\"" + A + "\",\"clientKey\":\""
+        + keysA.production() + "\",\"csv\":\"" + tooBig + "\"}").status());
+
+    Answer refused = post("application/json", "{\"action\":\"uploadUrl\",\"appId\":\"" + A
+        + "\",\"clientKey\":\"" + keysA.production() + "\",\"fileName\":\"a.csv\"}");
+    assertEquals(403, refused.status());
+    assertTrue(message(refused).contains("production key"), message(refused));
+    Answer granted = post("application/json", "{\"action\":\"uploadUrl\",\"appId\":\"" + A
+        + "\",\"clientKey\":\"" + keysA.development() + "\",\"fileName\":\"../../results/x.csv\","
+        + "\"gcsBucket\":\"" + B_BUCKET + "\"}");
+    assertEquals(200, granted.status());
+    String object = granted.element().get("object").getAsString();
+    assertTrue(object.startsWith("imports/") && !object.contains("..") && object.indexOf('/', 8) < 0, object);
+    assertEquals("start", granted.element().getAsJsonObject("headers").get("x-goog-resumable").getAsString());
+  }
+
   @Test
   void noKeyOpensAnotherAppsData() throws Exception {
     Answer wrongKey = get("action", "listJobs", "appId", A, "clientKey", "dev_guess");

@@ -5,6 +5,8 @@ import com.google.cloud.storage.Storage;
 import dev.csvimport.api.Answers;
 import dev.csvimport.api.ImportApi;
 import dev.csvimport.api.ResultsLinks;
+import dev.csvimport.api.SignedUploadUrls;
+import dev.csvimport.api.UploadUrls;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.complete.ResultsFile;
@@ -87,7 +89,13 @@ public final class Stages {
     return new Answers(new ResultsLinks(storage)::link);
   }
 
+  /** The API, its uploads signed by Cloud Storage. */
   public ImportApi api(FanOutRequests requests) {
-    return new ImportApi(apps(), jobs, profiles(), newJobs(), requests, storage, answers());
+    return api(requests, new SignedUploadUrls(storage));
+  }
+
+  public ImportApi api(FanOutRequests requests, UploadUrls uploads) {
+    return new ImportApi(apps(), jobs, profiles(), newJobs(), requests, storage, answers(), uploads,
+        settings.inboxPrefix(), clock);
   }
 }

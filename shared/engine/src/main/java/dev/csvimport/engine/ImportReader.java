@@ -11,6 +11,8 @@ import dev.csvimport.engine.read.CsvRecords;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The import engine's door: a CSV file in, chunks of checked rows out, streaming, so memory does not grow with the
@@ -64,6 +66,30 @@ public final class ImportReader {
       }
       chunker.finish();
       return new ImportSummary(rows, failed, chunker.chunksPerPartition(), chunker.segments());
+    }
+  }
+
+  /**
+   * Reads the whole of {@code csv} (a file's first part, for a person to look at before uploading) as an import would,
+   * keeping the first {@code maxRows} rows with the values they would apply.
+   *
+   * @throws FileFailure when the part read cannot be imported (not UTF-8, broken quoting, a bad header)
+   */
+  public Preview preview(InputStream csv, ImportOptions options, int maxRows) throws FileFailure {
+    Action defaultAction = defaultAction(options);
+    try (CsvRecords records = CsvRecords.open(csv)) {
+      Header header = HeaderParser.parse(records.header(), defaultAction);
+      RowChecker checker = new RowChecker(header, defaultAction, options.importTime());
+      List<Preview.Row> rows = new ArrayList<>();
+      long read = 0;
+      while (records.next()) {
+        read++;
+        if (rows.size() < maxRows) {
+          rows.add(Preview.row(header.columns(),
+              checker.check(read, records.line(), records::cell, records.cellCount())));
+        }
+      }
+      return new Preview(header.columns(), rows, read);
     }
   }
 

@@ -30,7 +30,8 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
       Map.entry("appId", 128), Map.entry("clientKey", 256), Map.entry("jobId", 128), Map.entry("file", 1024),
       Map.entry("userId", 400), Map.entry("pageToken", 128), Map.entry("gcsBucket", 222), Map.entry("name", 500),
       Map.entry("uploadedBy", 320), Map.entry("defaultAction", 64), Map.entry("limit", 16),
-      Map.entry("apiVersion", 16), Map.entry("createJob", 16));
+      Map.entry("apiVersion", 16), Map.entry("createJob", 16), Map.entry("fileName", 500),
+      Map.entry("csv", MAX_BODY_BYTES));
   /** Any other parameter. */
   public static final int MAX_OTHER_CHARS = 10_000;
 

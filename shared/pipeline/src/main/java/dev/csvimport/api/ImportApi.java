@@ -5,6 +5,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.fanout.FanOutRequests;
@@ -15,17 +16,34 @@ import dev.csvimport.store.AppStore;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
 import dev.csvimport.store.StoreException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The API's actions, Leanplum-compatible: getMultiResults, multi (a CSV import), exportUser, and listJobs. Every call
- * names its app and one of the app's keys; nothing of another app is ever read or started.
+ * The API's actions, Leanplum-compatible: getMultiResults, multi (a CSV import), exportUser, and listJobs; and for the
+ * uploads page: preview (a file's first rows through the engine), uploadUrl (where to upload it) and results (a page
+ * of a job's results file). Every call names its app and one of the app's keys; nothing of another app is ever read
+ * or started.
  */
 public final class ImportApi {
 
   public static final String API_VERSION = "1.0.6";
-  public static final List<String> ACTIONS = List.of("getMultiResults", "multi", "exportUser", "listJobs");
+  public static final List<String> ACTIONS = List.of("getMultiResults", "multi", "exportUser", "listJobs", "preview",
+      "uploadUrl", "results");
+  /** Lines of a results file per page of the results action. */
+  private static final int MAX_RESULT_LINES = 500;
   private static final String INVALID_KEY = "Invalid access key";
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 1000;
@@ -37,13 +55,19 @@ public final class ImportApi {
   private final FanOutRequests fanOutRequests;
   private final Storage storage;
   private final Answers answers;
+  private final UploadUrls uploads;
+  private final String inboxPrefix;
+  private final Clock clock;
 
   /**
    * @param storage where the app's buckets are read (multi looks its object up)
    * @param fanOutRequests how a multi import's fan-out is started
+   * @param uploads where the uploads page sends a file
+   * @param inboxPrefix where new files are picked up in an app's bucket
    */
   public ImportApi(AppStore apps, JobStore jobs, ProfileStore profiles, NewJobs newJobs,
-      FanOutRequests fanOutRequests, Storage storage, Answers answers) {
+      FanOutRequests fanOutRequests, Storage storage, Answers answers, UploadUrls uploads, String inboxPrefix,
+      Clock clock) {
     this.apps = apps;
     this.jobs = jobs;
     this.profiles = profiles;
@@ -51,6 +75,9 @@ public final class ImportApi {
     this.fanOutRequests = fanOutRequests;
     this.storage = storage;
     this.answers = answers;
+    this.uploads = uploads;
+    this.inboxPrefix = inboxPrefix;
+    this.clock = clock;
   }
 
   /** Answers a call; errors a caller can fix are answers too, with their status. */
@@ -83,9 +110,146 @@ public final class ImportApi {
         return multi(appId, key, request);
       case "exportUser":
         return exportUser(appId, request.required("userId"));
+      case "preview":
+        return preview(request);
+      case "uploadUrl":
+        return uploadUrl(appId, key, request);
+      case "results":
+        return results(appId, request);
       default:
         return listJobs(appId, request);
     }
+  }
+
+  /** preview: the first part of a file (base64 in {@code csv}), checked by the engine, before any upload. */
+  private JsonObject preview(ApiRequest request) throws ApiError {
+    byte[] csv;
+    try {
+      csv = Base64.getDecoder().decode(request.required("csv"));
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(400, "csv must be the file's first bytes in base64");
+    }
+    if (csv.length > FilePreview.MAX_BYTES) {
+      throw new ApiError(413, "preview takes at most the first " + FilePreview.MAX_BYTES / 1024 + " KiB of a file");
+    }
+    String defaultAction = request.parameter("defaultAction");
+    if (defaultAction != null && Action.fromApiName(defaultAction).isEmpty()) {
+      throw new ApiError(400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
+    }
+    return FilePreview.answer(csv, "true".equalsIgnoreCase(request.parameter("partial")), defaultAction,
+        clock.instant());
+  }
+
+  /**
+   * uploadUrl: where the browser uploads a file into the app's bucket, under the inbox, as a new object whose name
+   * the server chooses; its import's name, uploader and default action are fixed in the upload's signature.
+   */
+  private JsonObject uploadUrl(String appId, AppStore.KeyKind key, ApiRequest request) throws ApiError,
+      StoreException {
+    if (key != AppStore.KeyKind.DEVELOPMENT) {
+      throw new ApiError(403, "uploads need the app's development key; this is its production key");
+    }
+    String defaultAction = request.parameter("defaultAction");
+    if (defaultAction != null && Action.fromApiName(defaultAction).isEmpty()) {
+      throw new ApiError(400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
+    }
+    String bucket = ownedBucket(appId);
+    String fileName = Optional.ofNullable(request.parameter("fileName")).orElse("upload.csv");
+    String object = inboxPrefix + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+        .format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + safeName(fileName);
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("encoding", "url");
+    metadata.put("name", URLEncoder.encode(Optional.ofNullable(request.parameter("name")).orElse(fileName),
+        StandardCharsets.UTF_8));
+    metadata.put("uploadedBy", URLEncoder.encode(Optional.ofNullable(request.parameter("uploadedBy")).orElse("ui"),
+        StandardCharsets.UTF_8));
+    if (defaultAction != null) {
+      metadata.put("action", defaultAction);
+    }
+    UploadUrls.Upload upload;
+    try {
+      upload = uploads.resumable(bucket, object, metadata);
+    } catch (IllegalStateException cannot) {
+      throw new ApiError(503, cannot.getMessage());
+    }
+    JsonObject answer = new JsonObject();
+    answer.addProperty("success", true);
+    answer.addProperty("url", upload.url());
+    answer.addProperty("object", object);
+    JsonObject headers = new JsonObject();
+    upload.headers().forEach(headers::addProperty);
+    answer.add("headers", headers);
+    return answer;
+  }
+
+  /** The app's inbox bucket: the first it lists that it owns. */
+  private String ownedBucket(String appId) throws ApiError, StoreException {
+    for (String bucket : apps.get(appId).map(AppStore.App::buckets).orElse(List.of())) {
+      if (apps.ownerOf(bucket).map(appId::equals).orElse(false)) {
+        return bucket;
+      }
+    }
+    throw new ApiError(409, "this app has no bucket of its own to upload into");
+  }
+
+  /** A file name as part of an object name: letters, digits, dot, dash and underscore; ends in .csv. */
+  static String safeName(String fileName) {
+    String base = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
+        .replaceAll("[^A-Za-z0-9._-]", "_");
+    base = base.length() > 100 ? base.substring(base.length() - 100) : base;
+    return base.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? base : base + ".csv";
+  }
+
+  /** results: a page of a finished job's results file, from line {@code offset} on. */
+  private JsonObject results(String appId, ApiRequest request) throws ApiError, StoreException {
+    Job job = jobs.get(appId, request.required("jobId")).orElseThrow(() -> new ApiError(404, "job not found"));
+    if (job.resultsFile() == null) {
+      throw new ApiError(409, "the job has no results file yet: it is " + job.state());
+    }
+    int offset = wholeNumber(request.parameter("offset"), 0, 0, Integer.MAX_VALUE, "offset");
+    int limit = wholeNumber(request.parameter("limit"), 100, 1, MAX_RESULT_LINES, "limit");
+    JsonArray lines = new JsonArray();
+    int next = -1;
+    try (BufferedReader reader = new BufferedReader(Channels.newReader(
+        storage.reader(BlobId.of(job.bucket(), job.resultsFile())), StandardCharsets.UTF_8))) {
+      String line;
+      int index = 0;
+      while ((line = reader.readLine()) != null) {
+        if (index >= offset + limit) {
+          next = index;
+          break;
+        }
+        if (index >= offset && !line.isEmpty()) {
+          lines.add(JsonParser.parseString(line));
+        }
+        index++;
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new StoreException("the results file could not be read: " + e.getMessage(), e);
+    }
+    JsonObject answer = new JsonObject();
+    answer.addProperty("success", true);
+    answer.addProperty("jobId", job.jobId());
+    answer.add("lines", lines);
+    if (next >= 0) {
+      answer.addProperty("nextOffset", next);
+    }
+    return answer;
+  }
+
+  private static int wholeNumber(String text, int otherwise, int min, int max, String name) throws ApiError {
+    if (text == null) {
+      return otherwise;
+    }
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // Refused below.
+    }
+    throw new ApiError(400, name + " must be a whole number from " + min + " to " + max);
   }
 
   private JsonObject multiResults(String appId, ApiRequest request) throws ApiError, StoreException {

@@ -1,0 +1,347 @@
+'use strict';
+// The uploads page: every value from a file or a job is put in the page as text (textContent), never as markup.
+// The key lives in this tab's sessionStorage only and travels in POST bodies, never in a URL.
+
+const PREVIEW_BYTES = 256 * 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024; // a multiple of 256 KiB, as Cloud Storage's resumable uploads need
+const $ = (id) => document.getElementById(id);
+let listToken = null;
+let refreshTimer = null;
+let detail = null;
+
+function session() {
+  const appId = sessionStorage.getItem('appId');
+  return appId ? { appId, clientKey: sessionStorage.getItem('clientKey'), email: sessionStorage.getItem('email') } : null;
+}
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function call(action, parameters) {
+  const s = session();
+  const body = Object.assign({ action, appId: s.appId, clientKey: s.clientKey }, parameters || {});
+  const response = await fetch('/api', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store',
+  });
+  let element;
+  try {
+    element = (await response.json()).response[0];
+  } catch (e) {
+    throw new ApiError(response.status, 'the API answered ' + response.status + ' without its JSON envelope');
+  }
+  if (!element.success) {
+    throw new ApiError(response.status, element.error ? element.error.message : 'the call failed');
+  }
+  return element;
+}
+
+function show(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
+}
+
+function cell(row, text, className) {
+  const td = document.createElement('td');
+  td.textContent = text == null ? '' : String(text);
+  if (className) td.className = className;
+  row.appendChild(td);
+  return td;
+}
+
+// --- Sign in ---
+
+async function signIn(event) {
+  event.preventDefault();
+  sessionStorage.setItem('appId', $('appId').value.trim());
+  sessionStorage.setItem('clientKey', $('clientKey').value.trim());
+  sessionStorage.setItem('email', $('email').value.trim());
+  try {
+    await call('listJobs', { limit: '1' });
+  } catch (e) {
+    sessionStorage.clear();
+    show($('signInError'), e.message);
+    return;
+  }
+  $('clientKey').value = '';
+  show($('signInError'), '');
+  enter();
+}
+
+function enter() {
+  const s = session();
+  $('signInPanel').hidden = true;
+  $('appPanel').hidden = false;
+  $('who').hidden = false;
+  $('who').textContent = s.email + ' · ' + s.appId;
+  $('signOut').hidden = false;
+  loadUploads(true);
+}
+
+function signOut() {
+  sessionStorage.clear();
+  location.reload();
+}
+
+// --- Preview ---
+
+function base64(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function shownValue(td, value) {
+  if (value == null) {
+    td.classList.add('unchanged');
+    td.textContent = '—';
+    td.title = 'empty: leaves the value unchanged';
+    return;
+  }
+  if (value.type === 'remove') {
+    td.classList.add('remove');
+    td.textContent = 'null (remove)';
+    return;
+  }
+  const shown = Array.isArray(value.value) ? '[' + value.value.join(', ') + ']' : String(value.value);
+  td.textContent = shown + ' ';
+  const type = document.createElement('span');
+  type.className = 'type';
+  type.textContent = '(' + value.type + ')';
+  td.appendChild(type);
+}
+
+async function preview() {
+  const file = $('file').files[0];
+  show($('uploadError'), '');
+  if (!file) return;
+  $('importName').value = file.name;
+  const bytes = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
+  let answer;
+  try {
+    answer = await call('preview', {
+      csv: base64(bytes), partial: String(file.size > PREVIEW_BYTES), defaultAction: $('defaultAction').value,
+    });
+  } catch (e) {
+    show($('uploadError'), e.message);
+    return;
+  }
+  $('previewPanel').hidden = false;
+  const table = $('previewTable');
+  table.replaceChildren();
+  show($('fileFailure'), answer.fileFailure ? 'This file cannot be imported: ' + answer.fileFailure : '');
+  $('upload').disabled = Boolean(answer.fileFailure);
+  if (answer.fileFailure) {
+    $('previewSummary').textContent = '';
+    return;
+  }
+  const failed = answer.rows.filter((r) => r.status === 'failed').length;
+  $('previewSummary').textContent = 'First ' + answer.rows.length + ' of ' + answer.rowsInPart + ' rows'
+      + (answer.partial ? ' in the first 256 KiB' : '') + ', as they would be applied: ' + failed + ' would fail.';
+  const head = table.createTHead().insertRow();
+  cell(head, 'Row');
+  for (const column of answer.columns) {
+    const th = document.createElement('th');
+    th.textContent = column.header;
+    const meaning = document.createElement('small');
+    meaning.textContent = column.meaning;
+    th.appendChild(meaning);
+    head.appendChild(th);
+  }
+  cell(head, 'Problem');
+  const body = table.createTBody();
+  for (const row of answer.rows) {
+    const tr = body.insertRow();
+    tr.className = row.status;
+    cell(tr, row.row);
+    row.values.forEach((value) => shownValue(cell(tr, ''), row.status === 'failed' ? null : value));
+    const problem = row.problem;
+    cell(tr, problem ? (problem.column ? problem.column + ': ' : '') + (problem.value != null ? '"' + problem.value
+        + '" ' : '') + problem.message : '', 'problem');
+  }
+}
+
+// --- Upload ---
+
+function putChunk(url, file, start, end) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('PUT', url);
+    request.setRequestHeader('Content-Range', 'bytes ' + start + '-' + (end - 1) + '/' + file.size);
+    request.upload.onprogress = (e) => file.progress(start + e.loaded);
+    request.onload = () => resolve(request.status);
+    request.onerror = () => reject(new Error('the upload was interrupted'));
+    request.send(file.blob.slice(start, end));
+  });
+}
+
+async function upload(event) {
+  event.preventDefault();
+  const blob = $('file').files[0];
+  if (!blob) return;
+  show($('uploadError'), '');
+  let grant;
+  try {
+    grant = await call('uploadUrl', {
+      name: $('importName').value, uploadedBy: session().email, defaultAction: $('defaultAction').value,
+      fileName: blob.name,
+    });
+  } catch (e) {
+    show($('uploadError'), e.message);
+    return;
+  }
+  const item = document.createElement('li');
+  const label = document.createElement('span');
+  label.textContent = 'Uploading ' + $('importName').value + ' ';
+  const bar = document.createElement('progress');
+  bar.max = blob.size || 1;
+  bar.value = 0;
+  item.append(label, bar);
+  $('uploadsInFlight').appendChild(item);
+  const file = { blob, size: blob.size, progress: (n) => { bar.value = n; } };
+  try {
+    const started = await fetch(grant.url, { method: 'POST', headers: grant.headers });
+    const location = started.headers.get('Location');
+    if (!started.ok || !location) throw new Error('the upload could not start (' + started.status + ')');
+    let start = 0;
+    do {
+      const end = Math.min(start + CHUNK_BYTES, blob.size);
+      const status = await putChunk(location, file, start, end);
+      if (status !== 308 && (status < 200 || status > 201)) throw new Error('the upload failed (' + status + ')');
+      start = end;
+    } while (start < blob.size);
+    label.textContent = 'Uploaded ' + $('importName').value + ' ';
+    bar.value = bar.max;
+    setTimeout(() => item.remove(), 3000);
+    loadUploads(true);
+  } catch (e) {
+    label.textContent = 'Upload of ' + $('importName').value + ' failed: ' + e.message + ' ';
+  }
+}
+
+// --- Uploads list ---
+
+function when(seconds) {
+  return seconds == null ? '' : new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+const STATUS = { PENDING: 'Pending', RUNNING: 'Running', FINISHED: 'Finished', FAILED: 'Failed' };
+
+async function loadUploads(fromStart) {
+  if (fromStart) listToken = null;
+  let answer;
+  try {
+    answer = await call('listJobs', listToken ? { limit: '20', pageToken: listToken } : { limit: '20' });
+  } catch (e) {
+    show($('uploadError'), e.message);
+    return;
+  }
+  const body = $('uploads').tBodies[0];
+  if (fromStart) body.replaceChildren();
+  let running = false;
+  for (const job of answer.jobs) {
+    const tr = body.insertRow();
+    tr.className = 'job';
+    tr.dataset.jobId = job.jobId;
+    cell(tr, job.name);
+    cell(tr, when(job.createdAt));
+    cell(tr, job.uploadedBy);
+    const status = cell(tr, STATUS[job.state] || job.state, 'status-' + job.state);
+    cell(tr, job.state === 'FINISHED' ? job.failuresCount : '');
+    cell(tr, job.state === 'FINISHED' ? job.successesCount + job.failuresCount : '');
+    if (job.state === 'PENDING' || job.state === 'RUNNING') {
+      running = true;
+      progressOf(job.jobId, status, tr);
+    } else if (job.state === 'FAILED') {
+      call('getMultiResults', { jobId: job.jobId })
+          .then((r) => { status.textContent = 'Failed: ' + r.reason; })
+          .catch(() => {});
+    }
+    tr.addEventListener('click', () => openJob(job));
+  }
+  listToken = answer.nextPageToken || null;
+  $('morePages').hidden = !listToken;
+  clearTimeout(refreshTimer);
+  if (running) refreshTimer = setTimeout(() => loadUploads(true), 2000);
+}
+
+async function progressOf(jobId, status, tr) {
+  try {
+    const r = await call('getMultiResults', { jobId });
+    if (!r.progress) return;
+    const done = r.progress.rowsApplied + r.progress.rowsFailed;
+    const bar = document.createElement('progress');
+    bar.max = Math.max(r.progress.rowsRead, 1);
+    bar.value = done;
+    status.append(' ', bar, ' ' + r.progress.rowsApplied + ' applied, ' + r.progress.rowsFailed + ' failed');
+    if (r.progress.waiting) status.append(' (waiting for a retry: ' + r.progress.waiting + ')');
+    tr.cells[4].textContent = r.progress.rowsFailed;
+  } catch (e) {
+    // The next refresh tries again.
+  }
+}
+
+// --- One import's failed and warned rows ---
+
+async function openJob(job) {
+  detail = { job, offset: 0 };
+  $('jobDetail').hidden = false;
+  $('jobTitle').textContent = job.name;
+  $('resultsTable').tBodies[0].replaceChildren();
+  $('moreResults').hidden = true;
+  $('download').hidden = job.state !== 'FINISHED';
+  if (job.state !== 'FINISHED') {
+    $('jobSummary').textContent = job.state === 'FAILED' ? 'This import failed as a whole: nothing of it was applied.'
+        : 'This import has not finished yet.';
+    return;
+  }
+  $('jobSummary').textContent = job.successesCount + ' rows applied, ' + job.failuresCount
+      + ' failed. Failed rows and rows with a warning:';
+  await moreResults();
+  $('jobDetail').scrollIntoView();
+}
+
+async function moreResults() {
+  const answer = await call('results', { jobId: detail.job.jobId, offset: String(detail.offset), limit: '50' });
+  const body = $('resultsTable').tBodies[0];
+  for (const line of answer.lines) {
+    const tr = body.insertRow();
+    tr.className = line.status === 'failed' ? 'failed' : 'warning';
+    [line.row, line.line, line.userId, line.status, line.column, line.value, line.message]
+        .forEach((v) => cell(tr, v));
+  }
+  detail.offset = answer.nextOffset || 0;
+  $('moreResults').hidden = !answer.nextOffset;
+}
+
+async function download() {
+  const lines = [];
+  let offset = 0;
+  do {
+    const answer = await call('results', { jobId: detail.job.jobId, offset: String(offset), limit: '500' });
+    answer.lines.forEach((line) => lines.push(JSON.stringify(line)));
+    offset = answer.nextOffset || 0;
+  } while (offset);
+  const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'application/x-ndjson' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = detail.job.jobId + '.jsonl';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('signInForm').addEventListener('submit', signIn);
+  $('signOut').addEventListener('click', signOut);
+  $('file').addEventListener('change', preview);
+  $('defaultAction').addEventListener('change', preview);
+  $('uploadForm').addEventListener('submit', upload);
+  $('morePages').addEventListener('click', () => loadUploads(false));
+  $('moreResults').addEventListener('click', moreResults);
+  $('download').addEventListener('click', download);
+  if (session()) enter();
+});
