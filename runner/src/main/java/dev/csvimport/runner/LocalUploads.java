@@ -64,10 +64,7 @@ final class LocalUploads implements UploadUrls, HttpFunction {
 
   @Override
   public Upload resumable(String bucket, String object, Map<String, String> metadata) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "text/csv");
-    headers.put("x-goog-resumable", "start");
-    metadata.forEach((name, value) -> headers.put("x-goog-meta-" + name, value));
+    Map<String, String> headers = UploadUrls.startHeaders(metadata);
     String token = token();
     granted.put(token, new Granted(object, headers, clock.instant().plus(VALID)));
     return new Upload(baseUrl.get() + "/_upload/" + token, headers);

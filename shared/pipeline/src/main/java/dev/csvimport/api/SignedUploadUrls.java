@@ -4,7 +4,6 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.HttpMethod;
 import com.google.cloud.storage.Storage;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,10 +21,7 @@ public final class SignedUploadUrls implements UploadUrls {
 
   @Override
   public Upload resumable(String bucket, String object, Map<String, String> metadata) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "text/csv");
-    headers.put("x-goog-resumable", "start");
-    metadata.forEach((name, value) -> headers.put("x-goog-meta-" + name, value));
+    Map<String, String> headers = UploadUrls.startHeaders(metadata);
     try {
       String url = storage.signUrl(BlobInfo.newBuilder(BlobId.of(bucket, object)).build(), 15, TimeUnit.MINUTES,
           Storage.SignUrlOption.withV4Signature(), Storage.SignUrlOption.httpMethod(HttpMethod.POST),

@@ -7,6 +7,8 @@ package dev.csvimport.engine.read;
 public final class Excerpt {
 
   public static final int MAX_CHARS = 200;
+  private static final String CUT = "…[cut: ";
+  private static final String IN_ALL = " characters in all]";
 
   private Excerpt() {}
 
@@ -26,9 +28,6 @@ public final class Excerpt {
     int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
     return text.substring(0, end) + CUT + text.length() + IN_ALL;
   }
-
-  private static final String CUT = "…[cut: ";
-  private static final String IN_ALL = " characters in all]";
 
   private static boolean isExcerpt(String text, int max) {
     int cut = text.lastIndexOf(CUT);
