@@ -145,6 +145,9 @@ class EndToEndIT {
         Thread.sleep(100);
       }
       assertEquals(0, cloud.chunksAwaitingRedelivery(), "no push is left retrying");
+      System.gc();
+      long usedMiB = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
+      assertTrue(usedMiB < 1024, "the heap after the poison files and a 10 MB row: " + usedMiB + " MiB");
     }
   }
 
