@@ -3,8 +3,7 @@ package dev.csvimport.runner;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.csvimport.api.ApiAnswer;
 import dev.csvimport.log.Log;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -14,123 +13,186 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Serves {@link HttpFunction}s on a local port, as the Functions Framework does in the cloud: the local runner's
- * processor (the Pub/Sub emulator pushes to it) and API.
+ * Serves {@link HttpFunction}s on a local port, on Jetty as the Functions Framework does in the cloud: the local
+ * runner's stand-in for Cloud Functions' HTTP front. A request Jetty refuses before any function sees it (a malformed
+ * URI such as {@code %zz}, a request line or headers over 64 KiB) gets its status with the API's JSON envelope.
  */
 public final class LocalHttpServer implements AutoCloseable {
 
   private static final Log LOG = Log.of(LocalHttpServer.class);
+  /** Request line and headers; Cloud Run's own limit is of the same order. */
+  private static final int MAX_HEADER_BYTES = 64 * 1024;
 
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final Server server;
+  private final ServerConnector connector;
+  /** Longest path first, so that the most specific function answers. */
+  private final List<Map.Entry<String, HttpFunction>> routes;
 
   public LocalHttpServer(int port, Map<String, HttpFunction> functionsByPath) throws IOException {
-    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-    this.threads = Executors.newFixedThreadPool(48);
-    server.setExecutor(threads);
-    functionsByPath.forEach((path, function) -> server.createContext(path, exchange -> serve(function, exchange)));
-    server.start();
+    this.routes = new ArrayList<>(functionsByPath.entrySet());
+    routes.sort(Comparator.comparingInt((Map.Entry<String, HttpFunction> e) -> e.getKey().length()).reversed());
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("local-http");
+    this.server = new Server(threads);
+    HttpConfiguration config = new HttpConfiguration();
+    config.setRequestHeaderSize(MAX_HEADER_BYTES);
+    config.setSendServerVersion(false);
+    this.connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    connector.setHost("127.0.0.1");
+    connector.setPort(port);
+    server.addConnector(connector);
+    server.setHandler(new GracefulHandler(new Functions()));
+    server.setErrorHandler(new JsonErrors());
+    // Stopping lets the requests in flight finish: an interrupted one could leave a transaction open.
+    server.setStopTimeout(30_000);
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new IOException("the local HTTP server could not start: " + e.getMessage(), e);
+    }
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   public String url(String path) {
     return "http://127.0.0.1:" + port() + path;
   }
 
-  private static void serve(HttpFunction function, HttpExchange exchange) {
-    Response response = new Response(exchange);
-    try (exchange) {
-      try {
-        function.service(new Request(exchange), response);
-      } catch (Exception e) {
-        LOG.error("function failed", e, "path", exchange.getRequestURI().getPath());
-        if (!response.committed) {
-          response.setStatusCode(500);
-        }
-      }
-      response.send();
-    } catch (IOException e) {
-      LOG.warn("could not answer a request", "error", e.getMessage());
-    }
-  }
-
-  /** Stops taking requests, and lets those in flight finish: an interrupted one could leave a transaction open. */
   @Override
   public void close() {
-    server.stop(1);
-    threads.shutdown();
     try {
-      if (!threads.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        threads.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      threads.shutdownNow();
-      Thread.currentThread().interrupt();
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping the local HTTP server failed", "error", e.getMessage());
     }
   }
 
-  private static Map<String, List<String>> headersOf(com.sun.net.httpserver.Headers headers) {
+  private HttpFunction route(String path) {
+    for (Map.Entry<String, HttpFunction> route : routes) {
+      if (path.startsWith(route.getKey())) {
+        return route.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** Runs the function whose path the request's starts with; functions block, so each runs on a pool thread. */
+  private final class Functions extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      String path = request.getHttpURI().getDecodedPath();
+      HttpFunction function = route(path == null ? "/" : path);
+      if (function == null) {
+        return false;
+      }
+      Answer answer = new Answer();
+      try {
+        function.service(new FunctionRequest(request), answer);
+      } catch (Exception e) {
+        LOG.error("function failed", e, "path", path);
+        answer.reset(500);
+      }
+      answer.sendTo(response, callback);
+      return true;
+    }
+  }
+
+  /** Jetty's refusals in the API's envelope: JSON always, never an HTML page or a stack trace. */
+  private static final class JsonErrors extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      int status = response.getStatus() < 400 ? 500 : response.getStatus();
+      String message = status == 414 || status == 431 ? "the request line or its headers are too long"
+          : status == 400 ? "the request is malformed (its URL or headers could not be read)"
+          : "the request could not be served (HTTP " + status + ")";
+      response.getHeaders().put("Content-Type", ApiAnswer.CONTENT_TYPE);
+      response.write(true, ByteBuffer.wrap(ApiAnswer.error(status, message).body()
+          .getBytes(StandardCharsets.UTF_8)), callback);
+      return true;
+    }
+  }
+
+  private static Map<String, List<String>> headersOf(HttpFields fields) {
     Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+    for (HttpField field : fields) {
+      copy.computeIfAbsent(field.getName(), name -> new ArrayList<>()).add(field.getValue());
+    }
+    copy.replaceAll((name, values) -> List.copyOf(values));
     return copy;
   }
 
-  private static final class Request implements HttpRequest {
-    private final HttpExchange exchange;
+  private static final class FunctionRequest implements HttpRequest {
+    private final Request request;
 
-    Request(HttpExchange exchange) {
-      this.exchange = exchange;
+    FunctionRequest(Request request) {
+      this.request = request;
     }
 
     @Override
     public String getMethod() {
-      return exchange.getRequestMethod();
+      return request.getMethod();
     }
 
     @Override
     public String getUri() {
-      return exchange.getRequestURI().toString();
+      return request.getHttpURI().toString();
     }
 
     @Override
     public String getPath() {
-      return exchange.getRequestURI().getPath();
+      return request.getHttpURI().getDecodedPath();
     }
 
     @Override
     public Optional<String> getQuery() {
-      return Optional.ofNullable(exchange.getRequestURI().getRawQuery());
+      return Optional.ofNullable(request.getHttpURI().getQuery());
     }
 
     @Override
     public Map<String, List<String>> getQueryParameters() {
       Map<String, List<String>> parameters = new LinkedHashMap<>();
-      String query = exchange.getRequestURI().getRawQuery();
+      String query = request.getHttpURI().getQuery();
       if (query != null) {
         for (String pair : query.split("&")) {
           if (pair.isEmpty()) {
             continue;
           }
           int eq = pair.indexOf('=');
-          String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-          String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-          parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+          try {
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+          } catch (IllegalArgumentException badEncoding) {
+            // Left out; the API reads the raw query and refuses it with a message.
+          }
         }
       }
       return parameters;
@@ -148,7 +210,7 @@ public final class LocalHttpServer implements AutoCloseable {
 
     @Override
     public long getContentLength() {
-      return getFirstHeader("Content-Length").map(Long::parseLong).orElse(-1L);
+      return request.getLength();
     }
 
     @Override
@@ -158,31 +220,26 @@ public final class LocalHttpServer implements AutoCloseable {
 
     @Override
     public InputStream getInputStream() {
-      return exchange.getRequestBody();
+      return Content.Source.asInputStream(request);
     }
 
     @Override
     public BufferedReader getReader() {
-      return new BufferedReader(new InputStreamReader(exchange.getRequestBody(), StandardCharsets.UTF_8));
+      return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
     }
 
     @Override
     public Map<String, List<String>> getHeaders() {
-      return headersOf(exchange.getRequestHeaders());
+      return headersOf(request.getHeaders());
     }
   }
 
   /** Buffers the answer, so the status and headers can be set until the function returns. */
-  private static final class Response implements HttpResponse {
-    private final HttpExchange exchange;
+  private static final class Answer implements HttpResponse {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private BufferedWriter writer;
     private int status = 200;
-    private boolean committed;
-
-    Response(HttpExchange exchange) {
-      this.exchange = exchange;
-    }
 
     @Override
     public void setStatusCode(int code) {
@@ -195,23 +252,26 @@ public final class LocalHttpServer implements AutoCloseable {
     }
 
     @Override
-    public void setContentType(String contentType) {
-      exchange.getResponseHeaders().set("Content-Type", contentType);
+    public synchronized void setContentType(String contentType) {
+      headers.put("Content-Type", new ArrayList<>(List.of(contentType)));
     }
 
     @Override
-    public Optional<String> getContentType() {
-      return Optional.ofNullable(exchange.getResponseHeaders().getFirst("Content-Type"));
+    public synchronized Optional<String> getContentType() {
+      List<String> values = headers.get("Content-Type");
+      return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
     @Override
-    public void appendHeader(String header, String value) {
-      exchange.getResponseHeaders().add(header, value);
+    public synchronized void appendHeader(String header, String value) {
+      headers.computeIfAbsent(header, name -> new ArrayList<>()).add(value);
     }
 
     @Override
-    public Map<String, List<String>> getHeaders() {
-      return headersOf(exchange.getResponseHeaders());
+    public synchronized Map<String, List<String>> getHeaders() {
+      Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+      return copy;
     }
 
     @Override
@@ -227,18 +287,26 @@ public final class LocalHttpServer implements AutoCloseable {
       return writer;
     }
 
-    void send() throws IOException {
-      if (writer != null) {
-        writer.flush();
+    /** Forgets what a failed function set: an empty 500. */
+    synchronized void reset(int code) {
+      status = code;
+      headers.clear();
+      writer = null;
+      body.reset();
+    }
+
+    synchronized void sendTo(Response response, Callback callback) {
+      try {
+        if (writer != null) {
+          writer.flush();
+        }
+      } catch (IOException e) {
+        LOG.warn("could not finish an answer", "error", e.getMessage());
       }
-      committed = true;
+      response.setStatus(status);
+      headers.forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
       byte[] bytes = body.toByteArray();
-      boolean noBody = bytes.length == 0;
-      exchange.sendResponseHeaders(status, noBody ? -1 : bytes.length);
-      if (!noBody) {
-        exchange.getResponseBody().write(bytes);
-      }
+      response.write(true, ByteBuffer.wrap(bytes), callback);
     }
   }
-
 }

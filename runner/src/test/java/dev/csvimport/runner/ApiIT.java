@@ -125,6 +125,32 @@ class ApiIT {
     return answer.element().getAsJsonObject("error").get("message").getAsString();
   }
 
+  /** Sends a request line as it is (an HTTP client would refuse to), answers the status line and the body. */
+  private String[] raw(String requestTarget) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", cloud.server().port())) {
+      socket.getOutputStream().write(("GET " + requestTarget + " HTTP/1.1\r\nHost: localhost\r\nConnection: close"
+          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new String[] {response.substring(0, response.indexOf("\r\n")),
+          response.substring(response.indexOf("\r\n\r\n") + 4)};
+    }
+  }
+
+  /** What the server refuses before the API sees it still gets the JSON envelope: never HTML, never a reset. */
+  @Test
+  void malformedAndOversizedRequestLinesGetTheEnvelope() throws Exception {
+    for (String target : new String[] {"/api?action=listJobs&appId=%zz", "/api?action=%", "/ap%zzi",
+        "/api?action=listJobs&appId=" + "a".repeat(600_000)}) {
+      String[] answer = raw(target);
+      assertTrue(answer[0].contains(" 400 ") || answer[0].contains(" 414 ") || answer[0].contains(" 431 "),
+          target.substring(0, Math.min(60, target.length())) + " -> " + answer[0]);
+      JsonObject element = JsonParser.parseString(answer[1]).getAsJsonObject().getAsJsonArray("response").get(0)
+          .getAsJsonObject();
+      assertFalse(element.get("success").getAsBoolean());
+      assertFalse(answer[1].contains("<") || answer[1].contains("Exception"), answer[1]);
+    }
+  }
+
   /** One bucket belongs to one app: an app asking for another's bucket is refused, and nothing of it is stored. */
   @Test
   void aBucketOwnedByAnotherAppIsRefused() throws Exception {
