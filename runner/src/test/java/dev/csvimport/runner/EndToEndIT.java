@@ -177,6 +177,37 @@ class EndToEndIT {
     }
   }
 
+  /** Restarted twice while its chunks are in flight, an import still ends with every row applied exactly once. */
+  @Test
+  void restartingTwiceMidImportEndsWithExactProfiles(Emulators emulators) throws Exception {
+    StringBuilder csv = new StringBuilder("userId,userAttributeValuesToIncrement.Logins\n");
+    for (int i = 0; i < 2000; i++) {
+      csv.append("m-").append(i % 40).append(",1\n");
+    }
+    long generation = 1_795_100_000_000_000L;
+    String object = "imports/setUserAttributes/mid-import.csv";
+    String jobId = null;
+    for (int run = 0; run < 3; run++) {
+      try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
+        String again = cloud.drop(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), object,
+            Map.of(), generation);
+        if (jobId == null) {
+          jobId = again;
+        }
+        assertEquals(jobId, again);
+        if (run == 2) {
+          Job done = awaitEnd(cloud, jobId);
+          assertEquals(JobState.FINISHED, done.state());
+          assertEquals(2000, done.successesCount());
+          for (int u = 0; u < 40; u++) {
+            assertEquals(50L, cloud.stages().profiles().profile("app-e2e", "m-" + u).orElseThrow().attributes()
+                .get("Logins"), "m-" + u);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void aRedeliveredFinalizeEventStartsNothingNew(Emulators emulators) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
