@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -179,21 +179,12 @@ public final class LocalHttpServer implements AutoCloseable {
     @Override
     public Map<String, List<String>> getQueryParameters() {
       Map<String, List<String>> parameters = new LinkedHashMap<>();
-      String query = request.getHttpURI().getQuery();
-      if (query != null) {
-        for (String pair : query.split("&")) {
-          if (pair.isEmpty()) {
-            continue;
-          }
-          int eq = pair.indexOf('=');
-          try {
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-          } catch (IllegalArgumentException badEncoding) {
-            // Left out; the API reads the raw query and refuses it with a message.
-          }
+      try {
+        for (Fields.Field field : Request.extractQueryParameters(request, StandardCharsets.UTF_8)) {
+          parameters.put(field.getName(), List.copyOf(field.getValues()));
         }
+      } catch (RuntimeException badEncoding) {
+        // None: the API reads the raw query and refuses it with a message.
       }
       return parameters;
     }
