@@ -12,12 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * The HTTP API at {@code /api} (and {@code /}): Leanplum's envelope, JSON always, never a stack trace. Also the uploads
+ * The HTTP API at {@code /api} (and {@code /}, {@code /api-batch}): Leanplum's envelope, JSON always, never a stack trace. Also the uploads
  * page at {@code /ui} (where {@code GET /} without parameters leads), its files from the jar. Requests are
- * logged with a request id, the action, app and job; never a key.
+ * logged with a request id, the action, app and job; never a key. A client's {@code Idempotency-Key} header is its
+ * {@code requestId}.
  */
 public final class Api implements HttpFunction {
 
@@ -32,6 +34,9 @@ public final class Api implements HttpFunction {
   public Api(ImportApi api) {
     this.api = api;
   }
+
+  /** Where the API answers: {@code /api-batch} is where Leanplum's Java SDK sends its batches. */
+  private static final Set<String> API_PATHS = Set.of("/", "/api", "/api-batch");
 
   /** The uploads page's files, from the jar, by path. */
   private static final Map<String, String> PAGE = Map.of("/ui", "index.html", "/ui/", "index.html",
@@ -65,14 +70,15 @@ public final class Api implements HttpFunction {
     ApiRequest call = null;
     ApiAnswer answer;
     try {
-      if (!request.getPath().equals("/") && !request.getPath().equals("/api")) {
+      if (!API_PATHS.contains(request.getPath())) {
         throw new ApiError(404, "no such path: use /api");
       }
       if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
         throw new ApiError(405, "use GET or POST");
       }
       call = ApiRequest.parse(requestId, request.getMethod(), request.getQuery().orElse(null),
-          request.getContentType().orElse(null), request.getInputStream());
+          request.getContentType().orElse(null), request.getInputStream())
+          .withDefault("requestId", request.getFirstHeader("Idempotency-Key").orElse(null));
       answer = api.handle(call);
     } catch (ApiError e) {
       answer = ApiAnswer.error(e.status(), e.getMessage());

@@ -10,6 +10,7 @@ import dev.csvimport.config.Settings;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
 import dev.csvimport.api.ApiAnswer;
+import dev.csvimport.write.ItemAnswer;
 import dev.csvimport.store.JobStore;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -124,7 +125,7 @@ final class ImportCommand implements Callable<Integer> {
   private JsonObject exportUser(Stages stages, String userId) throws Exception {
     var profile = stages.profiles().profile(appId, userId);
     if (profile.isEmpty()) {
-      return ApiAnswer.errorElement("user " + userId + " not found");
+      return ApiAnswer.warningElement(ItemAnswer.USER_NOT_FOUND);
     }
     return stages.answers().exportUser(profile.get(), stages.profiles().devices(appId, userId));
   }

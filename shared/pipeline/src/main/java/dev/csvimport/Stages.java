@@ -20,6 +20,7 @@ import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
+import dev.csvimport.store.WriteRequests;
 import dev.csvimport.watchdog.Watchdog;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,6 +97,6 @@ public final class Stages {
 
   public ImportApi api(FanOutRequests requests, UploadUrls uploads) {
     return new ImportApi(apps(), jobs, profiles(), newJobs(), requests, storage, answers(), uploads,
-        settings.inboxPrefix(), clock);
+        new WriteRequests(layout, clock), settings.inboxPrefix(), clock);
   }
 }

@@ -4,19 +4,27 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.util.List;
 
-/** An HTTP status and one element of Leanplum's envelope, {@code {"response":[element]}}. */
-public record ApiAnswer(int status, JsonObject element) {
+/**
+ * An HTTP status and the elements of Leanplum's envelope, {@code {"response":[element, ...]}}: one element, or one per
+ * item of a batch.
+ */
+public record ApiAnswer(int status, List<JsonObject> elements) {
 
   public static final String CONTENT_TYPE = "application/json; charset=utf-8";
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
+  public ApiAnswer {
+    elements = List.copyOf(elements);
+  }
+
   public static ApiAnswer ok(JsonObject element) {
-    return new ApiAnswer(200, element);
+    return new ApiAnswer(200, List.of(element));
   }
 
   public static ApiAnswer error(int status, String message) {
-    return new ApiAnswer(status, errorElement(message));
+    return new ApiAnswer(status, List.of(errorElement(message)));
   }
 
   /** Leanplum's error element: {@code {"success":false,"error":{"message":...}}}. */
@@ -29,10 +37,25 @@ public record ApiAnswer(int status, JsonObject element) {
     return element;
   }
 
-  /** The body: the envelope around the element. */
+  /** Leanplum's warning element: {@code {"success":true,"warning":{"message":...}}}. */
+  public static JsonObject warningElement(String message) {
+    JsonObject warning = new JsonObject();
+    warning.addProperty("message", message);
+    JsonObject element = new JsonObject();
+    element.addProperty("success", true);
+    element.add("warning", warning);
+    return element;
+  }
+
+  /** The first element: the only one, but for a batch. */
+  public JsonObject element() {
+    return elements.get(0);
+  }
+
+  /** The body: the envelope around the elements. */
   public String body() {
     JsonArray response = new JsonArray();
-    response.add(element);
+    elements.forEach(response::add);
     JsonObject envelope = new JsonObject();
     envelope.add("response", response);
     return GSON.toJson(envelope);

@@ -31,7 +31,11 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
       Map.entry("userId", 400), Map.entry("pageToken", 128), Map.entry("gcsBucket", 222), Map.entry("name", 500),
       Map.entry("uploadedBy", 320), Map.entry("defaultAction", 64), Map.entry("limit", 16),
       Map.entry("apiVersion", 16), Map.entry("createJob", 16), Map.entry("fileName", 500),
-      Map.entry("csv", MAX_BODY_BYTES));
+      Map.entry("csv", MAX_BODY_BYTES), Map.entry("requestId", 256), Map.entry("data", MAX_BODY_BYTES),
+      Map.entry("userAttributes", MAX_BODY_BYTES), Map.entry("userAttributeValuesToAdd", MAX_BODY_BYTES),
+      Map.entry("userAttributeValuesToRemove", MAX_BODY_BYTES),
+      Map.entry("userAttributeValuesToIncrement", MAX_BODY_BYTES), Map.entry("events", MAX_BODY_BYTES),
+      Map.entry("params", MAX_BODY_BYTES), Map.entry("deviceAttributes", MAX_BODY_BYTES));
   /** Any other parameter. */
   public static final int MAX_OTHER_CHARS = 10_000;
 
@@ -46,6 +50,17 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
       throw new ApiError(400, "missing parameter " + name);
     }
     return value;
+  }
+
+  /** This request with {@code name} set to {@code value} where it has no value of its own (e.g. from a header). */
+  public ApiRequest withDefault(String name, String value) throws ApiError {
+    if (value == null || parameter(name) != null) {
+      return this;
+    }
+    check(name, value);
+    Map<String, String> withValue = new LinkedHashMap<>(parameters);
+    withValue.put(name, value);
+    return new ApiRequest(requestId, method, withValue);
   }
 
   /** Reads the parameters of an HTTP request. */
@@ -123,9 +138,12 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
       throw new ApiError(400, "the body is not valid JSON");
     }
     Map<String, String> parameters = new LinkedHashMap<>();
+    // An object or array (a batch's data, a call's userAttributes) is kept as its JSON text, as a query sends it.
     object.entrySet().forEach(entry -> {
       if (entry.getValue().isJsonPrimitive()) {
         parameters.put(entry.getKey(), entry.getValue().getAsString());
+      } else if (!entry.getValue().isJsonNull()) {
+        parameters.put(entry.getKey(), entry.getValue().toString());
       }
     });
     return parameters;

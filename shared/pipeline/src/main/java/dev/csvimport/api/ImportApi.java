@@ -4,8 +4,11 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.csvimport.engine.check.ItemChecker;
 import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.fanout.FanOutRequests;
@@ -16,6 +19,9 @@ import dev.csvimport.store.AppStore;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
 import dev.csvimport.store.StoreException;
+import dev.csvimport.store.WriteRequests;
+import dev.csvimport.write.ItemAnswer;
+import dev.csvimport.write.WriteCalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -24,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,16 +39,20 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The API's actions, Leanplum-compatible: getMultiResults, multi (a CSV import), exportUser, and listJobs; and for the
- * uploads page: preview (a file's first rows through the engine), uploadUrl (where to upload it) and results (a page
- * of a job's results file). Every call names its app and one of the app's keys; nothing of another app is ever read
- * or started.
+ * The API's actions, Leanplum-compatible: getMultiResults, multi (a CSV import with createJob, else a batch of write
+ * items), the write actions setUserAttributes, setDeviceAttributes, track and deleteUser, exportUser, and listJobs;
+ * and for the uploads page: preview (a file's first rows through the engine), uploadUrl (where to upload it) and
+ * results (a page of a job's results file). Every call names its app and one of the app's keys; nothing of another
+ * app is ever read or written.
  */
 public final class ImportApi {
 
   public static final String API_VERSION = "1.0.6";
   public static final List<String> ACTIONS = List.of("getMultiResults", "multi", "exportUser", "listJobs", "preview",
-      "uploadUrl", "results");
+      "uploadUrl", "results", "setUserAttributes", "setDeviceAttributes", "track", "deleteUser");
+  /** A single write call's parameters that are the call's, not the item's: left out of its fingerprint. */
+  private static final List<String> CALL_PARAMETERS = List.of("appId", "clientKey", "apiVersion", "requestId",
+      "devMode");
   /** Lines of a results file per page of the results action. */
   private static final int MAX_RESULT_LINES = 500;
   private static final String INVALID_KEY = "Invalid access key";
@@ -56,6 +67,7 @@ public final class ImportApi {
   private final Storage storage;
   private final Answers answers;
   private final UploadUrls uploads;
+  private final WriteRequests writes;
   private final String inboxPrefix;
   private final Clock clock;
 
@@ -66,8 +78,8 @@ public final class ImportApi {
    * @param inboxPrefix where new files are picked up in an app's bucket
    */
   public ImportApi(AppStore apps, JobStore jobs, ProfileStore profiles, NewJobs newJobs,
-      FanOutRequests fanOutRequests, Storage storage, Answers answers, UploadUrls uploads, String inboxPrefix,
-      Clock clock) {
+      FanOutRequests fanOutRequests, Storage storage, Answers answers, UploadUrls uploads, WriteRequests writes,
+      String inboxPrefix, Clock clock) {
     this.apps = apps;
     this.jobs = jobs;
     this.profiles = profiles;
@@ -76,6 +88,7 @@ public final class ImportApi {
     this.storage = storage;
     this.answers = answers;
     this.uploads = uploads;
+    this.writes = writes;
     this.inboxPrefix = inboxPrefix;
     this.clock = clock;
   }
@@ -83,13 +96,13 @@ public final class ImportApi {
   /** Answers a call; errors a caller can fix are answers too, with their status. */
   public ApiAnswer handle(ApiRequest request) throws StoreException {
     try {
-      return ApiAnswer.ok(dispatch(request));
+      return dispatch(request);
     } catch (ApiError e) {
       return ApiAnswer.error(e.status(), e.getMessage());
     }
   }
 
-  private JsonObject dispatch(ApiRequest request) throws ApiError, StoreException {
+  private ApiAnswer dispatch(ApiRequest request) throws ApiError, StoreException {
     String action = request.required("action");
     if (!ACTIONS.contains(action)) {
       throw new ApiError(400, "unknown action '" + action + "': the supported actions are "
@@ -103,22 +116,88 @@ public final class ImportApi {
     String clientKey = request.required("clientKey");
     AppStore.KeyKind key = apps.authenticate(appId, clientKey)
         .orElseThrow(() -> new ApiError(401, INVALID_KEY));
+    if (WriteCalls.ACTIONS.contains(action)) {
+      return single(appId, request);
+    }
     switch (action) {
       case "getMultiResults":
-        return multiResults(appId, request);
+        return ApiAnswer.ok(multiResults(appId, request));
       case "multi":
-        return multi(appId, key, request);
+        return "true".equalsIgnoreCase(request.parameter("createJob")) ? ApiAnswer.ok(multi(appId, key, request))
+            : batch(appId, request);
       case "exportUser":
         return exportUser(appId, request.required("userId"));
       case "preview":
-        return preview(request);
+        return ApiAnswer.ok(preview(request));
       case "uploadUrl":
-        return uploadUrl(appId, key, request);
+        return ApiAnswer.ok(uploadUrl(appId, key, request));
       case "results":
-        return results(appId, request);
+        return ApiAnswer.ok(results(appId, request));
       default:
-        return listJobs(appId, request);
+        return ApiAnswer.ok(listJobs(appId, request));
     }
+  }
+
+  /**
+   * multi without createJob: Leanplum's batch, its items in {@code data} (a JSON array), each answered in order; the
+   * status is 200 whenever the batch itself is valid, whatever became of its items. Either key may write.
+   */
+  private ApiAnswer batch(String appId, ApiRequest request) throws ApiError, StoreException {
+    String data = request.parameter("data");
+    if (data == null) {
+      throw new ApiError(400, "missing parameter data: a batch sends its items as {\"data\":[{\"action\":"
+          + "\"track\", ...}, ...]}; a CSV import sends createJob=true");
+    }
+    JsonElement parsed;
+    try {
+      parsed = JsonParser.parseString(data);
+    } catch (JsonParseException e) {
+      throw new ApiError(400, "data is not valid JSON: it must be an array of items");
+    }
+    if (!parsed.isJsonArray() || parsed.getAsJsonArray().isEmpty()) {
+      throw new ApiError(400, "data must be a JSON array of 1 to " + WriteCalls.MAX_ITEMS + " items");
+    }
+    JsonArray items = parsed.getAsJsonArray();
+    if (items.size() > WriteCalls.MAX_ITEMS) {
+      throw new ApiError(400, "data has " + items.size() + " items; a batch may have at most " + WriteCalls.MAX_ITEMS
+          + ": split it");
+    }
+    List<JsonObject> elements = new ArrayList<>();
+    for (ItemAnswer answer : write(appId, request, items.asList(), items.toString())) {
+      elements.add(element(answer));
+    }
+    return new ApiAnswer(200, elements);
+  }
+
+  /** A write action called alone: the item is the call's parameters; a failed item answers 400. */
+  private ApiAnswer single(String appId, ApiRequest request) throws ApiError, StoreException {
+    Map<String, String> parameters = new LinkedHashMap<>(request.parameters());
+    CALL_PARAMETERS.forEach(parameters::remove);
+    JsonObject item = ItemChecker.itemOf(parameters);
+    ItemAnswer answer = write(appId, request, List.of(item), item.toString()).get(0);
+    return new ApiAnswer(answer.success() ? 200 : 400, List.of(element(answer)));
+  }
+
+  private List<ItemAnswer> write(String appId, ApiRequest request, List<JsonElement> items, String fingerprint)
+      throws ApiError, StoreException {
+    try {
+      return writes.apply(appId, request.parameter("requestId"), fingerprint,
+          WriteCalls.items(items, clock.instant()));
+    } catch (WriteRequests.RequestKeyReused reused) {
+      throw new ApiError(409, reused.getMessage());
+    }
+  }
+
+  private static JsonObject element(ItemAnswer answer) {
+    if (!answer.success()) {
+      return ApiAnswer.errorElement(answer.error());
+    }
+    if (answer.warning() != null) {
+      return ApiAnswer.warningElement(answer.warning());
+    }
+    JsonObject success = new JsonObject();
+    success.addProperty("success", true);
+    return success;
   }
 
   /** preview: the first part of a file (base64 in {@code csv}), checked by the engine, before any upload. */
@@ -269,11 +348,8 @@ public final class ImportApi {
     return answers.multiResults(found, totals);
   }
 
+  /** multi with createJob: a CSV import of an object in one of the app's buckets. */
   private JsonObject multi(String appId, AppStore.KeyKind key, ApiRequest request) throws ApiError, StoreException {
-    if (!"true".equalsIgnoreCase(request.parameter("createJob"))) {
-      throw new ApiError(400, "only CSV imports are supported here: send createJob=true with gcsBucket, file and"
-          + " defaultAction");
-    }
     String bucket = request.required("gcsBucket");
     String file = request.required("file");
     String defaultAction = request.parameter("defaultAction");
@@ -294,7 +370,8 @@ public final class ImportApi {
     long generation = object.getGeneration() == null ? 0 : object.getGeneration();
     String name = Optional.ofNullable(request.parameter("name")).orElse(file.substring(file.lastIndexOf('/') + 1));
     Job job = jobs.createIfAbsent(newJobs.forRequest(new NewImport(appId, bucket, file, generation, defaultAction,
-        name, Optional.ofNullable(request.parameter("uploadedBy")).orElse("api")), request.requestId()));
+        name, Optional.ofNullable(request.parameter("uploadedBy")).orElse("api")),
+        Optional.ofNullable(request.parameter("requestId")).orElse(request.requestId())));
     try {
       fanOutRequests.request(job.appId(), job.jobId());
     } catch (Exception e) {
@@ -306,10 +383,13 @@ public final class ImportApi {
     return answer;
   }
 
-  private JsonObject exportUser(String appId, String userId) throws ApiError, StoreException {
-    Profile profile = profiles.profile(appId, userId)
-        .orElseThrow(() -> new ApiError(404, "user not found"));
-    return answers.exportUser(profile, profiles.devices(appId, userId));
+  /** exportUser: the profile; for an unknown user Leanplum's 200 with a warning. */
+  private ApiAnswer exportUser(String appId, String userId) throws StoreException {
+    Optional<Profile> profile = profiles.profile(appId, userId);
+    if (profile.isEmpty()) {
+      return ApiAnswer.ok(ApiAnswer.warningElement(ItemAnswer.USER_NOT_FOUND));
+    }
+    return ApiAnswer.ok(answers.exportUser(profile.get(), profiles.devices(appId, userId)));
   }
 
   private JsonObject listJobs(String appId, ApiRequest request) throws ApiError, StoreException {

@@ -18,6 +18,7 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.job.Job;
+import dev.csvimport.write.ItemAnswer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,18 +47,37 @@ final class ChunkWrites {
    */
   record Applied(int rowsTaken, long successes, List<Map<String, Object>> results) {}
 
+  /**
+   * What wrote a tracked event, named in its document and its id ({@code <id>-<row>}): an import's job, or an API
+   * call.
+   *
+   * @param field the event document's field that names it: jobId or requestId
+   */
+  record EventOrigin(String field, String id) {}
+
   private final FirestoreLayout layout;
-  private final Job job;
+  private final String appId;
+  private final EventOrigin origin;
   private final long maxCommitBytes;
+  private final Set<Long> rowsForExistingUsersOnly;
+  private final Set<String> existingUsers = new LinkedHashSet<>();
   private final Map<String, Long> profileBytes = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> events = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> devices = new LinkedHashMap<>();
   private long bytes;
 
   ChunkWrites(FirestoreLayout layout, Job job, long maxCommitBytes) {
+    this(layout, job.appId(), new EventOrigin("jobId", job.jobId()), maxCommitBytes, Set.of());
+  }
+
+  /** @param rowsForExistingUsersOnly rows that are skipped, with a warning, when their user has no profile */
+  ChunkWrites(FirestoreLayout layout, String appId, EventOrigin origin, long maxCommitBytes,
+      Set<Long> rowsForExistingUsersOnly) {
     this.layout = layout;
-    this.job = job;
+    this.appId = appId;
+    this.origin = origin;
     this.maxCommitBytes = maxCommitBytes;
+    this.rowsForExistingUsersOnly = rowsForExistingUsersOnly;
   }
 
   /** Applies rows {@code from} to at most {@code from + maxRows} (at least one), in order. */
@@ -70,6 +90,11 @@ final class ChunkWrites {
     for (RowResult row : slice) {
       if (!row.succeeded()) {
         results.add(resultOf(row, "failed", row.failure()));
+        taken++;
+        continue;
+      }
+      if (rowsForExistingUsersOnly.contains(row.row()) && !existingUsers.contains(row.userId())) {
+        results.add(resultOf(row, "warning", RowProblem.ofRow(ItemAnswer.USER_NOT_FOUND)));
         taken++;
         continue;
       }
@@ -92,7 +117,7 @@ final class ChunkWrites {
       }
     }
     for (String userId : profileBytes.keySet()) {
-      tx.set(layout.user(job.appId(), userId), ProfileDocuments.toDocument(profiles.get(userId)));
+      tx.set(layout.user(appId, userId), ProfileDocuments.toDocument(profiles.get(userId)));
     }
     events.forEach(tx::set);
     devices.forEach((ref, fields) -> tx.set(ref, fields, SetOptions.merge()));
@@ -107,10 +132,13 @@ final class ChunkWrites {
       return profiles;
     }
     List<String> ids = new ArrayList<>(userIds);
-    DocumentReference[] refs = ids.stream().map(id -> layout.user(job.appId(), id)).toArray(DocumentReference[]::new);
+    DocumentReference[] refs = ids.stream().map(id -> layout.user(appId, id)).toArray(DocumentReference[]::new);
     List<DocumentSnapshot> snapshots = tx.getAll(refs).get();
     for (int i = 0; i < ids.size(); i++) {
       profiles.put(ids.get(i), ProfileDocuments.fromDocument(ids.get(i), snapshots.get(i)));
+      if (snapshots.get(i).exists()) {
+        existingUsers.add(ids.get(i));
+      }
     }
     return profiles;
   }
@@ -142,6 +170,7 @@ final class ChunkWrites {
     void take() {
       profiles.put(userId, changed);
       profileBytes.put(userId, profileSize);
+      existingUsers.add(userId);
       if (event != null) {
         events.put(eventRef, event);
       }
@@ -157,15 +186,15 @@ final class ChunkWrites {
     String userId = row.userId();
     Profile changed = profiles.get(userId).copy();
     ProfileChanges.apply(changed, row.operation());
-    DocumentReference userRef = layout.user(job.appId(), userId);
+    DocumentReference userRef = layout.user(appId, userId);
     long profileSize = checkSize(userRef, ProfileDocuments.toDocument(changed), "the profile of user " + userId);
     RowWrite write = new RowWrite(userId, changed, profileSize, profiles);
     if (row.operation() instanceof TrackedEvent track) {
-      write.eventRef = layout.events(job.appId(), userId).document(job.jobId() + "-" + row.row());
+      write.eventRef = layout.events(appId, userId).document(origin.id() + "-" + row.row());
       write.event = eventDocument(track, row);
       write.addedBytes += checkSize(write.eventRef, write.event, "the event");
     } else if (row.operation() instanceof DeviceUpdate device) {
-      write.deviceRef = layout.devices(job.appId(), userId).document(DocumentIds.of(device.deviceId()));
+      write.deviceRef = layout.devices(appId, userId).document(DocumentIds.of(device.deviceId()));
       Map<String, Object> before = devices.get(write.deviceRef);
       Map<String, Object> fields = before == null ? new LinkedHashMap<>() : new LinkedHashMap<>(before);
       fields.put("deviceId", device.deviceId());
@@ -187,7 +216,7 @@ final class ChunkWrites {
     event.put("currencyCode", track.currencyCode());
     event.put("info", track.info());
     event.put("params", toFirestore(track.params()));
-    event.put("jobId", job.jobId());
+    event.put(origin.field(), origin.id());
     event.put("row", row.row());
     return event;
   }

@@ -44,7 +44,7 @@ public final class DocumentIds {
     return safe;
   }
 
-  private static String sha256(String id) {
+  static String sha256(String id) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {

@@ -17,6 +17,7 @@ import com.google.cloud.firestore.Firestore;
  * apps/{appId}/jobs/{jobId}/partitions/{p}       a partition's cursor and counts
  * .../partitions/{p}/results/{sequence}          the failed and warned rows of one chunk
  * .../partitions/{p}/parked/{sequence}           a chunk that arrived before its predecessor
+ * apps/{appId}/requests/{requestId}              a write call's progress and answers, kept 24 hours
  * </pre>
  * Customer ids go through {@link DocumentIds}.
  */
@@ -74,6 +75,10 @@ public final class FirestoreLayout {
 
   public DocumentReference parked(String appId, String jobId, int partition, int sequence) {
     return partition(appId, jobId, partition).collection("parked").document(sequenceId(sequence));
+  }
+
+  public DocumentReference request(String appId, String requestId) {
+    return app(appId).collection("requests").document(DocumentIds.of(requestId));
   }
 
   /** Zero-padded, so that document-id order is sequence order. */

@@ -1,0 +1,89 @@
+package dev.csvimport.write;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.csvimport.engine.check.ItemChecker;
+import dev.csvimport.engine.check.Names;
+import dev.csvimport.engine.operation.Action;
+import dev.csvimport.engine.operation.RowProblem;
+import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.read.Excerpt;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Leanplum's write actions as items to apply: each item's action, user and arguments, checked by the engine's rules
+ * for a CSV row ({@link ItemChecker}). An item that cannot be applied becomes its own failure; the others go on.
+ */
+public final class WriteCalls {
+
+  /** The actions a batch's items may have, and that may be called alone. */
+  public static final List<String> ACTIONS = List.of("setUserAttributes", "setDeviceAttributes", "track",
+      "deleteUser");
+  /** Leanplum's limit on the items of one batch. */
+  public static final int MAX_ITEMS = 50;
+  private static final String CREATE_NEVER = "CreateNever";
+  private static final String CREATE_IF_NEEDED = "CreateIfNeeded";
+
+  private WriteCalls() {}
+
+  /**
+   * @param data the batch's items, in order
+   * @param now "now" for the rules about event times
+   */
+  public static List<WriteItem> items(List<JsonElement> data, Instant now) {
+    ItemChecker checker = new ItemChecker(now);
+    List<WriteItem> items = new ArrayList<>(data.size());
+    for (int i = 0; i < data.size(); i++) {
+      items.add(item(i + 1, data.get(i), checker));
+    }
+    return items;
+  }
+
+  private static WriteItem item(long row, JsonElement element, ItemChecker checker) {
+    if (!element.isJsonObject()) {
+      return failed(row, null, null, "each item must be a JSON object with an action, e.g. {\"action\":\"track\","
+          + "\"userId\":\"u1\",\"event\":\"Purchase\"}");
+    }
+    JsonObject item = element.getAsJsonObject();
+    String action = text(item.get("action"));
+    if (action == null) {
+      return failed(row, "action", null, "the item has no action: use " + supported());
+    }
+    if (!ACTIONS.contains(action)) {
+      return failed(row, "action", action, "unknown action " + Excerpt.quote(action) + ": the write actions are "
+          + supported());
+    }
+    String disposition = text(item.get("createDisposition"));
+    if (disposition != null && !disposition.equals(CREATE_NEVER) && !disposition.equals(CREATE_IF_NEEDED)) {
+      return failed(row, "createDisposition", disposition, "createDisposition is " + CREATE_IF_NEEDED + " (the"
+          + " default) or " + CREATE_NEVER);
+    }
+    if (action.equals("deleteUser")) {
+      String userId = text(item.get("userId"));
+      if (userId == null || userId.isBlank()) {
+        return failed(row, "userId", null, "the item has no userId: deleteUser needs the user's id");
+      }
+      if (userId.length() > Names.MAX_ID_CHARS) {
+        return failed(row, "userId", userId, "the id is " + userId.length() + " characters long; ids may have at most "
+            + Names.MAX_ID_CHARS);
+      }
+      return new WriteItem.Deletion(userId);
+    }
+    return new WriteItem.Change(checker.check(row, Action.fromApiName(action).orElseThrow(), item),
+        CREATE_NEVER.equals(disposition));
+  }
+
+  private static WriteItem failed(long row, String field, String value, String message) {
+    return new WriteItem.Change(RowResult.failure(row, 0, null, new RowProblem(field, value, message)), false);
+  }
+
+  private static String supported() {
+    return String.join(", ", ACTIONS.subList(0, ACTIONS.size() - 1)) + " or " + ACTIONS.get(ACTIONS.size() - 1);
+  }
+
+  private static String text(JsonElement value) {
+    return value == null || !value.isJsonPrimitive() ? null : value.getAsString();
+  }
+}
