@@ -6,9 +6,10 @@ resource "google_firestore_database" "default" {
   depends_on = [google_project_service.apis]
 }
 
-# Job documents and everything under them carry expireAt; these TTL policies delete them after the retention.
+# Job documents and everything under them carry expireAt, as do write calls' progress documents (requests, kept 24
+# hours for their request keys); these TTL policies delete them once expired.
 resource "google_firestore_field" "expire_at" {
-  for_each = toset(["jobs", "partitions", "results", "parked"])
+  for_each = toset(["jobs", "partitions", "results", "parked", "requests"])
 
   database   = google_firestore_database.default.name
   collection = each.value

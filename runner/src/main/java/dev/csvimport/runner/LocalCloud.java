@@ -37,6 +37,7 @@ import dev.csvimport.functions.Api;
 import dev.csvimport.functions.ChunkProcessor;
 import dev.csvimport.functions.FanOutWorker;
 import dev.csvimport.functions.StorageTrigger;
+import dev.csvimport.job.Job;
 import dev.csvimport.job.JobIds;
 import dev.csvimport.log.Log;
 import dev.csvimport.watchdog.Watchdog;
@@ -54,8 +55,10 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -206,6 +209,24 @@ public final class LocalCloud implements AutoCloseable {
         .setTransportChannelProvider(channels).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
       subscriptions.deleteSubscription(SubscriptionName.of(PROJECT, CHUNKS));
     }
+  }
+
+  /**
+   * The job once it has ended, looked at every 100 ms: the pipeline runs on other threads, pushed by the Pub/Sub
+   * emulator, and says nothing to whoever waits.
+   *
+   * @throws AssertionError when it has not ended within {@code timeout}
+   */
+  public Job awaitEnd(String appId, String jobId, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      Optional<Job> job = stages.jobs().get(appId, jobId);
+      if (job.isPresent() && job.get().state().ended()) {
+        return job.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + jobId + " did not end within " + timeout);
   }
 
   /** The stores and stages, for the runner's commands and tests to read what the functions did. */

@@ -1,5 +1,7 @@
 package dev.csvimport.runner;
 
+import static dev.csvimport.runner.QueryStrings.params;
+import static dev.csvimport.runner.QueryStrings.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,18 +27,14 @@ import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,28 +74,7 @@ class ApiIT {
   }
 
   private Job awaitEnd(String appId, String jobId) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (Instant.now().isBefore(deadline)) {
-      Optional<Job> job = cloud.stages().jobs().get(appId, jobId);
-      if (job.isPresent() && job.get().state().ended()) {
-        return job.get();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + jobId + " did not end");
-  }
-
-  private static String query(Map<String, String> parameters) {
-    return parameters.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-  }
-
-  private static Map<String, String> params(String... pairs) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put(pairs[i], pairs[i + 1]);
-    }
-    return map;
+    return cloud.awaitEnd(appId, jobId, Duration.ofMinutes(2));
   }
 
   private Answer send(java.net.http.HttpRequest request) throws Exception {

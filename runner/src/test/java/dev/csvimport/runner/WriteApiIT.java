@@ -1,5 +1,7 @@
 package dev.csvimport.runner;
 
+import static dev.csvimport.runner.QueryStrings.params;
+import static dev.csvimport.runner.QueryStrings.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +15,6 @@ import dev.csvimport.job.JobState;
 import dev.csvimport.store.AppStore;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,19 +85,6 @@ class WriteApiIT {
     elements.forEach(e -> list.add(e.getAsJsonObject()));
     assertFalse(response.body().contains("Exception") || response.body().contains("\tat "), response.body());
     return new Answer(response.statusCode(), list);
-  }
-
-  private static String query(Map<String, String> parameters) {
-    return parameters.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-  }
-
-  private static Map<String, String> params(String... pairs) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put(pairs[i], pairs[i + 1]);
-    }
-    return map;
   }
 
   private Answer get(String... pairs) throws Exception {
@@ -471,15 +458,7 @@ class WriteApiIT {
   }
 
   private Job awaitEnd(String appId, String jobId) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      Optional<Job> job = cloud.stages().jobs().get(appId, jobId);
-      if (job.isPresent() && job.get().state().ended()) {
-        return job.get();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + jobId + " did not end");
+    return cloud.awaitEnd(appId, jobId, Duration.ofMinutes(2));
   }
 
   // ---- one set of rules

@@ -29,21 +29,20 @@ public record ApiAnswer(int status, List<JsonObject> elements) {
 
   /** Leanplum's error element: {@code {"success":false,"error":{"message":...}}}. */
   public static JsonObject errorElement(String message) {
-    JsonObject error = new JsonObject();
-    error.addProperty("message", message);
-    JsonObject element = new JsonObject();
-    element.addProperty("success", false);
-    element.add("error", error);
-    return element;
+    return element(false, "error", message);
   }
 
   /** Leanplum's warning element: {@code {"success":true,"warning":{"message":...}}}. */
   public static JsonObject warningElement(String message) {
-    JsonObject warning = new JsonObject();
-    warning.addProperty("message", message);
+    return element(true, "warning", message);
+  }
+
+  private static JsonObject element(boolean success, String field, String message) {
+    JsonObject note = new JsonObject();
+    note.addProperty("message", message);
     JsonObject element = new JsonObject();
-    element.addProperty("success", true);
-    element.add("warning", warning);
+    element.addProperty("success", success);
+    element.add(field, note);
     return element;
   }
 

@@ -9,6 +9,7 @@ import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
 import dev.csvimport.store.JobStore;
+import dev.csvimport.store.Slices;
 import dev.csvimport.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,31 +189,17 @@ public final class ChunkApplier {
    * the refused row stands alone; that row is recorded as failed with the store's reason, and the rest applies.
    */
   private Outcome applyOrPark(Job job, Chunk chunk, byte[] payload, boolean wasParked) throws StoreException {
-    int maxRows = chunk.rows().size();
-    while (true) {
-      int slice = maxRows;
-      Step step;
-      try {
-        step = partitions.transact(job, chunk.partition(), tx -> step(tx, chunk, payload, wasParked, slice, null));
-      } catch (StoreException refused) {
-        if (!refused.refusedAsInvalid()) {
-          throw refused;
-        }
-        if (slice > 1) {
-          maxRows = (slice + 1) / 2;
-          continue;
-        }
-        String reason = "the store refused this row (" + Excerpt.of(refused.getMessage()) + "): correct it and import"
-            + " it again";
+    return Slices.run(chunk.rows().size(), (maxRows, refused) -> {
+      String reason = null;
+      if (refused != null) {
         LOG.warn("a row refused at commit is recorded as failed", "appId", job.appId(), "jobId", job.jobId(),
             "partition", chunk.partition(), "sequence", chunk.sequence(), "error", refused.getMessage());
-        step = partitions.transact(job, chunk.partition(), tx -> step(tx, chunk, payload, wasParked, 1, reason));
-        maxRows = chunk.rows().size();
+        reason = "the store refused this row (" + Excerpt.of(refused.getMessage()) + "): correct it and import it"
+            + " again";
       }
-      if (step.outcome() != Outcome.APPLIED || step.chunkDone()) {
-        return step.outcome();
-      }
-    }
+      String refusal = reason;
+      return partitions.transact(job, chunk.partition(), tx -> step(tx, chunk, payload, wasParked, maxRows, refusal));
+    }, step -> step.outcome() != Outcome.APPLIED || step.chunkDone()).outcome();
   }
 
   /**

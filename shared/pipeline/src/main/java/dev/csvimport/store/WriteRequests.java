@@ -7,6 +7,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.QuerySnapshot;
 import com.google.cloud.firestore.Transaction;
+import com.google.cloud.firestore.TransactionOptions;
 import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
@@ -45,6 +46,12 @@ public final class WriteRequests {
   /** Events or devices deleted per transaction. */
   static final int DELETE_PAGE = 200;
   private static final Log LOG = Log.of(WriteRequests.class);
+  /**
+   * Calls that repeat one request key at once contend for its progress document on every step; more attempts than the
+   * client's default five let each of them see the others' progress instead of failing.
+   */
+  private static final TransactionOptions CONTENDED = TransactionOptions.createReadWriteOptionsBuilder()
+      .setNumberOfAttempts(10).build();
 
   /** A request key already used, in the last 24 hours, for different items. */
   public static final class RequestKeyReused extends Exception {
@@ -77,33 +84,20 @@ public final class WriteRequests {
       throws StoreException, RequestKeyReused {
     String id = requestKey == null ? "once-" + UUID.randomUUID() : "key-" + DocumentIds.sha256(requestKey);
     Request request = new Request(appId, id, fingerprint, items);
-    int maxRows = items.size();
-    while (true) {
-      int slice = maxRows;
-      Step step;
-      try {
-        step = StoreException.await(layout.db().runTransaction(tx -> request.step(tx, slice, null)));
-      } catch (StoreException refused) {
-        if (!refused.refusedAsInvalid()) {
-          throw refused;
-        }
-        if (slice > 1) {
-          maxRows = (slice + 1) / 2;
-          continue;
-        }
+    Step last = Slices.run(items.size(), (maxRows, refused) -> {
+      String reason = null;
+      if (refused != null) {
         LOG.warn("an item refused at commit is answered as failed", "appId", appId, "requestId", id, "error",
             refused.getMessage());
-        String reason = "the store refused this item (" + Excerpt.of(refused.getMessage()) + ")";
-        step = StoreException.await(layout.db().runTransaction(tx -> request.step(tx, 1, reason)));
-        maxRows = items.size();
+        reason = "the store refused this item (" + Excerpt.of(refused.getMessage()) + ")";
       }
-      if (step.reused()) {
-        throw new RequestKeyReused();
-      }
-      if (step.answers() != null) {
-        return step.answers();
-      }
+      String refusal = reason;
+      return StoreException.await(layout.db().runTransaction(tx -> request.step(tx, maxRows, refusal), CONTENDED));
+    }, step -> step.reused() || step.answers() != null);
+    if (last.reused()) {
+      throw new RequestKeyReused();
     }
+    return last.answers();
   }
 
   /** What one transaction found: the key reused, the call done (its answers), or neither (go on). */

@@ -84,6 +84,8 @@ class ItemCheckerTest {
     assertEquals(new JsonPrimitive("17"), item.get("time"));
     assertEquals(30L, ((UserUpdate) checker.check(1, Action.SET_USER_ATTRIBUTES, item).operation()).attributes()
         .get("Age"));
+    RowResult encoded = check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":\"{\\\"Age\\\":30}\"}");
+    assertEquals(30L, ((UserUpdate) encoded.operation()).attributes().get("Age"), "SDKs that send objects as JSON text");
     RowResult notJson = checker.check(1, Action.SET_USER_ATTRIBUTES,
         ItemChecker.itemOf(Map.of("userId", "u1", "userAttributes", "Age=30")));
     assertEquals("userAttributes", notJson.failure().column());
