@@ -1,6 +1,7 @@
 locals {
   # Settings every function reads (dev.csvimport.config.Settings).
   common_environment = {
+    PROJECT_ID            = var.project_id
     BUCKET_APPS           = local.bucket_apps
     INBOX_PREFIX          = var.inbox_prefix
     CHUNK_TOPIC           = google_pubsub_topic.chunks.id
@@ -9,58 +10,119 @@ locals {
     FANOUT_BUDGET_SECONDS = tostring(var.trigger.budget_seconds)
     JOB_RETENTION_DAYS    = tostring(var.job_retention_days)
     PARTITIONS            = tostring(var.partitions)
+    STUCK_MINUTES         = tostring(var.alerts.stuck_minutes)
   }
 
-  # Event-driven functions: a StorageTrigger per app on its inbox bucket's finalize events, and the FanOutWorker on
-  # the fan-out topic (follow-up invocations, and imports started by the API's multi).
-  event_functions = merge(
-    { for app_id, bucket in local.inbox_buckets : "trigger-${app_id}" => {
-      entry_point = "dev.csvimport.functions.StorageTrigger"
-      event_type  = "google.cloud.storage.object.v1.finalized"
-      bucket      = bucket
-      topic       = null
-    } },
-    { "fanout" = {
-      entry_point = "dev.csvimport.functions.FanOutWorker"
-      event_type  = "google.cloud.pubsub.topic.v1.messagePublished"
-      bucket      = null
-      topic       = google_pubsub_topic.fanout.id
-    } },
-  )
+  # Every function deploys from the one jar, built by the dedicated build account.
+  functions_source = {
+    bucket = google_storage_bucket.source.name
+    object = google_storage_bucket_object.functions.name
+  }
 
-  # HTTP functions: the chunk processor (push endpoint of the chunk subscription, never public) and the API.
+  # HTTP functions: the chunk processor (push endpoint of the chunk subscription, never public), the API, and the
+  # watchdog (called by Cloud Scheduler). Only the API serves many requests per instance (docs/deploy.md says why).
   http_functions = {
     processor = {
       entry_point     = "dev.csvimport.functions.ChunkProcessor"
       settings        = var.processor
       service_account = google_service_account.processor.email
+      concurrency     = 1
+      cpu             = null
     }
     api = {
       entry_point     = "dev.csvimport.functions.Api"
       settings        = var.api
       service_account = google_service_account.api.email
+      concurrency     = var.api.concurrency
+      cpu             = var.api.cpu
     }
     watchdog = {
       entry_point     = "dev.csvimport.functions.ScheduledSweep"
       settings        = var.watchdog
       service_account = google_service_account.watchdog.email
+      concurrency     = 1
+      cpu             = null
     }
   }
 }
 
-resource "google_cloudfunctions2_function" "event" {
-  for_each = local.event_functions
-
-  name     = "${var.name_prefix}-${each.key}"
+# The storage trigger: one function for every app. Each app's inbox bucket has its own Eventarc trigger (below) that
+# sends the bucket's finalize events here, so adding an app adds a bucket and a trigger, never a function build.
+resource "google_cloudfunctions2_function" "storage_trigger" {
+  name     = "${var.name_prefix}-storage-trigger"
   location = var.region
 
   build_config {
-    runtime     = "java17"
-    entry_point = each.value.entry_point
+    runtime         = "java17"
+    entry_point     = "dev.csvimport.functions.StorageTrigger"
+    service_account = google_service_account.build.id
     source {
       storage_source {
-        bucket = google_storage_bucket.source.name
-        object = google_storage_bucket_object.functions.name
+        bucket = local.functions_source.bucket
+        object = local.functions_source.object
+      }
+    }
+  }
+
+  service_config {
+    available_memory      = var.trigger.memory
+    timeout_seconds       = var.trigger.timeout_seconds
+    min_instance_count    = var.trigger.min_instances
+    max_instance_count    = var.trigger.max_instances
+    service_account_email = google_service_account.trigger.email
+    environment_variables = local.common_environment
+    ingress_settings      = "ALLOW_INTERNAL_ONLY"
+  }
+
+  depends_on = [google_project_iam_member.build_builds]
+}
+
+# One Eventarc trigger per inbox bucket: its finalize events, to the one storage-trigger function. Eventarc retries a
+# failed delivery (the function answers an error while a fan-out cannot start), as the function's own trigger would.
+resource "google_eventarc_trigger" "inbox" {
+  for_each = local.inbox_buckets
+
+  name            = "${var.name_prefix}-inbox-${each.key}"
+  location        = var.region
+  service_account = google_service_account.trigger.email
+
+  matching_criteria {
+    attribute = "type"
+    value     = "google.cloud.storage.object.v1.finalized"
+  }
+  matching_criteria {
+    attribute = "bucket"
+    value     = google_storage_bucket.inbox[each.key].name
+  }
+
+  destination {
+    cloud_run_service {
+      service = google_cloudfunctions2_function.storage_trigger.service_config[0].service
+      region  = var.region
+    }
+  }
+
+  depends_on = [
+    google_project_iam_member.gcs_agent_publishes_events,
+    google_project_iam_member.trigger_receives_events,
+    google_cloud_run_service_iam_member.trigger_invokes_storage_trigger,
+  ]
+}
+
+# The fan-out worker: follow-up invocations of a fan-out past its time budget, and imports started by the API's multi,
+# from the fan-out topic.
+resource "google_cloudfunctions2_function" "fanout" {
+  name     = "${var.name_prefix}-fanout"
+  location = var.region
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.csvimport.functions.FanOutWorker"
+    service_account = google_service_account.build.id
+    source {
+      storage_source {
+        bucket = local.functions_source.bucket
+        object = local.functions_source.object
       }
     }
   }
@@ -77,23 +139,14 @@ resource "google_cloudfunctions2_function" "event" {
 
   event_trigger {
     trigger_region        = var.region
-    event_type            = each.value.event_type
-    pubsub_topic          = each.value.topic
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.fanout.id
     retry_policy          = "RETRY_POLICY_RETRY"
     service_account_email = google_service_account.trigger.email
-
-    dynamic "event_filters" {
-      for_each = each.value.bucket == null ? [] : [each.value.bucket]
-      content {
-        attribute = "bucket"
-        value     = event_filters.value
-      }
-    }
   }
 
   depends_on = [
-    google_storage_bucket.inbox,
-    google_project_iam_member.gcs_agent_publishes_events,
+    google_project_iam_member.build_builds,
     google_project_iam_member.trigger_receives_events,
   ]
 }
@@ -105,31 +158,32 @@ resource "google_cloudfunctions2_function" "http" {
   location = var.region
 
   build_config {
-    runtime     = "java17"
-    entry_point = each.value.entry_point
+    runtime         = "java17"
+    entry_point     = each.value.entry_point
+    service_account = google_service_account.build.id
     source {
       storage_source {
-        bucket = google_storage_bucket.source.name
-        object = google_storage_bucket_object.functions.name
+        bucket = local.functions_source.bucket
+        object = local.functions_source.object
       }
     }
   }
 
   service_config {
-    available_memory      = each.value.settings.memory
-    timeout_seconds       = each.value.settings.timeout_seconds
-    min_instance_count    = each.value.settings.min_instances
-    max_instance_count    = each.value.settings.max_instances
-    service_account_email = each.value.service_account
-    environment_variables = local.common_environment
-    ingress_settings      = "ALLOW_ALL"
+    available_memory                 = each.value.settings.memory
+    available_cpu                    = each.value.cpu
+    max_instance_request_concurrency = each.value.concurrency
+    timeout_seconds                  = each.value.settings.timeout_seconds
+    min_instance_count               = each.value.settings.min_instances
+    max_instance_count               = each.value.settings.max_instances
+    service_account_email            = each.value.service_account
+    environment_variables            = local.common_environment
+    ingress_settings                 = "ALLOW_ALL"
   }
 
-  depends_on = [google_project_service.apis]
+  depends_on = [google_project_iam_member.build_builds]
 }
 
-# The watchdog's timer: every few minutes it resumes stalled fan-outs, drains parked chunks and fails jobs past their
-# deadline (dev.csvimport.watchdog.Watchdog).
 resource "google_cloud_scheduler_job" "watchdog" {
   name             = "${var.name_prefix}-watchdog"
   region           = var.region

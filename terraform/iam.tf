@@ -3,26 +3,53 @@
 resource "google_service_account" "trigger" {
   account_id   = "${var.name_prefix}-trigger"
   display_name = "csvimport storage trigger and fan-out"
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_service_account" "processor" {
   account_id   = "${var.name_prefix}-processor"
   display_name = "csvimport chunk processor"
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_service_account" "api" {
   account_id   = "${var.name_prefix}-api"
   display_name = "csvimport HTTP API"
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_service_account" "watchdog" {
   account_id   = "${var.name_prefix}-watchdog"
   display_name = "csvimport watchdog (and Cloud Scheduler's identity calling it)"
+
+  depends_on = [google_project_service.apis]
+}
+
+# Cloud Functions builds (Cloud Build) run as this account, not the project's default build account, which in
+# organisations created since 2024 has no roles at all.
+resource "google_service_account" "build" {
+  account_id   = "${var.name_prefix}-build"
+  display_name = "csvimport function builds"
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_project_iam_member" "build_builds" {
+  project = var.project_id
+  role    = "roles/cloudbuild.builds.builder"
+  member  = "serviceAccount:${google_service_account.build.email}"
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_service_account" "pusher" {
   account_id   = "${var.name_prefix}-pusher"
   display_name = "csvimport chunk subscription push identity"
+
+  depends_on = [google_project_service.apis]
 }
 
 locals {
@@ -71,6 +98,8 @@ resource "google_project_iam_member" "trigger_uses_firestore" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.trigger.email}"
+
+  depends_on = [google_project_service.apis]
 }
 
 # Eventarc delivers storage and Pub/Sub events with this identity.
@@ -78,13 +107,21 @@ resource "google_project_iam_member" "trigger_receives_events" {
   project = var.project_id
   role    = "roles/eventarc.eventReceiver"
   member  = "serviceAccount:${google_service_account.trigger.email}"
+
+  depends_on = [google_project_service.apis]
 }
 
-# Eventarc invokes the event-driven functions (StorageTrigger, FanOutWorker) as the trigger account.
-resource "google_cloud_run_service_iam_member" "trigger_invokes_event_functions" {
-  for_each = local.event_functions
+# Eventarc invokes the event-driven functions (StorageTrigger for every inbox, FanOutWorker) as the trigger account.
+resource "google_cloud_run_service_iam_member" "trigger_invokes_storage_trigger" {
   location = var.region
-  service  = google_cloudfunctions2_function.event[each.key].service_config[0].service
+  service  = google_cloudfunctions2_function.storage_trigger.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+resource "google_cloud_run_service_iam_member" "trigger_invokes_fanout" {
+  location = var.region
+  service  = google_cloudfunctions2_function.fanout.service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.trigger.email}"
 }
@@ -94,6 +131,8 @@ resource "google_project_iam_member" "gcs_agent_publishes_events" {
   project = var.project_id
   role    = "roles/pubsub.publisher"
   member  = data.google_storage_project_service_account.gcs_agent.member
+
+  depends_on = [google_project_service.apis]
 }
 
 # --- Processor (ChunkProcessor, ChunkApplier, JobCompletion) ---
@@ -103,6 +142,8 @@ resource "google_project_iam_member" "processor_uses_firestore" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.processor.email}"
+
+  depends_on = [google_project_service.apis]
 }
 
 # ResultsFile checks for and writes results/<jobId>.jsonl in the job's bucket.
@@ -158,6 +199,8 @@ resource "google_project_iam_member" "api_uses_firestore" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.api.email}"
+
+  depends_on = [google_project_service.apis]
 }
 
 # multi checks the object exists; ResultsLinks signs URLs of results files.
@@ -206,6 +249,8 @@ resource "google_project_iam_member" "watchdog_uses_firestore" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.watchdog.email}"
+
+  depends_on = [google_project_service.apis]
 }
 
 # Watchdog asks for stalled fan-outs again on the fan-out topic.

@@ -13,6 +13,13 @@ variable "name_prefix" {
   description = "Prefix of every resource name, so several deployments can share a project."
   type        = string
   default     = "csvimport"
+
+  # The longest names made from it: service accounts "<prefix>-processor" (6 to 30 characters, starting with a
+  # letter), buckets "<prefix>-<app id>-inbox" (at most 63), functions and triggers (at most 63).
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,18}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix is 4 to 20 lower-case letters, digits and dashes, starting with a letter and not ending with a dash: service account ids (<prefix>-processor) may have at most 30 characters."
+  }
 }
 
 variable "apps" {
@@ -24,9 +31,16 @@ variable "apps" {
     bucket_name = optional(string)
   }))
 
+  # An app id names its bucket "<prefix>-<app id>-inbox" (at most 63 characters with a 20-character prefix) and its
+  # Eventarc trigger "<prefix>-inbox-<app id>".
   validation {
-    condition     = alltrue([for id in keys(var.apps) : can(regex("^[a-z0-9][a-z0-9-]{1,40}$", id))])
-    error_message = "App ids are 2 to 41 lower-case letters, digits and dashes."
+    condition     = alltrue([for id in keys(var.apps) : can(regex("^[a-z0-9][a-z0-9-]{0,34}[a-z0-9]$", id))])
+    error_message = "App ids are 2 to 36 lower-case letters, digits and dashes, not starting or ending with a dash."
+  }
+
+  validation {
+    condition     = alltrue([for id, app in var.apps : app.bucket_name == null || can(regex("^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$", coalesce(app.bucket_name, "ok")))])
+    error_message = "A bucket_name is 3 to 63 lower-case letters, digits, dots, dashes and underscores, starting and ending with a letter or digit."
   }
 
   # The functions read BUCKET_APPS (bucket=app): a bucket named by two apps would import one app's files into the other.
@@ -119,12 +133,39 @@ variable "watchdog" {
 }
 
 variable "api" {
-  description = "The HTTP API."
+  description = "The HTTP API. It serves up to `concurrency` requests at once per instance, on `cpu` CPUs (at least 1 when concurrency is above 1)."
   type = object({
-    memory          = optional(string, "512Mi")
+    memory          = optional(string, "1Gi")
+    cpu             = optional(string, "1")
+    concurrency     = optional(number, 40)
     timeout_seconds = optional(number, 60)
     min_instances   = optional(number, 0)
     max_instances   = optional(number, 20)
   })
   default = {}
+
+  validation {
+    condition     = var.api.concurrency >= 1 && var.api.concurrency <= 1000 && (var.api.concurrency == 1 || tonumber(var.api.cpu) >= 1)
+    error_message = "api.concurrency is 1 to 1000, and above 1 needs api.cpu of at least 1 (Cloud Run's rule)."
+  }
+}
+
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channels (ids like projects/P/notificationChannels/N) the alerts send to; empty: the alerts show in the console only."
+  type        = list(string)
+  default     = []
+}
+
+variable "alerts" {
+  description = "Alert thresholds: stuck_minutes, how long a job may go without progress before the watchdog logs it as stuck (and the alert fires); error_responses_per_5m, 5xx answers of one function within 5 minutes that count as failing."
+  type = object({
+    stuck_minutes          = optional(number, 30)
+    error_responses_per_5m = optional(number, 10)
+  })
+  default = {}
+
+  validation {
+    condition     = var.alerts.stuck_minutes >= 10
+    error_message = "alerts.stuck_minutes is at least 10: the watchdog looks every 5 minutes."
+  }
 }

@@ -18,6 +18,9 @@ provider "google" {
   region  = var.region
 }
 
+# The project's number names its Pub/Sub service agent. Read once the APIs are on (on a first apply, at apply time).
 data "google_project" "this" {
   project_id = var.project_id
+
+  depends_on = [google_project_service.apis]
 }

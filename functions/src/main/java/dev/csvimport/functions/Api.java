@@ -7,6 +7,7 @@ import dev.csvimport.api.ApiAnswer;
 import dev.csvimport.api.ApiError;
 import dev.csvimport.api.ApiRequest;
 import dev.csvimport.api.ImportApi;
+import dev.csvimport.config.Settings;
 import dev.csvimport.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,13 +27,20 @@ public final class Api implements HttpFunction {
   private static final Log LOG = Log.of(Api.class);
 
   private final ImportApi api;
+  private final String projectId;
 
   public Api() {
-    this(CloudClients.stages().api(CloudClients.fanOutRequests()));
+    this(CloudClients.stages().api(CloudClients.fanOutRequests()), CloudClients.settings().get(Settings.PROJECT_ID));
   }
 
   public Api(ImportApi api) {
+    this(api, "");
+  }
+
+  /** @param projectId the project whose Cloud Trace the request logs link to; empty for none */
+  public Api(ImportApi api, String projectId) {
     this.api = api;
+    this.projectId = projectId;
   }
 
   /** Where the API answers: {@code /api-batch} is where Leanplum's Java SDK sends its batches. */
@@ -65,8 +73,9 @@ public final class Api implements HttpFunction {
       return;
     }
     long start = System.nanoTime();
-    String requestId = request.getFirstHeader("X-Cloud-Trace-Context").map(t -> t.split("/")[0])
-        .orElseGet(() -> UUID.randomUUID().toString());
+    String traceContext = request.getFirstHeader("X-Cloud-Trace-Context").orElse(null);
+    String trace = Log.trace(projectId, traceContext);
+    String requestId = traceContext != null ? traceContext.split("[/;]")[0] : UUID.randomUUID().toString();
     ApiRequest call = null;
     ApiAnswer answer;
     try {
@@ -83,16 +92,17 @@ public final class Api implements HttpFunction {
     } catch (ApiError e) {
       answer = ApiAnswer.error(e.status(), e.getMessage());
     } catch (Exception e) {
-      LOG.error("request failed", e, "requestId", requestId);
+      LOG.error("request failed", e, "requestId", requestId, Log.TRACE, trace);
       answer = ApiAnswer.error(500, "internal error; quote request id " + requestId);
     }
     response.setStatusCode(answer.status());
     response.setContentType(ApiAnswer.CONTENT_TYPE);
     response.appendHeader("Cache-Control", "no-store");
     response.getWriter().write(answer.body());
-    LOG.info("api request", "requestId", requestId, "method", request.getMethod(), "status", answer.status(),
-        "action", call == null ? null : call.parameter("action"), "appId", call == null ? null : call.parameter("appId"),
-        "jobId", call == null ? null : call.parameter("jobId"), "millis", (System.nanoTime() - start) / 1_000_000);
+    LOG.info("api request", Log.TRACE, trace, "requestId", requestId, "method", request.getMethod(), "status",
+        answer.status(), "action", call == null ? null : call.parameter("action"), "appId",
+        call == null ? null : call.parameter("appId"), "jobId", call == null ? null : call.parameter("jobId"),
+        "millis", (System.nanoTime() - start) / 1_000_000);
   }
 
   private static void servePage(String file, HttpResponse response) throws IOException {

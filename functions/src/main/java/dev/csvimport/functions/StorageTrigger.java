@@ -1,6 +1,9 @@
 package dev.csvimport.functions;
 
 import com.google.cloud.functions.CloudEventsFunction;
+import com.google.cloud.functions.HttpFunction;
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
 import com.google.events.cloud.storage.v1.StorageObjectData;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -20,9 +23,11 @@ import java.util.TreeMap;
 
 /**
  * The storage trigger: a new CSV object in an app's inbox becomes an import, fanned out as far as this invocation's
- * time budget allows ({@link FanOutWorker} continues it). Deployed on each inbox bucket's finalize events.
+ * time budget allows ({@link FanOutWorker} continues it). Deployed once for every app: each inbox bucket's Eventarc
+ * trigger delivers its finalize events to it over HTTP, as CloudEvents in binary mode ({@link #service}); the local
+ * runner hands it events directly ({@link #accept}).
  */
-public final class StorageTrigger implements CloudEventsFunction {
+public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
 
   public static final String OBJECT_FINALIZED = "google.cloud.storage.object.v1.finalized";
   private static final Log LOG = Log.of(StorageTrigger.class);
@@ -43,12 +48,33 @@ public final class StorageTrigger implements CloudEventsFunction {
 
   @Override
   public void accept(CloudEvent event) throws Exception {
-    if (!OBJECT_FINALIZED.equals(event.getType())) {
-      LOG.warn("event of an unexpected type: ignored", "type", event.getType(), "eventId", event.getId());
+    onEvent(event.getType(), event.getId(), event.getData() == null ? null : event.getData().toBytes());
+  }
+
+  /**
+   * An event as Eventarc delivers it to a Cloud Run service: {@code ce-type} and {@code ce-id} headers, the object as
+   * the JSON body. Handled (or ignored) answers 204; a failure throws, the framework answers 500, and Eventarc
+   * delivers the event again. A request that is not a CloudEvent is a 400.
+   */
+  @Override
+  public void service(HttpRequest request, HttpResponse response) throws Exception {
+    String type = request.getFirstHeader("ce-type").orElse(null);
+    String id = request.getFirstHeader("ce-id").orElse(null);
+    if (type == null || id == null) {
+      LOG.warn("request is not a CloudEvent (no ce-type or ce-id header): refused");
+      response.setStatusCode(400);
       return;
     }
-    StorageObjectData object = decode(event, StorageObjectData.newBuilder()).build();
-    onObject(object, event.getId());
+    onEvent(type, id, request.getInputStream().readAllBytes());
+    response.setStatusCode(204);
+  }
+
+  private void onEvent(String type, String eventId, byte[] data) throws Exception {
+    if (!OBJECT_FINALIZED.equals(type)) {
+      LOG.warn("event of an unexpected type: ignored", "type", type, "eventId", eventId);
+      return;
+    }
+    onObject(decode(data, StorageObjectData.newBuilder()).build(), eventId);
   }
 
   private void onObject(StorageObjectData object, String eventId) throws Exception {
@@ -105,13 +131,11 @@ public final class StorageTrigger implements CloudEventsFunction {
     return Action.fromApiName(folder).isPresent() ? folder : null;
   }
 
-  private static <B extends Message.Builder> B decode(CloudEvent event, B builder)
-      throws InvalidProtocolBufferException {
-    if (event.getData() == null) {
+  private static <B extends Message.Builder> B decode(byte[] data, B builder) throws InvalidProtocolBufferException {
+    if (data == null || data.length == 0) {
       throw new InvalidProtocolBufferException("the event has no data");
     }
-    JsonFormat.parser().ignoringUnknownFields().merge(new String(event.getData().toBytes(),
-        StandardCharsets.UTF_8), builder);
+    JsonFormat.parser().ignoringUnknownFields().merge(new String(data, StandardCharsets.UTF_8), builder);
     return builder;
   }
 }

@@ -17,7 +17,11 @@ import dev.csvimport.job.Job;
 import java.time.Instant;
 import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.NewImport;
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
 import io.cloudevents.CloudEvent;
+import java.io.ByteArrayInputStream;
+import java.util.Optional;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +65,29 @@ class StorageTriggerTest {
     assertEquals("events.CSV", started.name());
     assertEquals(42, started.generation());
     assertNull(started.uploadedBy());
+  }
+
+  /** Eventarc delivers to the one deployed trigger service over HTTP: a CloudEvent in binary mode. */
+  @Test
+  void anEventarcDeliveryOverHttpStartsTheSameImport() throws Exception {
+    CloudEvent event = finalized("inbox-a", "imports/setUserAttributes/users.csv", Map.of("uploadedBy", "bo"));
+    HttpRequest request = mock(HttpRequest.class);
+    when(request.getFirstHeader("ce-type")).thenReturn(Optional.of(event.getType()));
+    when(request.getFirstHeader("ce-id")).thenReturn(Optional.of(event.getId()));
+    when(request.getInputStream()).thenReturn(new ByteArrayInputStream(event.getData().toBytes()));
+    HttpResponse response = mock(HttpResponse.class);
+    trigger.service(request, response);
+    verify(response).setStatusCode(204);
+    NewImport started = startedImport();
+    assertEquals("app-a", started.appId());
+    assertEquals("setUserAttributes", started.action());
+    assertEquals("bo", started.uploadedBy());
+
+    HttpRequest notAnEvent = mock(HttpRequest.class);
+    when(notAnEvent.getFirstHeader(any())).thenReturn(Optional.empty());
+    HttpResponse refused = mock(HttpResponse.class);
+    trigger.service(notAnEvent, refused);
+    verify(refused).setStatusCode(400);
   }
 
   @Test

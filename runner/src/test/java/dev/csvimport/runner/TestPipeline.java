@@ -101,10 +101,10 @@ final class TestPipeline implements AutoCloseable {
     this(emulators, new Settings(Map.of()));
   }
 
-  /** The watchdog, seeing the time {@code clock} gives (15 minutes to stall, 24 hours to fail). */
+  /** The watchdog, seeing the time {@code clock} gives (15 minutes to stall, 30 to be stuck, 24 hours to fail). */
   Watchdog watchdog(Clock clock) {
-    return new Watchdog(jobs, applier, stages.completion(), requests, Duration.ofMinutes(15), Duration.ofHours(24),
-        clock);
+    return new Watchdog(jobs, applier, stages.completion(), requests, Duration.ofMinutes(15), Duration.ofMinutes(30),
+        Duration.ofHours(24), clock);
   }
 
   /** Puts a file in the bucket and answers the import a finalize event would start. */

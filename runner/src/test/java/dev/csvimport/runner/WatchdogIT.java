@@ -112,4 +112,26 @@ class WatchdogIT {
     assertTrue(failed.failure().contains("did not finish within 24 hours (2 of 6 rows"), failed.failure());
     assertFalse(test.watchdog(later(Duration.ofHours(25))).sweep().jobsSeen() > 0, "an ended job is not seen again");
   }
+
+  /**
+   * A job whose progress stands still past the stuck time is logged as stuck on each sweep (what the alert counts),
+   * and no longer once it moves.
+   */
+  @Test
+  void aJobWithoutProgressIsLoggedAsStuckUntilItMoves() throws Exception {
+    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, logins(6), "setUserAttributes"), "event-1");
+    List<ChunkApplier.Delivery> chunks = test.deliveries();
+    test.applier.apply(chunks.get(0));
+
+    assertEquals(0, test.watchdog(Clock.systemUTC()).sweep().jobsStuck(), "progress first seen now");
+    assertEquals(0, test.watchdog(later(Duration.ofMinutes(20))).sweep().jobsStuck());
+    assertEquals(1, test.watchdog(later(Duration.ofMinutes(31))).sweep().jobsStuck());
+    assertEquals(1, test.watchdog(later(Duration.ofMinutes(36))).sweep().jobsStuck(), "each sweep, while it stands");
+
+    test.applier.apply(chunks.get(1));
+    assertEquals(0, test.watchdog(later(Duration.ofMinutes(41))).sweep().jobsStuck(), "it moved");
+    assertEquals(0, test.watchdog(later(Duration.ofMinutes(70))).sweep().jobsStuck());
+    assertEquals(1, test.watchdog(later(Duration.ofMinutes(72))).sweep().jobsStuck(), "and stood again");
+    assertEquals(JobState.RUNNING, job(job).state());
+  }
 }

@@ -426,6 +426,50 @@ class WriteApiIT {
     assertEquals(warning("User not found; request skipped."), exportUser(A, keysA.production(), "u4"));
   }
 
+  /**
+   * One API instance serving many requests at once, as the deployed API does (max_instance_request_concurrency):
+   * every call is answered, and every write lands once.
+   */
+  @Test
+  void manyRequestsAtOnceOnOneInstanceAreEachAnsweredAndApplied() throws Exception {
+    int threads = 16;
+    int callsEach = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<Integer>>> statuses = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        statuses.add(pool.submit(() -> {
+          List<Integer> seen = new ArrayList<>();
+          for (int call = 0; call < callsEach; call++) {
+            String user = "c" + thread / 2;
+            seen.add(switch (call % 4) {
+              case 0 -> get("action", "track", "appId", A, "clientKey", keysA.production(), "userId", user, "event",
+                  "E", "requestId", "t" + thread + "-" + call).status();
+              case 1 -> batch(A, keysA.development(), items("{\"action\":\"setUserAttributes\",\"userId\":\"" + user
+                  + "\",\"userAttributeValuesToIncrement\":{\"Visits\":1}}")).status();
+              case 2 -> get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId", user)
+                  .status();
+              default -> get("action", "listJobs", "appId", B, "clientKey", keysB.production()).status();
+            });
+          }
+          return seen;
+        }));
+      }
+      for (Future<List<Integer>> answered : statuses) {
+        assertEquals(List.of(200, 200, 200, 200, 200, 200, 200, 200), answered.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int user = 0; user < threads / 2; user++) {
+      JsonObject profile = exportUser(A, keysA.production(), "c" + user);
+      assertEquals(4, profile.getAsJsonObject("events").getAsJsonObject("E").get("count").getAsInt(),
+          "two threads track each user twice");
+      assertEquals(4, profile.getAsJsonObject("userAttributes").get("Visits").getAsInt());
+    }
+  }
+
   /** A batch and an import change the same users at once: every increment of both lands. */
   @Test
   void aBatchRacingAnImportOnTheSameUsersLosesNothing() throws Exception {

@@ -83,6 +83,7 @@ public final class Stages {
   public Watchdog watchdog(FanOutRequests requests) {
     return new Watchdog(jobs, applier(), completion, requests,
         Duration.ofMinutes(settings.integer(Settings.STALL_MINUTES)),
+        Duration.ofMinutes(settings.integer(Settings.STUCK_MINUTES)),
         Duration.ofHours(settings.integer(Settings.JOB_DEADLINE_HOURS)), clock);
   }
 

@@ -37,6 +37,10 @@ public final class Settings {
   public static final String SEGMENT_ROWS = "SEGMENT_ROWS";
   /** How long a fan-out may go with no invocation holding it before the watchdog asks for it again. */
   public static final String STALL_MINUTES = "STALL_MINUTES";
+  /** The Google Cloud project, for the trace links of request logs; empty where there is none (local runs). */
+  public static final String PROJECT_ID = "PROJECT_ID";
+  /** How long a job may go without progress before the watchdog logs it as stuck (what the stuck-jobs alert counts). */
+  public static final String STUCK_MINUTES = "STUCK_MINUTES";
   /** How long a job may take in all before the watchdog fails it. */
   public static final String JOB_DEADLINE_HOURS = "JOB_DEADLINE_HOURS";
 
@@ -44,6 +48,7 @@ public final class Settings {
 
   static {
     DEFAULTS.put(BUCKET_APPS, "");
+    DEFAULTS.put(PROJECT_ID, "");
     DEFAULTS.put(INBOX_PREFIX, "imports/");
     DEFAULTS.put(CHUNK_TOPIC, "");
     DEFAULTS.put(FANOUT_TOPIC, "");
@@ -54,12 +59,15 @@ public final class Settings {
     DEFAULTS.put(CHUNK_ROWS, "200");
     DEFAULTS.put(SEGMENT_ROWS, "50000");
     DEFAULTS.put(STALL_MINUTES, "15");
+    DEFAULTS.put(STUCK_MINUTES, "30");
     DEFAULTS.put(JOB_DEADLINE_HOURS, "24");
   }
 
   /** The settings that are whole numbers, with the least each may be (a budget of 0 hands over at each checkpoint). */
-  private static final Map<String, Integer> MINIMUMS = Map.of(MAX_DELIVERY_ATTEMPTS, 1, FANOUT_BUDGET_SECONDS, 0,
-      JOB_RETENTION_DAYS, 1, PARTITIONS, 1, CHUNK_ROWS, 1, SEGMENT_ROWS, 1, STALL_MINUTES, 1, JOB_DEADLINE_HOURS, 1);
+  private static final Map<String, Integer> MINIMUMS = Map.ofEntries(Map.entry(MAX_DELIVERY_ATTEMPTS, 1),
+      Map.entry(FANOUT_BUDGET_SECONDS, 0), Map.entry(JOB_RETENTION_DAYS, 1), Map.entry(PARTITIONS, 1),
+      Map.entry(CHUNK_ROWS, 1), Map.entry(SEGMENT_ROWS, 1), Map.entry(STALL_MINUTES, 1), Map.entry(STUCK_MINUTES, 1),
+      Map.entry(JOB_DEADLINE_HOURS, 1));
 
   private final Map<String, String> values;
   private final Map<String, Integer> integers = new HashMap<>();

@@ -18,7 +18,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Publishes chunks to the chunk topic, one ordering key per job partition, so that a partition's chunks usually
- * arrive in order (the processor copes when they do not).
+ * arrive in order (the processor copes when they do not). It keeps the publishes of the fan-out in progress until
+ * {@link #flush}: one fan-out at a time per instance, which is how the trigger functions are deployed (one request
+ * per instance).
  */
 public final class PubSubChunkPublisher implements ChunkPublisher {
 
@@ -85,6 +87,7 @@ public final class PubSubChunkPublisher implements ChunkPublisher {
       throw new IllegalStateException("publishing chunks failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
       pending.clear();
+      orderingKeys.clear();
     }
   }
 }

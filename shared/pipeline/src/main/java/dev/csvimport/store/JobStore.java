@@ -107,6 +107,20 @@ public final class JobStore {
   }
 
   /**
+   * Since when the job's progress has stood at {@code mark} (rows read, segments published, rows applied): the time
+   * it was last seen different, or {@code now} when it differs now. The watchdog's measure of a job without progress.
+   */
+  public Instant progressSince(Job job, String mark, Instant now) throws StoreException {
+    DocumentSnapshot doc = StoreException.await(layout.job(job.appId(), job.jobId()).get());
+    Timestamp since = doc.getTimestamp("progressAt");
+    if (mark.equals(doc.getString("progressMark")) && since != null) {
+      return FirestoreValues.instant(since);
+    }
+    update(job, Map.of("progressMark", mark, "progressAt", timestamp(now)));
+    return now;
+  }
+
+  /**
    * Jobs of every app that have not ended, oldest first, after the job {@code after} when given: what the watchdog
    * looks at. (A collection-group query on {@code state}: Terraform enables its index.)
    */

@@ -20,6 +20,8 @@ import java.util.List;
  *       time is asked for again on the fan-out topic; it resumes at its checkpoint;</li>
  *   <li>a complete fan-out's partitions get the chunks parked at their cursors applied, and the job finished if every
  *       chunk is applied;</li>
+ *   <li>a job whose progress (rows read, segments published, rows applied) has not moved for the stuck time is
+ *       logged as {@code job without progress}, each sweep until it moves or ends: what the stuck-jobs alert counts;</li>
  *   <li>a job older than the deadline is FAILED with how far it got: rows applied stay applied, and the reason says
  *       to import the file again.</li>
  * </ul>
@@ -28,7 +30,10 @@ import java.util.List;
 public final class Watchdog {
 
   /** What one sweep did. */
-  public record Sweep(int jobsSeen, int fanOutsResumed, int partitionsDrained, int jobsFailed) {}
+  public record Sweep(int jobsSeen, int fanOutsResumed, int partitionsDrained, int jobsFailed, int jobsStuck) {}
+
+  /** The message of the stuck-jobs log line, which a log-based metric counts (terraform/monitoring.tf). */
+  public static final String STUCK = "job without progress";
 
   private static final Log LOG = Log.of(Watchdog.class);
   private static final int PAGE = 200;
@@ -38,20 +43,23 @@ public final class Watchdog {
   private final JobCompletion completion;
   private final FanOutRequests fanOutRequests;
   private final Duration stallAfter;
+  private final Duration stuckAfter;
   private final Duration deadline;
   private final Clock clock;
 
   /**
    * @param stallAfter how long a fan-out may go without an invocation holding it before it is asked for again
+   * @param stuckAfter how long a job may go without progress before it is logged as stuck
    * @param deadline how long a job may take in all before it is failed
    */
   public Watchdog(JobStore jobs, ChunkApplier applier, JobCompletion completion, FanOutRequests fanOutRequests,
-      Duration stallAfter, Duration deadline, Clock clock) {
+      Duration stallAfter, Duration stuckAfter, Duration deadline, Clock clock) {
     this.jobs = jobs;
     this.applier = applier;
     this.completion = completion;
     this.fanOutRequests = fanOutRequests;
     this.stallAfter = stallAfter;
+    this.stuckAfter = stuckAfter;
     this.deadline = deadline;
     this.clock = clock;
   }
@@ -62,6 +70,7 @@ public final class Watchdog {
     int resumed = 0;
     int drained = 0;
     int failed = 0;
+    int stuck = 0;
     Job after = null;
     while (true) {
       List<Job> page = jobs.unended(PAGE, after);
@@ -81,16 +90,37 @@ public final class Watchdog {
           drained += drainPartitions(job);
           completion.tryFinish(job.appId(), job.jobId());
         }
+        if (!job.createdAt().plus(deadline).isBefore(now) && withoutProgress(job, now)) {
+          stuck++;
+        }
       }
       if (page.size() < PAGE) {
         break;
       }
       after = page.get(page.size() - 1);
     }
-    Sweep sweep = new Sweep(seen, resumed, drained, failed);
+    Sweep sweep = new Sweep(seen, resumed, drained, failed, stuck);
     LOG.info("watchdog sweep", "jobsSeen", seen, "fanOutsResumed", resumed, "partitionsDrained", drained,
-        "jobsFailed", failed);
+        "jobsFailed", failed, "jobsStuck", stuck);
     return sweep;
+  }
+
+  /** Whether the job's progress has stood still for the stuck time; logs it when so. */
+  private boolean withoutProgress(Job job, Instant now) throws StoreException {
+    Job current = jobs.get(job.appId(), job.jobId()).orElse(job);
+    if (current.state().ended()) {
+      return false;
+    }
+    long applied = current.fanOutComplete() ? jobs.totals(current).rows() : 0;
+    String mark = current.rowsRead() + "/" + current.segmentsPublished() + "/" + applied;
+    Instant since = jobs.progressSince(current, mark, now);
+    if (since.plus(stuckAfter).isAfter(now)) {
+      return false;
+    }
+    LOG.warn(STUCK, "appId", current.appId(), "jobId", current.jobId(), "state", current.state().name(),
+        "minutesWithoutProgress", Duration.between(since, now).toMinutes(), "rowsRead", current.rowsRead(),
+        "rowsApplied", applied, "waiting", current.waiting());
+    return true;
   }
 
   private boolean fanOutStalled(Job job, Instant now) {
