@@ -1,16 +1,17 @@
 locals {
   # Settings every function reads (dev.csvimport.config.Settings).
   common_environment = {
-    PROJECT_ID            = var.project_id
-    BUCKET_APPS           = local.bucket_apps
-    INBOX_PREFIX          = var.inbox_prefix
-    CHUNK_TOPIC           = google_pubsub_topic.chunks.id
-    FANOUT_TOPIC          = google_pubsub_topic.fanout.id
-    MAX_DELIVERY_ATTEMPTS = tostring(var.max_delivery_attempts)
-    FANOUT_BUDGET_SECONDS = tostring(var.trigger.budget_seconds)
-    JOB_RETENTION_DAYS    = tostring(var.job_retention_days)
-    PARTITIONS            = tostring(var.partitions)
-    STUCK_MINUTES         = tostring(var.alerts.stuck_minutes)
+    PROJECT_ID              = var.project_id
+    BUCKET_APPS             = local.bucket_apps
+    INBOX_PREFIX            = var.inbox_prefix
+    CHUNK_TOPIC             = google_pubsub_topic.chunks.id
+    FANOUT_TOPIC            = google_pubsub_topic.fanout.id
+    MAX_DELIVERY_ATTEMPTS   = tostring(var.max_delivery_attempts)
+    FANOUT_BUDGET_SECONDS   = tostring(var.trigger.budget_seconds)
+    JOB_RETENTION_DAYS      = tostring(var.job_retention_days)
+    PARTITIONS              = tostring(var.partitions)
+    PROCESSOR_MAX_INSTANCES = tostring(var.processor.max_instances)
+    STUCK_MINUTES           = tostring(var.alerts.stuck_minutes)
   }
 
   # Every function deploys from the one jar, built by the dedicated build account.

@@ -92,9 +92,9 @@ variable "max_delivery_attempts" {
 }
 
 variable "partitions" {
-  description = "Ordered streams a job's rows are spread over: more means more chunks applied in parallel."
+  description = "The most ordered streams a job's rows are spread over (a job uses one per 200-row chunk up to this, and never more than processor.max_instances): more means more chunks applied in parallel."
   type        = number
-  default     = 32
+  default     = 100
 }
 
 variable "trigger" {

@@ -17,11 +17,14 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -190,27 +193,46 @@ final class BenchCommand implements Callable<Integer> {
     out.println();
     emulators.reset(LocalCloud.PROJECT);
     double ceiling = firestoreCeiling(emulators, importRows);
-    emulators.reset(LocalCloud.PROJECT);
-    Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=bench"));
-    try (LocalCloud cloud = LocalCloud.start(emulators, settings)) {
-      byte[] csv = generate(SyntheticCsv.Kind.USERS, importRows);
-      long start = System.nanoTime();
-      String jobId = cloud.drop(new ByteArrayInputStream(csv), "imports/users.csv", Map.of("action",
-          "setUserAttributes"));
-      Job job;
-      do {
-        Thread.sleep(200);
-        job = cloud.stages().jobs().get("bench", jobId).orElseThrow();
-      } while (!job.state().ended());
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double rate = importRows / seconds;
-      out.println("| figure | value |");
-      out.println("|---|---:|");
-      out.printf("| rows imported, drop to FINISHED | %,d in %.1f s (%s) |%n", importRows, seconds, job.state());
-      out.printf("| import rows/s | %,.0f |%n", rate);
-      out.printf("| Firestore emulator ceiling, %,d docs in parallel batches of 500 (40 at once), docs/s | %,.0f |%n",
-          importRows, ceiling);
-      out.printf("| import / ceiling | %.2f |%n", rate / ceiling);
+    out.printf("Firestore emulator ceiling: %,.0f docs/s (%,d profile-sized docs in parallel batches of 500, 40 at"
+        + " once).%n%n", ceiling, importRows);
+    out.println("| file | rows | seconds | rows/s | import / ceiling | partitions | ms per transaction | attempts per"
+        + " transaction |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    Map<SyntheticCsv.Kind, Map<String, Long>> counted = new LinkedHashMap<>();
+    for (SyntheticCsv.Kind kind : SyntheticCsv.Kind.values()) {
+      emulators.reset(LocalCloud.PROJECT);
+      Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=bench"));
+      try (LocalCloud cloud = LocalCloud.start(emulators, settings)) {
+        byte[] csv = generate(kind, importRows);
+        long start = System.nanoTime();
+        String jobId = cloud.drop(new ByteArrayInputStream(csv), "imports/" + kind.name().toLowerCase() + ".csv",
+            Map.of("action", kind.action()));
+        Job job = cloud.awaitEnd("bench", jobId, Duration.ofHours(1));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Long> operations = cloud.stages().jobs().operations(job);
+        counted.put(kind, operations);
+        long transactions = Math.max(1, operations.getOrDefault("apply.transactions", 0L));
+        out.printf("| %s | %,d | %.1f | %,.0f | %.2f | %d | %.0f | %.2f |%n", kind.name().toLowerCase(), importRows,
+            seconds, importRows / seconds, importRows / seconds / ceiling, job.limits().partitions(),
+            (double) operations.getOrDefault("apply.millis", 0L) / transactions,
+            (double) operations.getOrDefault("apply.attempts", 0L) / transactions);
+      }
+    }
+    out.println();
+    out.println("Billable operations per 1,000 rows, as the pipeline counted them (`JobStore.operations`, logged with"
+        + " each job's completion):");
+    out.println();
+    List<String> names = new ArrayList<>(new TreeSet<>(counted.values().stream()
+        .flatMap(m -> m.keySet().stream()).toList()));
+    out.println("| operation | " + String.join(" | ", counted.keySet().stream().map(k -> k.name().toLowerCase())
+        .toList()) + " |");
+    out.println("|---|" + "---:|".repeat(counted.size()));
+    for (String name : names) {
+      StringBuilder row = new StringBuilder("| " + name + " |");
+      for (Map<String, Long> operations : counted.values()) {
+        row.append(String.format(" %,.1f |", operations.getOrDefault(name, 0L) * 1000.0 / importRows));
+      }
+      out.println(row);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.csvimport.config.Settings;
 import dev.csvimport.engine.ImportOptions;
 import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.chunk.EncodedChunk;
+import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.FanOutBusy;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.job.Job;
@@ -102,6 +103,66 @@ class FanOutIT {
     Job finished = stored(job);
     assertEquals(JobState.FINISHED, finished.state());
     assertEquals(130, finished.successesCount() + finished.failuresCount());
+  }
+
+  /** A job's partitions are sized from its rows when the file is checked, and recorded for every later invocation. */
+  @Test
+  void aJobUsesAsManyPartitionsAsItsRowsFillChunksUpToTheLimit(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL);
+    Job small = test.fanOut.start(test.upload("imports/small.csv", 1, ChunkApplierIT.orderSensitiveFile(5, 5),
+        "setUserAttributes"), "event-small");
+    assertEquals(1, stored(small).limits().partitions(), "5 rows fill one chunk of 5");
+    assertTrue(test.published.stream().allMatch(p -> p.chunk().partition() == 0));
+    assertEquals(5L, test.firestore.collection("apps").document(TestPipeline.APP).collection("jobs")
+        .document(small.jobId()).get().get().getLong("rowsInFile"));
+    Job large = test.fanOut.start(test.upload("imports/large.csv", 1, ChunkApplierIT.orderSensitiveFile(130, 40),
+        "setUserAttributes"), "event-large");
+    assertEquals(4, stored(large).limits().partitions(), "130 rows fill 26 chunks; the deployment allows 4");
+    applyAll();
+    assertEquals(JobState.FINISHED, stored(small).state());
+    assertEquals(JobState.FINISHED, stored(large).state());
+  }
+
+  /** The pipeline counts a job's billable operations as it goes: here, every one of a 3-row file. */
+  @Test
+  void aJobsOperationsAreCounted(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL);
+    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, "userId,Plan\nu1,a\nu2,b\nu1,c\n",
+        "setUserAttributes"), "event");
+    applyAll();
+    assertEquals(JobState.FINISHED, stored(job).state());
+    Map<String, Long> operations = test.jobs.operations(stored(job));
+    assertEquals(Map.of("fanOut.invocations", 1L, "fanOut.messages", 1L, "fanOut.reads", 3L, "fanOut.writes", 5L),
+        Map.of("fanOut.invocations", operations.get("fanOut.invocations"), "fanOut.messages",
+            operations.get("fanOut.messages"), "fanOut.reads", operations.get("fanOut.reads"), "fanOut.writes",
+            operations.get("fanOut.writes")), "one invocation: lease, check, one chunk, completion");
+    assertEquals(test.published.get(0).chunk().payload().length, operations.get("fanOut.bytes"));
+    assertEquals(3L, operations.get("apply.reads"), "the cursor and two profiles");
+    assertEquals(3L, operations.get("apply.writes"), "two profiles and the cursor");
+    assertEquals(0L, operations.get("apply.deletes"));
+    assertEquals(1L, operations.get("apply.transactions"));
+    assertEquals(1L, operations.get("apply.attempts"));
+  }
+
+  /** A fan-out resumed under another deployment's limits cuts the chunks its job recorded. */
+  @Test
+  void aResumedFanOutUsesTheRecordedPartitions(Emulators emulators) throws Exception {
+    test = new TestPipeline(emulators, SMALL.with(Settings.FANOUT_BUDGET_SECONDS, "0"));
+    String csv = ChunkApplierIT.orderSensitiveFile(60, 12);
+    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    assertEquals(4, stored(job).limits().partitions());
+    FanOut redeployed = test.fanOutUnder(SMALL.with(Settings.PARTITIONS, "2"));
+    while (!test.fanOutRequests.isEmpty()) {
+      redeployed.resume(TestPipeline.APP, test.fanOutRequests.remove(0), "continuation");
+    }
+    assertEquals(4, stored(job).limits().partitions());
+    List<EncodedChunk> expected = chunksOf(csv, stored(job));
+    assertEquals(expected.size(), test.published.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i).payload(), test.published.get(i).chunk().payload());
+    }
+    applyAll();
+    assertEquals(JobState.FINISHED, stored(job).state());
   }
 
   @Test

@@ -51,6 +51,7 @@ final class TestPipeline implements AutoCloseable {
   final List<Published> published = new CopyOnWriteArrayList<>();
   final List<String> fanOutRequests = new CopyOnWriteArrayList<>();
   private final FanOutRequests requests;
+  private final ChunkPublisher chunks;
   final Stages stages;
   final JobStore jobs;
   final ProfileStore profiles;
@@ -71,7 +72,7 @@ final class TestPipeline implements AutoCloseable {
   TestPipeline(Emulators emulators, Settings settings) {
     this.firestore = FirestoreOptions.newBuilder().setProjectId(LocalCloud.PROJECT)
         .setEmulatorHost(emulators.firestoreHost()).build().getService();
-    ChunkPublisher chunks = new ChunkPublisher() {
+    this.chunks = new ChunkPublisher() {
       @Override
       public void publish(Job job, EncodedChunk chunk) {
         if (publishesBeforeCrash == 0) {
@@ -95,6 +96,12 @@ final class TestPipeline implements AutoCloseable {
     this.newJobs = stages.newJobs();
     this.fanOut = stages.fanOut(chunks, requests);
     this.applier = new ChunkApplier(jobs, partitions, stages.completion());
+  }
+
+  /** A fan-out of another deployment (other settings) over the same bucket, store and publisher. */
+  FanOut fanOutUnder(Settings settings) {
+    return new Stages(firestore, storage, settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP), Clock.systemUTC())
+        .fanOut(chunks, requests);
   }
 
   TestPipeline(Emulators emulators) {

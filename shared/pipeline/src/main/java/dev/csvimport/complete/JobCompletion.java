@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Ends a job when its fan-out is complete and every chunk is applied: writes its results file, then makes it
- * FINISHED with its counts. Any number of callers may try at once; the job finishes exactly once.
+ * FINISHED with its counts, and logs them with the job's billable operations ({@link JobStore#operations}). Any
+ * number of callers may try at once; the job finishes exactly once.
  */
 public final class JobCompletion {
 
@@ -39,7 +40,8 @@ public final class JobCompletion {
     String results = resultsFile.write(job);
     if (jobs.finish(job, totals.successes(), totals.failures(), results)) {
       LOG.info("job finished", "appId", appId, "jobId", jobId, "rows", totals.rows(), "successesCount",
-          totals.successes(), "failuresCount", totals.failures(), "resultsFile", results);
+          totals.successes(), "failuresCount", totals.failures(), "resultsFile", results, "operations",
+          jobs.operations(job));
     }
   }
 }

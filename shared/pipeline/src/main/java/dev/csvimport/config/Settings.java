@@ -31,6 +31,8 @@ public final class Settings {
   public static final String JOB_RETENTION_DAYS = "JOB_RETENTION_DAYS";
   /** How many ordered streams a job's rows are spread over. */
   public static final String PARTITIONS = "PARTITIONS";
+  /** The chunk processor's instance limit: a job spreads over no more partitions than instances can apply at once. */
+  public static final String PROCESSOR_MAX_INSTANCES = "PROCESSOR_MAX_INSTANCES";
   /** Most rows per chunk. */
   public static final String CHUNK_ROWS = "CHUNK_ROWS";
   /** Rows between two fan-out checkpoints. */
@@ -55,7 +57,8 @@ public final class Settings {
     DEFAULTS.put(MAX_DELIVERY_ATTEMPTS, "10");
     DEFAULTS.put(FANOUT_BUDGET_SECONDS, "420");
     DEFAULTS.put(JOB_RETENTION_DAYS, "90");
-    DEFAULTS.put(PARTITIONS, "32");
+    DEFAULTS.put(PARTITIONS, "100");
+    DEFAULTS.put(PROCESSOR_MAX_INSTANCES, "100");
     DEFAULTS.put(CHUNK_ROWS, "200");
     DEFAULTS.put(SEGMENT_ROWS, "50000");
     DEFAULTS.put(STALL_MINUTES, "15");
@@ -66,6 +69,7 @@ public final class Settings {
   /** The settings that are whole numbers, with the least each may be (a budget of 0 hands over at each checkpoint). */
   private static final Map<String, Integer> MINIMUMS = Map.ofEntries(Map.entry(MAX_DELIVERY_ATTEMPTS, 1),
       Map.entry(FANOUT_BUDGET_SECONDS, 0), Map.entry(JOB_RETENTION_DAYS, 1), Map.entry(PARTITIONS, 1),
+      Map.entry(PROCESSOR_MAX_INSTANCES, 1),
       Map.entry(CHUNK_ROWS, 1), Map.entry(SEGMENT_ROWS, 1), Map.entry(STALL_MINUTES, 1), Map.entry(STUCK_MINUTES, 1),
       Map.entry(JOB_DEADLINE_HOURS, 1));
 
@@ -153,10 +157,11 @@ public final class Settings {
     return prefix.endsWith("/") ? prefix : prefix + "/";
   }
 
+  /** How new jobs are fanned out; their partitions are at most PARTITIONS and PROCESSOR_MAX_INSTANCES. */
   public FanOutSettings fanOut() {
     return new FanOutSettings(
-        new ChunkLimits(integer(PARTITIONS), integer(CHUNK_ROWS), ChunkLimits.DEFAULT.maxBytes(),
-            integer(SEGMENT_ROWS)),
+        new ChunkLimits(Math.min(integer(PARTITIONS), integer(PROCESSOR_MAX_INSTANCES)), integer(CHUNK_ROWS),
+            ChunkLimits.DEFAULT.maxBytes(), integer(SEGMENT_ROWS)),
         Duration.ofSeconds(integer(FANOUT_BUDGET_SECONDS)), Duration.ofDays(integer(JOB_RETENTION_DAYS)));
   }
 }

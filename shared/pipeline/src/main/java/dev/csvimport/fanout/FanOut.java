@@ -19,12 +19,15 @@ import java.nio.channels.Channels;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Turns an object into published chunks, once per object generation, whatever is redelivered or crashes:
  * <ol>
  *   <li>the job is created once (its id derives from bucket, object and generation);</li>
- *   <li>the whole file is read once to find a file failure before anything is applied;</li>
+ *   <li>the whole file is read once to find a file failure before anything is applied, and to count its rows: the
+ *       job's partitions are sized for them (one per chunk, up to the deployment's limit) and recorded on the job,
+ *       which every later invocation reads, so the chunks stay a pure function of the file and the job;</li>
  *   <li>chunks are published segment by segment; after each segment every publish is awaited and the job
  *       checkpointed, so a crash or a timeout resumes at the checkpoint and republishes at most one segment,
  *       which the processor recognises as duplicates;</li>
@@ -76,6 +79,7 @@ public final class FanOut {
   }
 
   private void run(Job job, String invocationId) throws Exception {
+    long start = System.nanoTime();
     if (job.state().ended() || job.fanOutComplete()) {
       LOG.info("fan-out already done: nothing to do", "appId", job.appId(), "jobId", job.jobId(), "state",
           job.state().name());
@@ -85,29 +89,54 @@ public final class FanOut {
     if (!jobs.acquireLease(job, invocationId, settings.budget().plus(LEASE_MARGIN))) {
       throw new FanOutBusy(job.jobId());
     }
+    Tally tally = new Tally();
     boolean unfinished;
     try {
-      unfinished = publish(job, invocationId);
+      unfinished = publish(job, invocationId, tally);
     } catch (Exception e) {
       noteWaiting(job, e);
       throw e;
     } finally {
       jobs.releaseLease(job, invocationId);
+      countInvocation(job, tally, start);
     }
     if (unfinished) {
       requests.request(job.appId(), job.jobId());
     }
   }
 
+  /**
+   * What one invocation did that is billed, beyond its time: chunks published (Pub/Sub messages and bytes) and the job
+   * document's reads and writes (the lease taken and given back, the checkpoints).
+   */
+  private static final class Tally {
+    long messages;
+    long bytes;
+    /** The lease taken and given back (a transaction each: a read and a write), and this tally's own write. */
+    long reads = 2;
+    long writes = 3;
+  }
+
+  /** Adds the invocation to the job's fan-out operations; the numbers only inform, so a failure here is only logged. */
+  private void countInvocation(Job job, Tally tally, long start) {
+    try {
+      jobs.countFanOut(job, Map.of("invocations", 1L, "millis", (System.nanoTime() - start) / 1_000_000,
+          "messages", tally.messages, "bytes", tally.bytes, "reads", tally.reads, "writes", tally.writes));
+    } catch (StoreException e) {
+      LOG.warn("could not count the fan-out's operations", "appId", job.appId(), "jobId", job.jobId(), "error",
+          e.getMessage());
+    }
+  }
+
   /** Publishes as much as the budget allows; answers whether a follow-up invocation must go on. */
-  private boolean publish(Job job, String invocationId) throws Exception {
+  private boolean publish(Job job, String invocationId, Tally tally) throws Exception {
     Instant deadline = clock.instant().plus(settings.budget());
     ImportReader reader = new ImportReader(job.limits());
     ImportOptions options = new ImportOptions(job.action(), job.createdAt());
     if (!job.checked()) {
+      long rows;
       try (InputStream csv = open(job)) {
-        long rows = reader.check(csv, options);
-        LOG.info("file checked", "appId", job.appId(), "jobId", job.jobId(), "rows", rows);
+        rows = reader.check(csv, options);
       } catch (FileFailure failure) {
         fail(job, failure.getMessage());
         return false;
@@ -115,9 +144,14 @@ public final class FanOut {
         fail(job, "the file could not be read (" + e.getMessage() + "): was it replaced or deleted?");
         return false;
       }
-      job = jobs.markChecked(job);
+      job = jobs.markChecked(job, job.limits().sizedFor(rows), rows);
+      tally.reads++;
+      tally.writes++;
+      reader = new ImportReader(job.limits());
+      LOG.info("file checked", "appId", job.appId(), "jobId", job.jobId(), "rows", rows, "partitions",
+          job.limits().partitions());
     }
-    Checkpoints checkpoints = new Checkpoints(job, deadline);
+    Checkpoints checkpoints = new Checkpoints(job, deadline, tally);
     ImportSummary summary;
     try (InputStream csv = open(job)) {
       summary = reader.read(csv, options.resumingAt(job.segmentsPublished()), checkpoints::accept);
@@ -128,6 +162,7 @@ public final class FanOut {
     }
     chunks.flush();
     jobs.completeFanOut(job, summary.chunksPerPartition(), summary.rows(), summary.segments());
+    tally.writes++;
     LOG.info("fan-out complete", "appId", job.appId(), "jobId", job.jobId(), "rows", summary.rows(), "chunks",
         summary.chunks(), "invocationId", invocationId);
     completion.tryFinish(job.appId(), job.jobId());
@@ -159,11 +194,13 @@ public final class FanOut {
   private final class Checkpoints {
     private final Job job;
     private final Instant deadline;
+    private final Tally tally;
     private int segment;
 
-    Checkpoints(Job job, Instant deadline) {
+    Checkpoints(Job job, Instant deadline, Tally tally) {
       this.job = job;
       this.deadline = deadline;
+      this.tally = tally;
       this.segment = job.segmentsPublished();
     }
 
@@ -172,11 +209,14 @@ public final class FanOut {
         chunks.flush();
         segment = chunk.segment();
         jobs.checkpoint(job, segment, (long) segment * job.limits().segmentRows());
+        tally.writes++;
         if (!clock.instant().isBefore(deadline)) {
           throw new OutOfTime(segment);
         }
       }
       chunks.publish(job, chunk);
+      tally.messages++;
+      tally.bytes += chunk.payload().length;
     }
   }
 

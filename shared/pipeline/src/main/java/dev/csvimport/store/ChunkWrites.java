@@ -44,8 +44,11 @@ final class ChunkWrites {
   /**
    * @param rowsTaken rows of the slice handled (applied or failed), from its first
    * @param results the slice's failed and warned rows, as result lines
+   * @param documentsRead profiles read
+   * @param documentsWritten profiles, events and devices written
    */
-  record Applied(int rowsTaken, long successes, List<Map<String, Object>> results) {}
+  record Applied(int rowsTaken, long successes, List<Map<String, Object>> results, int documentsRead,
+      int documentsWritten) {}
 
   /**
    * What wrote a tracked event, named in its document and its id ({@code <id>-<row>}): an import's job, or an API
@@ -84,6 +87,7 @@ final class ChunkWrites {
   Applied apply(Transaction tx, Chunk chunk, int from, int maxRows) throws Exception {
     List<RowResult> slice = chunk.rows().subList(from, Math.min(chunk.rows().size(), from + Math.max(1, maxRows)));
     Map<String, Profile> profiles = readProfiles(tx, slice);
+    int read = profiles.size();
     List<Map<String, Object>> results = new ArrayList<>();
     long successes = 0;
     int taken = 0;
@@ -121,7 +125,7 @@ final class ChunkWrites {
     }
     events.forEach(tx::set);
     devices.forEach((ref, fields) -> tx.set(ref, fields, SetOptions.merge()));
-    return new Applied(taken, successes, results);
+    return new Applied(taken, successes, results, read, profileBytes.size() + events.size() + devices.size());
   }
 
   private Map<String, Profile> readProfiles(Transaction tx, List<RowResult> rows) throws Exception {

@@ -10,15 +10,28 @@ import dev.csvimport.apply.Partitions;
 import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.job.Job;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A partition's documents: the cursor {@code partitions/{p}} ({@code nextSequence}; {@code nextRow}, the first row of
- * that chunk not yet applied when it is applied in slices; the counts of rows, successes and failures so far), {@code parked/{sequence}} ({@code payload}, the chunk's bytes) and
- * {@code results/{sequence}} (the failed and warned rows of one chunk). All of them expire with their job.
+ * that chunk not yet applied when it is applied in slices; the counts of rows, successes and failures so far; and
+ * {@code ops}, the billable operations of the transactions that applied them, see {@link #OPERATIONS}),
+ * {@code parked/{sequence}} ({@code payload}, the chunk's bytes) and {@code results/{sequence}} (the failed and warned
+ * rows of one chunk). All of them expire with their job.
  */
 public final class FirestorePartitions implements Partitions {
+
+  /**
+   * What each cursor counts of the transactions that moved it: document reads, writes (the cursor's own included) and
+   * deletes, transactions committed, their attempts (a retry on contention is one more), and the milliseconds from
+   * each committed attempt's start to its commit request. Transactions that only park a chunk or recognise a duplicate
+   * move no cursor and are not counted.
+   */
+  public static final List<String> OPERATIONS = List.of("reads", "writes", "deletes", "transactions", "attempts",
+      "millis");
 
   private final FirestoreLayout layout;
   private final long maxCommitBytes;
@@ -35,8 +48,14 @@ public final class FirestorePartitions implements Partitions {
 
   @Override
   public <T> T transact(Job job, int partition, Work<T> work) throws StoreException {
-    return StoreException.await(layout.db().runTransaction(tx -> work.run(new PartitionTransaction(tx, job,
-        partition))));
+    AtomicInteger attempts = new AtomicInteger();
+    return StoreException.await(layout.db().runTransaction(tx -> {
+      long start = System.nanoTime();
+      PartitionTransaction transaction = new PartitionTransaction(tx, job, partition);
+      T result = work.run(transaction);
+      transaction.writeCursor(attempts.incrementAndGet(), (System.nanoTime() - start) / 1_000_000);
+      return result;
+    }));
   }
 
   @Override
@@ -59,6 +78,11 @@ public final class FirestorePartitions implements Partitions {
     private final int partition;
     private final DocumentReference cursorRef;
     private DocumentSnapshot cursor;
+    /** The cursor's new fields, once a chunk's rows were applied; written last, with the operations counted. */
+    private Map<String, Object> movedCursor;
+    private long reads;
+    private long writes;
+    private long deletes;
 
     PartitionTransaction(Transaction tx, Job job, int partition) {
       this.tx = tx;
@@ -71,6 +95,7 @@ public final class FirestorePartitions implements Partitions {
     public long nextSequence() throws Exception {
       if (cursor == null) {
         cursor = tx.get(cursorRef).get();
+        reads++;
       }
       return countOf("nextSequence");
     }
@@ -79,11 +104,13 @@ public final class FirestorePartitions implements Partitions {
     public void park(int sequence, byte[] payload) {
       tx.set(layout.parked(job.appId(), job.jobId(), partition, sequence),
           Map.of("payload", Blob.fromBytes(payload), "expireAt", timestamp(job.expireAt())));
+      writes++;
     }
 
     @Override
     public void unpark(int sequence) {
       tx.delete(layout.parked(job.appId(), job.jobId(), partition, sequence));
+      deletes++;
     }
 
     @Override
@@ -108,14 +135,33 @@ public final class FirestorePartitions implements Partitions {
       counts.put("successes", countOf("successes") + applied.successes());
       counts.put("failures", countOf("failures") + applied.rowsTaken() - applied.successes());
       counts.put("expireAt", timestamp(job.expireAt()));
-      tx.set(cursorRef, counts);
+      movedCursor = counts;
+      reads += applied.documentsRead();
+      writes += applied.documentsWritten();
       if (!applied.results().isEmpty()) {
         // A chunk applied in slices keeps one results document per slice; ids sort in row order either way.
         String id = FirestoreLayout.sequenceId(chunk.sequence()) + (from == 0 ? "" : String.format("-%06d", from));
         tx.set(layout.results(job.appId(), job.jobId(), partition).document(id),
             Map.of("rows", applied.results(), "expireAt", timestamp(job.expireAt())));
+        writes++;
       }
       return applied.rowsTaken();
+    }
+
+    /** Writes the moved cursor with this transaction's operations added to the partition's, if it moved. */
+    void writeCursor(int attempts, long millis) {
+      if (movedCursor == null) {
+        return;
+      }
+      Map<String, Long> ops = new LinkedHashMap<>();
+      Object before = cursor.exists() ? cursor.get("ops") : null;
+      long[] added = {reads, writes + 1, deletes, 1, attempts, millis};
+      for (int i = 0; i < OPERATIONS.size(); i++) {
+        Object was = before instanceof Map<?, ?> map ? map.get(OPERATIONS.get(i)) : null;
+        ops.put(OPERATIONS.get(i), (was instanceof Number n ? n.longValue() : 0) + added[i]);
+      }
+      movedCursor.put("ops", ops);
+      tx.set(cursorRef, movedCursor);
     }
 
     private long countOf(String field) {

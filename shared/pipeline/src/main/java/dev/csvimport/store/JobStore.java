@@ -6,6 +6,7 @@ import static dev.csvimport.store.FirestoreValues.timestamp;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.QuerySnapshot;
@@ -18,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Jobs in Firestore, and the rules of their state: each change is a transaction that checks where the job stands. */
 public final class JobStore {
@@ -87,8 +90,13 @@ public final class JobStore {
   }
 
   /** The whole file was read once and can be imported: the job runs. */
-  public Job markChecked(Job job) throws StoreException {
-    update(job, Map.of("checked", true, "state", JobState.RUNNING.name(), "startedAt", now()));
+  /**
+   * The file was read whole and found importable: the job runs, with the limits its chunks are cut by from now on,
+   * partitions sized for its rows, recorded so that every later invocation cuts the same chunks.
+   */
+  public Job markChecked(Job job, ChunkLimits limits, long rowsInFile) throws StoreException {
+    update(job, Map.of("checked", true, "state", JobState.RUNNING.name(), "startedAt", now(), "limits",
+        limitsDocument(limits), "rowsInFile", rowsInFile));
     return get(job.appId(), job.jobId()).orElseThrow();
   }
 
@@ -182,8 +190,36 @@ public final class JobStore {
    *
    * @param rows rows applied or failed
    * @param allApplied whether every chunk of a complete fan-out is applied
+   * @param operations the billable operations of the transactions that applied them, by
+   *     {@link FirestorePartitions#OPERATIONS} name
    */
-  public record Totals(long rows, long successes, long failures, boolean allApplied) {}
+  public record Totals(long rows, long successes, long failures, boolean allApplied, Map<String, Long> operations) {
+
+    public Totals(long rows, long successes, long failures, boolean allApplied) {
+      this(rows, successes, failures, allApplied, Map.of());
+    }
+  }
+
+  /** What one fan-out invocation did that is billed, added to the job's {@code fanOutOps}. */
+  public void countFanOut(Job job, Map<String, Long> operations) throws StoreException {
+    Map<String, Object> increments = new HashMap<>();
+    operations.forEach((name, count) -> increments.put("fanOutOps." + name, FieldValue.increment(count)));
+    update(job, increments);
+  }
+
+  /**
+   * The job's billable operations so far: the fan-out's ({@code fanOut.*}: invocations, millis, Pub/Sub messages and
+   * bytes, job-document reads and writes) and the applying transactions' ({@code apply.*}).
+   */
+  public Map<String, Long> operations(Job job) throws StoreException {
+    Map<String, Long> operations = new TreeMap<>();
+    Object fanOut = StoreException.await(layout.job(job.appId(), job.jobId()).get()).get("fanOutOps");
+    if (fanOut instanceof Map<?, ?> map) {
+      map.forEach((name, count) -> operations.put("fanOut." + name, ((Number) count).longValue()));
+    }
+    totals(job).operations().forEach((name, count) -> operations.put("apply." + name, count));
+    return operations;
+  }
 
   public Totals totals(Job job) throws StoreException {
     int partitions = job.limits().partitions();
@@ -195,6 +231,7 @@ public final class JobStore {
     long successes = 0;
     long failures = 0;
     boolean allApplied = job.fanOutComplete();
+    Map<String, Long> operations = new LinkedHashMap<>();
     List<DocumentSnapshot> cursors = StoreException.await(layout.db().getAll(refs));
     for (int p = 0; p < partitions; p++) {
       DocumentSnapshot cursor = cursors.get(p);
@@ -202,11 +239,15 @@ public final class JobStore {
         rows += longOf(cursor, "rows");
         successes += longOf(cursor, "successes");
         failures += longOf(cursor, "failures");
+        if (cursor.get("ops") instanceof Map<?, ?> ops) {
+          ops.forEach((name, count) -> operations.merge(String.valueOf(name), ((Number) count).longValue(),
+              Long::sum));
+        }
       }
       long next = cursor.exists() ? longOf(cursor, "nextSequence") : 0;
       allApplied &= job.fanOutComplete() && next >= job.chunksPerPartition().get(p);
     }
-    return new Totals(rows, successes, failures, allApplied);
+    return new Totals(rows, successes, failures, allApplied, operations);
   }
 
   /** The app's jobs, newest first, after the job {@code afterJobId} when given. */
@@ -242,6 +283,11 @@ public final class JobStore {
     return timestamp(clock.instant());
   }
 
+  private static Map<String, Object> limitsDocument(ChunkLimits limits) {
+    return Map.of("partitions", limits.partitions(), "maxRows", limits.maxRows(), "maxBytes", limits.maxBytes(),
+        "segmentRows", limits.segmentRows());
+  }
+
   static Map<String, Object> toDocument(Job job) {
     Map<String, Object> doc = new HashMap<>();
     doc.put("appId", job.appId());
@@ -255,8 +301,7 @@ public final class JobStore {
     doc.put("state", job.state().name());
     doc.put("createdAt", timestamp(job.createdAt()));
     doc.put("finishedAt", timestamp(job.finishedAt()));
-    doc.put("limits", Map.of("partitions", job.limits().partitions(), "maxRows", job.limits().maxRows(),
-        "maxBytes", job.limits().maxBytes(), "segmentRows", job.limits().segmentRows()));
+    doc.put("limits", limitsDocument(job.limits()));
     doc.put("checked", job.checked());
     doc.put("segmentsPublished", job.segmentsPublished());
     doc.put("rowsRead", job.rowsRead());

@@ -16,6 +16,15 @@ public record ChunkLimits(int partitions, int maxRows, int maxBytes, int segment
   /** 200 rows keeps a chunk's transaction at 402 writes or fewer; 512 KiB lets a waiting chunk be parked in a document. */
   public static final ChunkLimits DEFAULT = new ChunkLimits(32, 200, 512 * 1024, 50_000);
 
+  /**
+   * These limits for a file of {@code rows} data rows: one partition per chunk the rows fill, so a small file uses few
+   * and a large one all of {@link #partitions()}, which is then the most a job may use.
+   */
+  public ChunkLimits sizedFor(long rows) {
+    long chunks = Math.max(1, (rows + maxRows - 1) / maxRows);
+    return new ChunkLimits((int) Math.min(partitions, chunks), maxRows, maxBytes, segmentRows);
+  }
+
   public ChunkLimits {
     if (partitions < 1 || maxRows < 1 || maxRows > 200 || maxBytes < 1024 || segmentRows < 1) {
       throw new IllegalArgumentException("chunk limits out of range: " + partitions + ", " + maxRows + ", "

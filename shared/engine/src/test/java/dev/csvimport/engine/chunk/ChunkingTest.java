@@ -38,6 +38,19 @@ class ChunkingTest {
     return chunks;
   }
 
+  /** A job uses one partition per chunk its rows fill, up to the deployment's limit. */
+  @Test
+  void partitionsAreSizedForTheRows() {
+    ChunkLimits deployment = new ChunkLimits(100, 200, 512 * 1024, 50_000);
+    assertEquals(1, deployment.sizedFor(0).partitions());
+    assertEquals(1, deployment.sizedFor(5).partitions());
+    assertEquals(1, deployment.sizedFor(200).partitions());
+    assertEquals(2, deployment.sizedFor(201).partitions());
+    assertEquals(50, deployment.sizedFor(10_000).partitions());
+    assertEquals(100, deployment.sizedFor(50_000_000L).partitions());
+    assertEquals(new ChunkLimits(1, 200, 512 * 1024, 50_000), deployment.sizedFor(5), "only the partitions change");
+  }
+
   @Test
   void rowsOfOneUserStayInOnePartitionInFileOrder() throws Exception {
     List<EncodedChunk> chunks = chunks(file(1000, 37, 0), new ChunkLimits(8, 10, 1 << 20, 100), OPTIONS);
