@@ -230,7 +230,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String name : names) {
       StringBuilder row = new StringBuilder("| " + name + " |");
       for (Map<String, Long> operations : counted.values()) {
-        row.append(String.format(" %,.1f |", operations.getOrDefault(name, 0L) * 1000.0 / importRows));
+        row.append(String.format(" %,.2f |", operations.getOrDefault(name, 0L) * 1000.0 / importRows));
       }
       out.println(row);
     }
