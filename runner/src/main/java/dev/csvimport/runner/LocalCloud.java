@@ -256,6 +256,11 @@ public final class LocalCloud implements AutoCloseable {
     return chunkPushes.inFlight();
   }
 
+  /** The most chunk deliveries the Pub/Sub emulator had in flight at once, since the start. */
+  public int chunkDeliveriesAtOnce() {
+    return chunkPushes.mostAtOnce();
+  }
+
   public Storage storage() {
     return storage;
   }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pub/Sub's side of a push with a dead-letter policy, which the emulator leaves out: each delivery of a message carries
@@ -28,6 +29,8 @@ final class PushAttempts implements HttpFunction {
 
   private final HttpFunction push;
   private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger mostAtOnce = new AtomicInteger();
 
   PushAttempts(HttpFunction push) {
     this.push = push;
@@ -45,13 +48,20 @@ final class PushAttempts implements HttpFunction {
     JsonObject envelope = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
     envelope.addProperty("deliveryAttempt", attempt);
     StatusRecorder recorded = new StatusRecorder(response);
+    mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
     try {
       push.service(new WithBody(request, envelope.toString().getBytes(StandardCharsets.UTF_8)), recorded);
     } finally {
+      running.decrementAndGet();
       if (recorded.status >= 200 && recorded.status < 300) {
         attempts.remove(messageId);
       }
     }
+  }
+
+  /** The most pushes that were being handled at once: how much of the partitions' parallelism the emulator used. */
+  int mostAtOnce() {
+    return mostAtOnce.get();
   }
 
   /** Messages in flight, for tests. */
