@@ -65,6 +65,8 @@ final class BenchCommand implements Callable<Integer> {
   List<String> sections;
 
   private static final int WARM_UP = 2;
+  /** Chunks the runner pulls at once when it pulls them itself: one per partition of a large job. */
+  private static final int PULLED_AT_ONCE = 100;
 
   @Override
   public Integer call() throws Exception {
@@ -209,28 +211,37 @@ final class BenchCommand implements Callable<Integer> {
     double ceiling = firestoreCeiling(emulators, importRows);
     out.printf("Firestore emulator ceiling: %,.0f docs/s (%,d profile-sized docs in parallel batches of 500, 40 at"
         + " once).%n%n", ceiling, importRows);
-    out.println("| file | rows | seconds | rows/s | import / ceiling | partitions | chunks applied at once, most |"
-        + " ms per transaction | attempts per transaction | time in transactions / wall time |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    out.println("Chunk delivery: `push`, the Pub/Sub emulator pushes to the processor's door; `pull`, the runner pulls"
+        + " them itself, up to " + PULLED_AT_ONCE + " at a time, through the same door.");
+    out.println();
+    out.println("| file | delivery | rows | seconds | rows/s | import / ceiling | partitions | chunks applied at once, most"
+        + " | ms per transaction | attempts per transaction | time in transactions / wall time |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     Map<SyntheticCsv.Kind, Map<String, Long>> counted = new LinkedHashMap<>();
     for (SyntheticCsv.Kind kind : SyntheticCsv.Kind.values()) {
-      emulators.reset(LocalCloud.PROJECT);
-      Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=bench"));
-      try (LocalCloud cloud = LocalCloud.start(emulators, settings)) {
-        byte[] csv = generate(kind, importRows);
-        long start = System.nanoTime();
-        String jobId = cloud.drop(new ByteArrayInputStream(csv), "imports/" + kind.name().toLowerCase() + ".csv",
-            Map.of("action", kind.action()));
-        Job job = cloud.awaitEnd("bench", jobId, Duration.ofHours(1));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Long> operations = cloud.stages().jobs().operations(job);
-        counted.put(kind, operations);
-        long transactions = Math.max(1, operations.getOrDefault("apply.transactions", 0L));
-        out.printf("| %s | %,d | %.1f | %,.0f | %.2f | %d | %d | %.0f | %.2f | %.2f |%n", kind.name().toLowerCase(),
-            importRows, seconds, importRows / seconds, importRows / seconds / ceiling, job.limits().partitions(),
-            cloud.chunkDeliveriesAtOnce(), (double) operations.getOrDefault("apply.millis", 0L) / transactions,
-            (double) operations.getOrDefault("apply.attempts", 0L) / transactions,
-            operations.getOrDefault("apply.millis", 0L) / 1000.0 / seconds);
+      for (String delivery : List.of("push", "pull")) {
+        emulators.reset(LocalCloud.PROJECT);
+        Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=bench"));
+        try (LocalCloud cloud = LocalCloud.start(emulators, settings)) {
+          if (delivery.equals("pull")) {
+            cloud.pullChunks(PULLED_AT_ONCE);
+          }
+          byte[] csv = generate(kind, importRows);
+          long start = System.nanoTime();
+          String jobId = cloud.drop(new ByteArrayInputStream(csv), "imports/" + kind.name().toLowerCase() + ".csv",
+              Map.of("action", kind.action()));
+          Job job = cloud.awaitEnd("bench", jobId, Duration.ofHours(1));
+          double seconds = (System.nanoTime() - start) / 1e9;
+          Map<String, Long> operations = cloud.stages().jobs().operations(job);
+          counted.put(kind, operations);
+          long transactions = Math.max(1, operations.getOrDefault("apply.transactions", 0L));
+          out.printf("| %s | %s | %,d | %.1f | %,.0f | %.2f | %d | %d | %.0f | %.2f | %.2f |%n",
+              kind.name().toLowerCase(), delivery, importRows, seconds, importRows / seconds,
+              importRows / seconds / ceiling, job.limits().partitions(), cloud.chunkDeliveriesAtOnce(),
+              (double) operations.getOrDefault("apply.millis", 0L) / transactions,
+              (double) operations.getOrDefault("apply.attempts", 0L) / transactions,
+              operations.getOrDefault("apply.millis", 0L) / 1000.0 / seconds);
+        }
       }
     }
     out.println();

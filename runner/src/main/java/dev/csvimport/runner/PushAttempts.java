@@ -59,6 +59,16 @@ final class PushAttempts implements HttpFunction {
     }
   }
 
+  /**
+   * Delivers a push envelope as the emulator's push would, without HTTP: what a pulled message becomes when the
+   * runner pulls chunks itself. Answers the status the processor set.
+   */
+  int deliver(byte[] envelope) throws Exception {
+    StatusRecorder recorded = new StatusRecorder(null);
+    service(new Pulled(envelope), recorded);
+    return recorded.status;
+  }
+
   /** The most pushes that were being handled at once: how much of the partitions' parallelism the emulator used. */
   int mostAtOnce() {
     return mostAtOnce.get();
@@ -80,6 +90,69 @@ final class PushAttempts implements HttpFunction {
       return id != null && id.isJsonPrimitive() ? id.getAsString() : null;
     } catch (JsonParseException e) {
       return null;
+    }
+  }
+
+  /** A pulled message as the POST its push would have been. */
+  private record Pulled(byte[] body) implements HttpRequest {
+    @Override
+    public String getMethod() {
+      return "POST";
+    }
+
+    @Override
+    public String getUri() {
+      return "/chunks";
+    }
+
+    @Override
+    public String getPath() {
+      return "/chunks";
+    }
+
+    @Override
+    public Optional<String> getQuery() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Map<String, List<String>> getQueryParameters() {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, HttpPart> getParts() {
+      return Map.of();
+    }
+
+    @Override
+    public Optional<String> getContentType() {
+      return Optional.of("application/json");
+    }
+
+    @Override
+    public long getContentLength() {
+      return body.length;
+    }
+
+    @Override
+    public Optional<String> getCharacterEncoding() {
+      return Optional.of("UTF-8");
+    }
+
+    @Override
+    public InputStream getInputStream() {
+      return new ByteArrayInputStream(body);
+    }
+
+    @Override
+    public BufferedReader getReader() {
+      return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Map<String, List<String>> getHeaders() {
+      return Map.of();
     }
   }
 
@@ -158,13 +231,17 @@ final class PushAttempts implements HttpFunction {
     @Override
     public void setStatusCode(int code) {
       status = code;
-      response.setStatusCode(code);
+      if (response != null) {
+        response.setStatusCode(code);
+      }
     }
 
     @Override
     public void setStatusCode(int code, String message) {
       status = code;
-      response.setStatusCode(code, message);
+      if (response != null) {
+        response.setStatusCode(code, message);
+      }
     }
 
     @Override
