@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.stream.JsonWriter;
 import dev.csvimport.engine.operation.DeviceUpdate;
 import dev.csvimport.engine.operation.EventHistory;
 import dev.csvimport.engine.operation.Operation;
@@ -14,9 +13,6 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
-import java.io.IOException;
-import java.io.Writer;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,56 +78,14 @@ public final class ChunkCodec {
 
   /** A row as UTF-8 JSON. */
   public static byte[] encodeRow(RowResult row) {
-    TextBuffer buffer = BUFFER.get();
-    buffer.text.setLength(0);
-    try {
-      JsonWriter out = new JsonWriter(buffer);
-      out.setSerializeNulls(true);
-      writeRow(out, row);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return buffer.text.toString().getBytes(StandardCharsets.UTF_8);
+    JsonBytes out = BUFFER.get().reset();
+    writeRow(out, row);
+    return out.toByteArray();
   }
 
-  /**
-   * A writer into a StringBuilder, reused per thread: JsonWriter makes many small writes, which a StringWriter would
-   * synchronize and an OutputStreamWriter would encode one by one.
-   */
-  private static final class TextBuffer extends Writer {
-    final StringBuilder text = new StringBuilder(512);
+  private static final ThreadLocal<JsonBytes> BUFFER = ThreadLocal.withInitial(JsonBytes::new);
 
-    @Override
-    public void write(char[] chars, int offset, int length) {
-      text.append(chars, offset, length);
-    }
-
-    @Override
-    public void write(String string, int offset, int length) {
-      text.append(string, offset, offset + length);
-    }
-
-    @Override
-    public void write(int c) {
-      text.append((char) c);
-    }
-
-    @Override
-    public Writer append(CharSequence chars) {
-      text.append(chars);
-      return this;
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  }
-
-  private static final ThreadLocal<TextBuffer> BUFFER = ThreadLocal.withInitial(TextBuffer::new);
-
-  private static void writeRow(JsonWriter out, RowResult row) throws IOException {
+  private static void writeRow(JsonBytes out, RowResult row) {
     out.beginObject();
     out.name("r").value(row.row());
     out.name("l").value(row.line());
@@ -175,7 +129,7 @@ public final class ChunkCodec {
     }
   }
 
-  private static void writeProblem(JsonWriter out, RowProblem problem) throws IOException {
+  private static void writeProblem(JsonBytes out, RowProblem problem) {
     out.beginObject();
     if (problem.column() != null) {
       out.name("c").value(problem.column());
@@ -187,7 +141,7 @@ public final class ChunkCodec {
     out.endObject();
   }
 
-  private static void writeOperation(JsonWriter out, Operation operation) throws IOException {
+  private static void writeOperation(JsonBytes out, Operation operation) {
     out.beginObject();
     if (operation instanceof UserUpdate user) {
       out.name("k").value("u");
@@ -229,14 +183,14 @@ public final class ChunkCodec {
     return time == null ? null : time.toEpochMilli();
   }
 
-  private static void writeIfSet(JsonWriter out, String name, Number value) throws IOException {
+  private static void writeIfSet(JsonBytes out, String name, Number value) {
     if (value != null) {
       out.name(name);
       writeValue(out, value);
     }
   }
 
-  private static void writeValues(JsonWriter out, String name, Map<String, ?> values) throws IOException {
+  private static void writeValues(JsonBytes out, String name, Map<String, ?> values) {
     if (values.isEmpty()) {
       return;
     }
@@ -244,7 +198,7 @@ public final class ChunkCodec {
     writeObject(out, values);
   }
 
-  private static void writeObject(JsonWriter out, Map<String, ?> values) throws IOException {
+  private static void writeObject(JsonBytes out, Map<String, ?> values) {
     out.beginObject();
     for (Map.Entry<String, ?> entry : values.entrySet()) {
       out.name(entry.getKey());
@@ -253,7 +207,7 @@ public final class ChunkCodec {
     out.endObject();
   }
 
-  private static void writeValue(JsonWriter out, Object value) throws IOException {
+  private static void writeValue(JsonBytes out, Object value) {
     if (value instanceof String s) {
       out.value(s);
     } else if (value instanceof Long l) {

@@ -1,0 +1,185 @@
+package dev.csvimport.engine.chunk;
+
+import java.util.Arrays;
+
+/**
+ * Compact JSON written straight into UTF-8 bytes, for the chunk format: the same text gson's {@code JsonWriter} writes
+ * (its escapes: {@code \" \\ \b \t \n \f \r}, {@code \\uXXXX} for the other control characters and for U+2028 and
+ * U+2029; a lone surrogate becomes {@code ?}, as encoding gson's text to UTF-8 made it), without its per-call checks,
+ * its intermediate text and its second encoding pass. Reused per thread: {@link #reset} before each row.
+ */
+final class JsonBytes {
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private byte[] bytes = new byte[1024];
+  private int size;
+  /** Per open object or array: whether it has an element yet (a comma goes before the next). */
+  private boolean[] started = new boolean[16];
+  private int depth;
+  /** A name was just written: its value needs no comma. */
+  private boolean afterName;
+
+  JsonBytes reset() {
+    size = 0;
+    depth = 0;
+    afterName = false;
+    return this;
+  }
+
+  byte[] toByteArray() {
+    return Arrays.copyOf(bytes, size);
+  }
+
+  JsonBytes beginObject() {
+    beforeValue();
+    open();
+    put('{');
+    return this;
+  }
+
+  JsonBytes endObject() {
+    depth--;
+    put('}');
+    return this;
+  }
+
+  JsonBytes beginArray() {
+    beforeValue();
+    open();
+    put('[');
+    return this;
+  }
+
+  JsonBytes endArray() {
+    depth--;
+    put(']');
+    return this;
+  }
+
+  JsonBytes name(String name) {
+    separate();
+    string(name);
+    put(':');
+    afterName = true;
+    return this;
+  }
+
+  JsonBytes value(String value) {
+    if (value == null) {
+      return nullValue();
+    }
+    beforeValue();
+    string(value);
+    return this;
+  }
+
+  JsonBytes value(long value) {
+    return jsonValue(Long.toString(value));
+  }
+
+  JsonBytes value(boolean value) {
+    return jsonValue(value ? "true" : "false");
+  }
+
+  JsonBytes nullValue() {
+    return jsonValue("null");
+  }
+
+  /** A value already in JSON (ASCII), written as it is. */
+  JsonBytes jsonValue(String json) {
+    beforeValue();
+    ensure(json.length());
+    for (int i = 0; i < json.length(); i++) {
+      bytes[size++] = (byte) json.charAt(i);
+    }
+    return this;
+  }
+
+  private void open() {
+    if (depth == started.length) {
+      started = Arrays.copyOf(started, depth * 2);
+    }
+    started[depth++] = false;
+  }
+
+  private void beforeValue() {
+    if (afterName) {
+      afterName = false;
+    } else {
+      separate();
+    }
+  }
+
+  private void separate() {
+    if (depth > 0) {
+      if (started[depth - 1]) {
+        put(',');
+      }
+      started[depth - 1] = true;
+    }
+  }
+
+  private void string(String text) {
+    ensure(text.length() * 3 + 2);
+    bytes[size++] = '"';
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        bytes[size++] = (byte) c;
+      } else if (c < 0x80) {
+        escape(c);
+      } else if (c < 0x800) {
+        bytes[size++] = (byte) (0xC0 | c >> 6);
+        bytes[size++] = (byte) (0x80 | c & 0x3F);
+      } else if (c == '\u2028' || c == '\u2029') {
+        escape(c);
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        int code = Character.toCodePoint(c, text.charAt(++i));
+        bytes[size++] = (byte) (0xF0 | code >> 18);
+        bytes[size++] = (byte) (0x80 | code >> 12 & 0x3F);
+        bytes[size++] = (byte) (0x80 | code >> 6 & 0x3F);
+        bytes[size++] = (byte) (0x80 | code & 0x3F);
+      } else if (Character.isSurrogate(c)) {
+        bytes[size++] = '?';
+      } else {
+        bytes[size++] = (byte) (0xE0 | c >> 12);
+        bytes[size++] = (byte) (0x80 | c >> 6 & 0x3F);
+        bytes[size++] = (byte) (0x80 | c & 0x3F);
+      }
+    }
+    bytes[size++] = '"';
+  }
+
+  private void escape(char c) {
+    ensure(6);
+    bytes[size++] = '\\';
+    switch (c) {
+      case '"' -> bytes[size++] = '"';
+      case '\\' -> bytes[size++] = '\\';
+      case '\b' -> bytes[size++] = 'b';
+      case '\t' -> bytes[size++] = 't';
+      case '\n' -> bytes[size++] = 'n';
+      case '\f' -> bytes[size++] = 'f';
+      case '\r' -> bytes[size++] = 'r';
+      default -> {
+        bytes[size++] = 'u';
+        bytes[size++] = HEX[c >> 12 & 0xF];
+        bytes[size++] = HEX[c >> 8 & 0xF];
+        bytes[size++] = HEX[c >> 4 & 0xF];
+        bytes[size++] = HEX[c & 0xF];
+      }
+    }
+  }
+
+  private void put(char c) {
+    ensure(1);
+    bytes[size++] = (byte) c;
+  }
+
+  private void ensure(int more) {
+    if (size + more > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.csvimport.engine.chunk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import com.google.gson.stream.JsonWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The chunk's hand-written JSON is byte for byte what gson's JsonWriter, encoded to UTF-8, makes of the same calls. */
+class JsonBytesTest {
+
+  private static final long SEED = Long.getLong("csvimport.seed", 20261123L);
+  private static final char[] SPECIAL = {'"', '\\', '\b', '\t', '\n', '\f', '\r', '\u0000', '\u001f', '\u007f', '<',
+      '&', '=', '\'', 'é', '\u07ff', '\u0800', '\u2028', '\u2029', '\uffff', '\ud83d', '\ude00', 'a', ' '};
+
+  private static String randomText(Random random) {
+    StringBuilder text = new StringBuilder();
+    for (int i = random.nextInt(12); i > 0; i--) {
+      text.append(random.nextInt(3) == 0 ? (char) random.nextInt(0x10000) : SPECIAL[random.nextInt(SPECIAL.length)]);
+    }
+    return text.toString();
+  }
+
+  private static String shown(String text) {
+    StringBuilder shown = new StringBuilder();
+    text.chars().forEach(c -> shown.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("<%04x>", c)));
+    return shown.toString();
+  }
+
+  @Test
+  void randomDocumentsMatchGson() throws Exception {
+    Random random = new Random(SEED);
+    JsonBytes ours = new JsonBytes();
+    for (int i = 0; i < 20_000; i++) {
+      StringWriter text = new StringWriter();
+      JsonWriter gson = new JsonWriter(text);
+      gson.setSerializeNulls(true);
+      ours.reset();
+      gson.beginObject();
+      ours.beginObject();
+      for (int field = random.nextInt(6); field > 0; field--) {
+        String name = randomText(random);
+        gson.name(name);
+        ours.name(name);
+        switch (random.nextInt(6)) {
+          case 0 -> {
+            String value = randomText(random);
+            gson.value(value);
+            ours.value(value);
+          }
+          case 1 -> {
+            long value = random.nextLong();
+            gson.value(value);
+            ours.value(value);
+          }
+          case 2 -> {
+            gson.nullValue();
+            ours.nullValue();
+          }
+          case 3 -> {
+            boolean value = random.nextBoolean();
+            gson.value(value);
+            ours.value(value);
+          }
+          case 4 -> {
+            String value = Double.toString(random.nextDouble() * 1e6);
+            gson.jsonValue(value);
+            ours.jsonValue(value);
+          }
+          default -> {
+            gson.beginArray();
+            ours.beginArray();
+            for (int e = random.nextInt(3); e > 0; e--) {
+              String value = randomText(random);
+              gson.value(value);
+              ours.value(value);
+            }
+            gson.beginObject().name("t").value(7L).endObject();
+            ours.beginObject().name("t").value(7L).endObject();
+            gson.endArray();
+            ours.endArray();
+          }
+        }
+      }
+      gson.endObject();
+      ours.endObject();
+      gson.flush();
+      // The chunk was gson's text encoded to UTF-8 (a lone surrogate becoming '?'): the bytes are what must match.
+      String theirs = new String(text.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+      String mine = new String(ours.toByteArray(), StandardCharsets.UTF_8);
+      int at = 0;
+      while (at < Math.min(theirs.length(), mine.length()) && theirs.charAt(at) == mine.charAt(at)) {
+        at++;
+      }
+      assertArrayEquals(text.toString().getBytes(StandardCharsets.UTF_8), ours.toByteArray(), "document " + i
+          + " (seed " + SEED + ") differs at " + at + ": gson " + shown(theirs.substring(at, Math.min(theirs.length(),
+          at + 12))) + ", ours " + shown(mine.substring(at, Math.min(mine.length(), at + 12))));
+    }
+  }
+}
