@@ -92,6 +92,24 @@ class EndToEndIT {
     }
   }
 
+  /** Chunks the runner pulls itself (the bench's way past the emulator's push) land as pushed ones do. */
+  @Test
+  void chunksPulledRatherThanPushedEndTheSame(Emulators emulators) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
+      cloud.pullChunks(10);
+      StringBuilder users = new StringBuilder("userId,userAttributeValuesToIncrement.Logins\n");
+      for (int i = 0; i < 300; i++) {
+        users.append("user-").append(i % 30).append(",1\n");
+      }
+      Job done = awaitEnd(cloud, drop(cloud, "imports/setUserAttributes/pulled.csv", users.toString()));
+      assertEquals(JobState.FINISHED, done.state());
+      assertEquals(300, done.successesCount());
+      assertEquals(10L, cloud.stages().profiles().profile("app-e2e", "user-29").orElseThrow().attributes()
+          .get("Logins"), "every row once, in order");
+      assertTrue(cloud.chunkDeliveriesAtOnce() >= 1);
+    }
+  }
+
   /**
    * Files whose rows the store would refuse (reserved names, times outside the years 1 to 9999, a 10 MB user id) end
    * with those rows failed alone, a reserved column fails its file with one message, and an unrelated file dropped
