@@ -64,8 +64,8 @@ class WriteApiIT {
   @BeforeEach
   void start(Emulators emulators) throws Exception {
     cloud = LocalCloud.start(emulators, new Settings(Map.of(Settings.BUCKET_APPS,
-        LocalCloud.BUCKET + "=" + A + "," + B_BUCKET + "=" + B, Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "20")),
-        0);
+        LocalCloud.BUCKET + "=" + A + "," + B_BUCKET + "=" + B, Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "20",
+        Settings.COMMIT_KIB, "1024")), 0);
     keysA = cloud.stages().apps().create(A, List.of(LocalCloud.BUCKET));
     keysB = cloud.stages().apps().create(B, List.of(B_BUCKET));
   }
@@ -351,6 +351,35 @@ class WriteApiIT {
     JsonObject attributes = exportUser(A, keysA.production(), "u1").getAsJsonObject("userAttributes");
     assertEquals("gold", attributes.get("Plan").getAsString());
     assertFalse(attributes.has("Notes"));
+  }
+
+  /**
+   * A batch whose profiles together pass what one commit may hold is applied in several transactions, each moving
+   * the call's progress on: every item applies once, and the answers keep their order.
+   */
+  @Test
+  void aBatchTooLargeForOneCommitIsAppliedInSlices() throws Exception {
+    String bio = "b".repeat(450_000);
+    for (int user = 0; user < 16; user += 2) {
+      assertEquals(List.of(success(), success()), batch(A, keysA.production(), items(
+          "{\"action\":\"setUserAttributes\",\"userId\":\"big-" + user + "\",\"userAttributes\":{\"Bio\":\"" + bio
+              + "\"}}",
+          "{\"action\":\"setUserAttributes\",\"userId\":\"big-" + (user + 1) + "\",\"userAttributes\":{\"Bio\":\""
+              + bio + "\"}}")).elements());
+    }
+    JsonArray touches = new JsonArray();
+    for (int user = 0; user < 16; user++) {
+      touches.add(item("{\"action\":\"setUserAttributes\",\"userId\":\"big-" + user + "\","
+          + "\"userAttributeValuesToIncrement\":{\"Visits\":" + (user + 1) + "}}"));
+    }
+    Answer answer = batch(A, keysA.production(), touches, "requestId", "slices-1");
+    assertEquals(16, answer.elements().size());
+    assertTrue(answer.elements().stream().allMatch(success()::equals), answer.elements().toString());
+    assertEquals(answer, batch(A, keysA.production(), touches, "requestId", "slices-1"), "and a repeat changes nothing");
+    for (int user = 0; user < 16; user++) {
+      assertEquals(user + 1, exportUser(A, keysA.production(), "big-" + user).getAsJsonObject("userAttributes")
+          .get("Visits").getAsInt(), "big-" + user);
+    }
   }
 
   // ---- exact under retries

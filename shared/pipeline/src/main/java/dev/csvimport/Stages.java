@@ -77,7 +77,7 @@ public final class Stages {
   }
 
   public ChunkApplier applier() {
-    return new ChunkApplier(jobs, new FirestorePartitions(layout), completion);
+    return new ChunkApplier(jobs, new FirestorePartitions(layout, settings.commitBytes()), completion);
   }
 
   public Watchdog watchdog(FanOutRequests requests) {
@@ -98,6 +98,6 @@ public final class Stages {
 
   public ImportApi api(FanOutRequests requests, UploadUrls uploads) {
     return new ImportApi(apps(), jobs, profiles(), newJobs(), requests, storage, answers(), uploads,
-        new WriteRequests(layout, clock), settings.inboxPrefix(), clock);
+        new WriteRequests(layout, clock, settings.commitBytes()), settings.inboxPrefix(), clock);
   }
 }

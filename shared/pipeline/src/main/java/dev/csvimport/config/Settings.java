@@ -43,6 +43,11 @@ public final class Settings {
   public static final String PROJECT_ID = "PROJECT_ID";
   /** How long a job may go without progress before the watchdog logs it as stuck (what the stuck-jobs alert counts). */
   public static final String STUCK_MINUTES = "STUCK_MINUTES";
+  /**
+   * What one transaction may write, in KiB, by the store's size estimate: 6 MiB, well under Firestore's 10 MiB per
+   * request. The emulator takes minutes over commits of several MB, so local tests set less.
+   */
+  public static final String COMMIT_KIB = "COMMIT_KIB";
   /** How long a job may take in all before the watchdog fails it. */
   public static final String JOB_DEADLINE_HOURS = "JOB_DEADLINE_HOURS";
 
@@ -64,6 +69,7 @@ public final class Settings {
     DEFAULTS.put(STALL_MINUTES, "15");
     DEFAULTS.put(STUCK_MINUTES, "30");
     DEFAULTS.put(JOB_DEADLINE_HOURS, "24");
+    DEFAULTS.put(COMMIT_KIB, "6144");
   }
 
   /** The settings that are whole numbers, with the least each may be (a budget of 0 hands over at each checkpoint). */
@@ -71,7 +77,7 @@ public final class Settings {
       Map.entry(FANOUT_BUDGET_SECONDS, 0), Map.entry(JOB_RETENTION_DAYS, 1), Map.entry(PARTITIONS, 1),
       Map.entry(PROCESSOR_MAX_INSTANCES, 1),
       Map.entry(CHUNK_ROWS, 1), Map.entry(SEGMENT_ROWS, 1), Map.entry(STALL_MINUTES, 1), Map.entry(STUCK_MINUTES, 1),
-      Map.entry(JOB_DEADLINE_HOURS, 1));
+      Map.entry(JOB_DEADLINE_HOURS, 1), Map.entry(COMMIT_KIB, 64));
 
   private final Map<String, String> values;
   private final Map<String, Integer> integers = new HashMap<>();
@@ -155,6 +161,11 @@ public final class Settings {
   public String inboxPrefix() {
     String prefix = values.get(INBOX_PREFIX);
     return prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  /** What one transaction may write, in bytes. */
+  public long commitBytes() {
+    return integer(COMMIT_KIB) * 1024L;
   }
 
   /** How new jobs are fanned out; their partitions are at most PARTITIONS and PROCESSOR_MAX_INSTANCES. */

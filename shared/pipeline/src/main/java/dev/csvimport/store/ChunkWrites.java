@@ -30,16 +30,11 @@ import java.util.Set;
  * The documents a slice of one chunk's rows write, inside its transaction: the profiles it changes (read first, so
  * concurrent chunks lose no update), one document per tracked event, and the devices it sets. Each document is written
  * once per transaction; a row whose documents would be over Firestore's size limit fails alone. A slice ends early
- * where its writes would pass {@link #MAX_COMMIT_BYTES}: profiles are written whole, so 20 rows about 600 KB
- * profiles would otherwise make a 12 MB commit, over Firestore's 10 MiB request limit.
+ * where its writes would pass what one commit may hold (the setting {@code COMMIT_KIB}, 6 MiB: well under
+ * Firestore's 10 MiB request limit, with room for the result lines, the cursor and the request's encoding): profiles
+ * are written whole, so 20 rows about 600 KB profiles would otherwise make a 12 MB commit.
  */
 final class ChunkWrites {
-
-  /**
-   * What one commit may write, by {@link DocumentSize}'s estimate: well under Firestore's 10 MiB request limit, with
-   * room for the result lines, the cursor and the request's own encoding.
-   */
-  static final long MAX_COMMIT_BYTES = 6L << 20;
 
   /**
    * @param rowsTaken rows of the slice handled (applied or failed), from its first

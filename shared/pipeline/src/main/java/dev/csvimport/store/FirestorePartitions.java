@@ -36,10 +36,6 @@ public final class FirestorePartitions implements Partitions {
   private final FirestoreLayout layout;
   private final long maxCommitBytes;
 
-  public FirestorePartitions(FirestoreLayout layout) {
-    this(layout, ChunkWrites.MAX_COMMIT_BYTES);
-  }
-
   /** @param maxCommitBytes what one transaction may write, by {@link DocumentSize}'s estimate */
   public FirestorePartitions(FirestoreLayout layout, long maxCommitBytes) {
     this.layout = layout;

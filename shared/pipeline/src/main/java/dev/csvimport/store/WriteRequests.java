@@ -65,11 +65,8 @@ public final class WriteRequests {
   private final Clock clock;
   private final long maxCommitBytes;
 
-  public WriteRequests(FirestoreLayout layout, Clock clock) {
-    this(layout, clock, ChunkWrites.MAX_COMMIT_BYTES);
-  }
-
-  WriteRequests(FirestoreLayout layout, Clock clock, long maxCommitBytes) {
+  /** @param maxCommitBytes what one transaction may write, by {@link DocumentSize}'s estimate */
+  public WriteRequests(FirestoreLayout layout, Clock clock, long maxCommitBytes) {
     this.layout = layout;
     this.clock = clock;
     this.maxCommitBytes = maxCommitBytes;
