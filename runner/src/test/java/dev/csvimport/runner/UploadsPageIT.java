@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -130,19 +131,23 @@ class UploadsPageIT {
     byId("importName").clear();
     byId("importName").sendKeys("Spring users " + XSS);
     byId("upload").click();
-    WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
-        By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Spring users')]]")));
-    wait.until(d -> d.findElement(By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Spring users')]]"))
-        .getText().contains("Finished"));
-    row = browser.findElement(By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Spring users')]]"));
-    List<WebElement> cells = row.findElements(By.tagName("td"));
-    assertEquals("Spring users " + XSS, cells.get(0).getText());
-    assertEquals("ann@example.com", cells.get(2).getText());
-    assertEquals("1", cells.get(4).getText(), "No. of errors");
-    assertEquals("4", cells.get(5).getText(), "No. of records");
+    // The list refreshes while imports run, replacing its rows: each look reads a row whole, again if it was replaced.
+    By uploadRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Spring users')]]");
+    List<String> cells = wait.ignoring(StaleElementReferenceException.class).until(d -> {
+      List<String> texts = d.findElement(uploadRow).findElements(By.tagName("td")).stream().map(WebElement::getText)
+          .toList();
+      return texts.stream().anyMatch(text -> text.contains("Finished")) ? texts : null;
+    });
+    assertEquals("Spring users " + XSS, cells.get(0));
+    assertEquals("ann@example.com", cells.get(2));
+    assertEquals("1", cells.get(4), "No. of errors");
+    assertEquals("4", cells.get(5), "No. of records");
     screenshot("uploads");
 
-    row.click();
+    wait.ignoring(StaleElementReferenceException.class).until(d -> {
+      d.findElement(uploadRow).click();
+      return true;
+    });
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#resultsTable tbody tr")));
     String failedRow = browser.findElement(By.cssSelector("#resultsTable tbody tr")).getText();
     assertTrue(failedRow.contains("Age<int>") && failedRow.contains("'x' is not a whole number")

@@ -420,6 +420,13 @@ class WriteApiIT {
     }
     assertEquals(1, exportUser(A, keysA.production(), "u3").getAsJsonObject("events").getAsJsonObject("E")
         .get("count").getAsInt(), "the Idempotency-Key header is a request key too");
+
+    for (long sent : new long[] {1_700_000_000L, 1_700_000_007L}) {
+      assertEquals(List.of(success()), get("action", "setUserAttributes", "appId", A, "clientKey", keysA.production(),
+          "userId", "u4", "userAttributeValuesToIncrement", "{\"Visits\":1}", "time", Long.toString(sent),
+          "requestId", "r-4").elements(), "a retry stamped with a later send time is the same request");
+    }
+    assertEquals(1, exportUser(A, keysA.production(), "u4").getAsJsonObject("userAttributes").get("Visits").getAsInt());
   }
 
   @Test

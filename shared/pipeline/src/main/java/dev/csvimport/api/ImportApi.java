@@ -174,7 +174,12 @@ public final class ImportApi {
     Map<String, String> parameters = new LinkedHashMap<>(request.parameters());
     CALL_PARAMETERS.forEach(parameters::remove);
     JsonObject item = ItemChecker.itemOf(parameters);
-    ItemAnswer answer = write(appId, request, List.of(item), item.toString()).get(0);
+    // Clients stamp each call with the time it was sent; only a track's time is the item's (its event's).
+    JsonObject asked = item.deepCopy();
+    if (!"track".equals(parameters.get("action"))) {
+      asked.remove("time");
+    }
+    ItemAnswer answer = write(appId, request, List.of(item), asked.toString()).get(0);
     return new ApiAnswer(answer.success() ? 200 : 400, List.of(element(answer)));
   }
 
