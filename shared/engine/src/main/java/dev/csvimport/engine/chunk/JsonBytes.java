@@ -1,6 +1,7 @@
 package dev.csvimport.engine.chunk;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 
 /**
  * Compact JSON written straight into UTF-8 bytes, for the chunk format: the same text gson's {@code JsonWriter} writes
@@ -19,6 +20,13 @@ final class JsonBytes {
   private int depth;
   /** A name was just written: its value needs no comma. */
   private boolean afterName;
+  /**
+   * Names as written ({@code "name":}), by identity: a file's rows write the same few names (its columns', the
+   * format's) again and again, as the same String objects.
+   */
+  private final IdentityHashMap<String, byte[]> names = new IdentityHashMap<>();
+  /** A file has a few dozen names; past this many, names are written without keeping them. */
+  private static final int MAX_NAMES = 256;
 
   JsonBytes reset() {
     size = 0;
@@ -59,8 +67,20 @@ final class JsonBytes {
 
   JsonBytes name(String name) {
     separate();
-    string(name);
-    put(':');
+    byte[] written = names.get(name);
+    if (written == null) {
+      int start = size;
+      string(name);
+      put(':');
+      written = Arrays.copyOfRange(bytes, start, size);
+      if (names.size() < MAX_NAMES) {
+        names.put(name, written);
+      }
+    } else {
+      ensure(written.length);
+      System.arraycopy(written, 0, bytes, size, written.length);
+      size += written.length;
+    }
     afterName = true;
     return this;
   }
