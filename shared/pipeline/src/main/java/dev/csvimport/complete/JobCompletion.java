@@ -41,7 +41,7 @@ public final class JobCompletion {
     if (jobs.finish(job, totals.successes(), totals.failures(), results)) {
       LOG.info("job finished", "appId", appId, "jobId", jobId, "rows", totals.rows(), "successesCount",
           totals.successes(), "failuresCount", totals.failures(), "resultsFile", results, "operations",
-          jobs.operations(job));
+          jobs.operations(job, totals));
     }
   }
 }

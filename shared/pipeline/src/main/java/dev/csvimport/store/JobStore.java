@@ -212,12 +212,17 @@ public final class JobStore {
    * bytes, job-document reads and writes) and the applying transactions' ({@code apply.*}).
    */
   public Map<String, Long> operations(Job job) throws StoreException {
+    return operations(job, totals(job));
+  }
+
+  /** As {@link #operations(Job)}, with the partitions' totals already read (completion has them). */
+  public Map<String, Long> operations(Job job, Totals totals) throws StoreException {
     Map<String, Long> operations = new TreeMap<>();
     Object fanOut = StoreException.await(layout.job(job.appId(), job.jobId()).get()).get("fanOutOps");
     if (fanOut instanceof Map<?, ?> map) {
       map.forEach((name, count) -> operations.put("fanOut." + name, ((Number) count).longValue()));
     }
-    totals(job).operations().forEach((name, count) -> operations.put("apply." + name, count));
+    totals.operations().forEach((name, count) -> operations.put("apply." + name, count));
     return operations;
   }
 
