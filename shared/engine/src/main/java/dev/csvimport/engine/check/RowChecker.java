@@ -120,11 +120,12 @@ public final class RowChecker {
   }
 
   private UserUpdate userUpdate(String userId, IntFunction<String> cells) throws RowError {
-    Map<String, Object> attributes = new LinkedHashMap<>();
-    Map<String, List<Object>> toAdd = new LinkedHashMap<>();
-    Map<String, List<Object>> toRemove = new LinkedHashMap<>();
-    Map<String, Long> toIncrement = new LinkedHashMap<>();
-    Map<String, EventHistory> events = new LinkedHashMap<>();
+    // Maps are made only for what the row has: most rows fill two or three of the five.
+    Map<String, Object> attributes = null;
+    Map<String, List<Object>> toAdd = null;
+    Map<String, List<Object>> toRemove = null;
+    Map<String, Long> toIncrement = null;
+    Map<String, EventHistory> events = null;
     Instant created = null;
     Instant lastActive = null;
     for (Column column : header.columnsOf(Action.SET_USER_ATTRIBUTES)) {
@@ -134,26 +135,27 @@ public final class RowChecker {
       }
       if (cell.equals(NULL)) {
         if (column.role() == ColumnRole.USER_ATTRIBUTE) {
-          attributes.put(column.name(), Removal.REMOVE);
+          attributes = with(attributes, column.name(), Removal.REMOVE);
         }
         continue;
       }
       try {
         switch (column.role()) {
           case USER_ATTRIBUTE:
-            attributes.put(column.name(), column.type().parse(cell));
+            attributes = with(attributes, column.name(), column.type().parse(cell));
             break;
           case VALUES_TO_ADD:
-            toAdd.put(column.name(), values(cell, column.type()));
+            toAdd = with(toAdd, column.name(), values(cell, column.type()));
             break;
           case VALUES_TO_REMOVE:
-            toRemove.put(column.name(), values(cell, column.type()));
+            toRemove = with(toRemove, column.name(), values(cell, column.type()));
             break;
           case VALUES_TO_INCREMENT:
-            toIncrement.put(column.name(), ValueType.parseWholeNumber(cell.trim(), "an increment"));
+            toIncrement = with(toIncrement, column.name(), ValueType.parseWholeNumber(cell.trim(), "an increment"));
             break;
           case EVENT_HISTORY:
-            events.put(column.name(), withField(events.getOrDefault(column.name(), EventHistory.EMPTY), column, cell));
+            EventHistory history = events == null ? null : events.get(column.name());
+            events = with(events, column.name(), withField(history == null ? EventHistory.EMPTY : history, column, cell));
             break;
           case CREATED:
             created = UnixSeconds.parse(cell);
@@ -168,7 +170,19 @@ public final class RowChecker {
         throw RowError.of(column, cell, e);
       }
     }
-    return new UserUpdate(userId, attributes, toAdd, toRemove, toIncrement, events, created, lastActive);
+    return new UserUpdate(userId, orEmpty(attributes), orEmpty(toAdd), orEmpty(toRemove), orEmpty(toIncrement),
+        orEmpty(events), created, lastActive);
+  }
+
+  /** {@code map} with the entry added, made (keeping insertion order) when it is null. */
+  private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {
+    Map<String, V> into = map == null ? new LinkedHashMap<>() : map;
+    into.put(key, value);
+    return into;
+  }
+
+  private static <V> Map<String, V> orEmpty(Map<String, V> map) {
+    return map == null ? Map.of() : map;
   }
 
   /** A cell of a values-to-add or -remove column: a list [a, b] or a single value. */
@@ -193,7 +207,7 @@ public final class RowChecker {
     Double value = null;
     String currencyCode = null;
     String info = null;
-    Map<String, Object> params = new LinkedHashMap<>();
+    Map<String, Object> params = null;
     for (Column column : header.columnsOf(Action.TRACK)) {
       String cell = cells.apply(column.index());
       if (cell.isEmpty() || cell.equals(NULL)) {
@@ -221,7 +235,7 @@ public final class RowChecker {
             info = cell;
             break;
           case PARAM:
-            params.put(column.name(), column.type().parse(cell));
+            params = with(params, column.name(), column.type().parse(cell));
             break;
           default:
             break;
@@ -233,11 +247,11 @@ public final class RowChecker {
     if (event == null) {
       throw new RowError("event", null, "the row has no event: track rows need the event's name");
     }
-    if (params.size() > MAX_PARAMS) {
+    if (params != null && params.size() > MAX_PARAMS) {
       throw new RowError(null, null, "the row has " + params.size() + " params; an event may have at most "
           + MAX_PARAMS);
     }
-    return new TrackedEvent(userId, event, time, value, currencyCode, info, params);
+    return new TrackedEvent(userId, event, time, value, currencyCode, info, orEmpty(params));
   }
 
   private Instant eventTime(Instant time, Column column, String cell, List<RowProblem> warnings) throws CellError {
@@ -272,17 +286,17 @@ public final class RowChecker {
     Column userKey = header.userKeyColumn();
     String userId = userKey == null ? null : emptyToNull(cells.apply(userKey.index()));
     userId = userId == null || userId.equals(NULL) ? deviceId : checkedId(userKey, userId);
-    Map<String, Object> attributes = new LinkedHashMap<>();
+    Map<String, Object> attributes = null;
     for (Column column : header.columnsOf(Action.SET_DEVICE_ATTRIBUTES)) {
       if (column.role() != ColumnRole.DEVICE_ATTRIBUTE) {
         continue;
       }
       String cell = cells.apply(column.index());
       if (!cell.isEmpty()) {
-        attributes.put(column.name(), cell.equals(NULL) ? Removal.REMOVE : cell);
+        attributes = with(attributes, column.name(), cell.equals(NULL) ? Removal.REMOVE : cell);
       }
     }
-    return new DeviceUpdate(userId, deviceId, attributes);
+    return new DeviceUpdate(userId, deviceId, orEmpty(attributes));
   }
 
   private static String emptyToNull(String cell) {

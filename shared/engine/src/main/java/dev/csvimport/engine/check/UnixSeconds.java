@@ -16,6 +16,15 @@ final class UnixSeconds {
 
   static Instant parse(String cell) throws CellError {
     String text = cell.trim();
+    if (!text.isEmpty() && text.length() <= 11 && isDigits(text)) {
+      // Whole seconds below 1e11, exactly what the general path below makes of them, without a double.
+      return storable(Instant.ofEpochSecond(Long.parseLong(text)), cell);
+    }
+    return parseDecimal(text, cell);
+  }
+
+  /** The general reading, of any decimal: the reference for the whole seconds read above. */
+  static Instant parseDecimal(String text, String cell) throws CellError {
     if (!ValueType.isDecimal(text) || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
       throw new CellError(Excerpt.quote(cell) + " is not a time in Unix seconds (like 1700000000)");
     }
@@ -24,6 +33,16 @@ final class UnixSeconds {
       throw new CellError(Excerpt.quote(cell) + " looks like milliseconds: give Unix seconds (divide by 1000)");
     }
     return storable(Instant.ofEpochMilli(Math.round(seconds * 1000)), cell);
+  }
+
+  private static boolean isDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The time, if a profile can keep it: from the year 1 to the year 9999. */

@@ -255,6 +255,8 @@ public abstract class ValueType {
     private final DateTimeFormatter dateOnly;
     private final String dateTimePattern;
     private final String dateOnlyPattern;
+    private final Shape dateTimeShape;
+    private final Shape dateOnlyShape;
 
     DateType(String format) {
       super(format);
@@ -263,6 +265,18 @@ public abstract class ValueType {
       this.dateOnlyPattern = dateTimePattern.replace(" HH:mm:ss", "");
       this.dateTime = strict(dateTimePattern);
       this.dateOnly = strict(dateOnlyPattern);
+      this.dateTimeShape = Shape.of(dateTimePattern);
+      this.dateOnlyShape = Shape.of(dateOnlyPattern);
+    }
+
+    /** The month of the English short name at {@code at} in the text, or 0. */
+    private static int month(String text, int at) {
+      for (int m = 0; m < MONTHS.size(); m++) {
+        if (text.startsWith(MONTHS.get(m), at)) {
+          return m + 1;
+        }
+      }
+      return 0;
     }
 
     private static DateTimeFormatter strict(String pattern) {
@@ -275,7 +289,7 @@ public abstract class ValueType {
       if (isDigits(text)) {
         return UnixSeconds.parse(text);
       }
-      Instant read = byHand(text, text.length() == dateTimePattern.length() ? dateTimePattern : dateOnlyPattern);
+      Instant read = byHand(text, text.length() == dateTimeShape.length() ? dateTimeShape : dateOnlyShape);
       if (read != null) {
         return UnixSeconds.storable(read, cell);
       }
@@ -301,7 +315,35 @@ public abstract class ValueType {
      * HH, mm, ss two digits, uuuu four, MMM an English short month), or null: another shape, or a field out of range.
      */
     static Instant byHand(String text, String pattern) {
-      if (text.length() != pattern.length()) {
+      return byHand(text, Shape.of(pattern));
+    }
+
+    /** A pattern's runs of one letter, found once per column rather than once per cell. */
+    record Shape(int length, char[] letters, int[] starts, int[] ends) {
+      static Shape of(String pattern) {
+        List<int[]> runs = new java.util.ArrayList<>();
+        for (int p = 0; p < pattern.length(); ) {
+          int end = p;
+          while (end < pattern.length() && pattern.charAt(end) == pattern.charAt(p)) {
+            end++;
+          }
+          runs.add(new int[] {p, end});
+          p = end;
+        }
+        char[] letters = new char[runs.size()];
+        int[] starts = new int[runs.size()];
+        int[] ends = new int[runs.size()];
+        for (int i = 0; i < runs.size(); i++) {
+          starts[i] = runs.get(i)[0];
+          ends[i] = runs.get(i)[1];
+          letters[i] = pattern.charAt(starts[i]);
+        }
+        return new Shape(pattern.length(), letters, starts, ends);
+      }
+    }
+
+    static Instant byHand(String text, Shape shape) {
+      if (text.length() != shape.length()) {
         return null;
       }
       int year = -1;
@@ -310,18 +352,20 @@ public abstract class ValueType {
       int hour = 12;
       int minute = 0;
       int second = 0;
-      for (int p = 0; p < pattern.length(); ) {
-        char letter = pattern.charAt(p);
-        int end = p;
-        while (end < pattern.length() && pattern.charAt(end) == letter) {
-          end++;
-        }
+      char[] letters = shape.letters();
+      int[] starts = shape.starts();
+      int[] ends = shape.ends();
+      for (int field = 0; field < letters.length; field++) {
+        char letter = letters[field];
+        int p = starts[field];
+        int end = ends[field];
         if (letter == 'M' && end - p == 3) {
-          month = MONTHS.indexOf(text.substring(p, end)) + 1;
+          month = month(text, p);
           if (month == 0) {
             return null;
           }
-        } else if ("dMuHms".indexOf(letter) >= 0) {
+        } else if (letter == 'd' || letter == 'M' || letter == 'u' || letter == 'H' || letter == 'm'
+            || letter == 's') {
           int value = 0;
           for (int i = p; i < end; i++) {
             char c = text.charAt(i);
@@ -345,7 +389,6 @@ public abstract class ValueType {
             }
           }
         }
-        p = end;
       }
       if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
         return null;

@@ -1,7 +1,6 @@
 package dev.csvimport.engine.chunk;
 
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 
 /**
  * Compact JSON written straight into UTF-8 bytes, for the chunk format: the same text gson's {@code JsonWriter} writes
@@ -13,6 +12,23 @@ final class JsonBytes {
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /** 10 to the power of the index, up to the largest long holds. */
+  private static final long[] TENS = new long[19];
+  /** The two digits of each number below 100. */
+  private static final byte[] TENS_DIGIT = new byte[100];
+  private static final byte[] ONES_DIGIT = new byte[100];
+
+  static {
+    TENS[0] = 1;
+    for (int i = 1; i < TENS.length; i++) {
+      TENS[i] = TENS[i - 1] * 10;
+    }
+    for (int i = 0; i < 100; i++) {
+      TENS_DIGIT[i] = (byte) ('0' + i / 10);
+      ONES_DIGIT[i] = (byte) ('0' + i % 10);
+    }
+  }
+
   private byte[] bytes = new byte[1024];
   private int size;
   /** Per open object or array: whether it has an element yet (a comma goes before the next). */
@@ -21,12 +37,14 @@ final class JsonBytes {
   /** A name was just written: its value needs no comma. */
   private boolean afterName;
   /**
-   * Names as written ({@code "name":}), by identity: a file's rows write the same few names (its columns', the
-   * format's) again and again, as the same String objects.
+   * Names as written ({@code "name":}), kept by identity in a small open-addressed table found by the name's
+   * (cached) hash: a file's rows write the same few names (its columns', the format's) again and again, as the same
+   * String objects. A name that finds no free slot near its own is written without being kept.
    */
-  private final IdentityHashMap<String, byte[]> names = new IdentityHashMap<>();
-  /** A file has a few dozen names; past this many, names are written without keeping them. */
-  private static final int MAX_NAMES = 256;
+  private final String[] nameKeys = new String[NAME_SLOTS];
+  private final byte[][] nameBytes = new byte[NAME_SLOTS][];
+  private static final int NAME_SLOTS = 512;
+  private static final int NAME_PROBES = 8;
 
   JsonBytes reset() {
     size = 0;
@@ -67,19 +85,29 @@ final class JsonBytes {
 
   JsonBytes name(String name) {
     separate();
-    byte[] written = names.get(name);
-    if (written == null) {
-      int start = size;
-      string(name);
-      put(':');
-      written = Arrays.copyOfRange(bytes, start, size);
-      if (names.size() < MAX_NAMES) {
-        names.put(name, written);
+    int free = -1;
+    for (int probe = 0, slot = name.hashCode() & NAME_SLOTS - 1; probe < NAME_PROBES; probe++,
+        slot = slot + 1 & NAME_SLOTS - 1) {
+      String key = nameKeys[slot];
+      if (key == name) {
+        byte[] written = nameBytes[slot];
+        ensure(written.length);
+        System.arraycopy(written, 0, bytes, size, written.length);
+        size += written.length;
+        afterName = true;
+        return this;
       }
-    } else {
-      ensure(written.length);
-      System.arraycopy(written, 0, bytes, size, written.length);
-      size += written.length;
+      if (key == null) {
+        free = slot;
+        break;
+      }
+    }
+    int start = size;
+    string(name);
+    put(':');
+    if (free >= 0) {
+      nameKeys[free] = name;
+      nameBytes[free] = Arrays.copyOfRange(bytes, start, size);
     }
     afterName = true;
     return this;
@@ -95,7 +123,44 @@ final class JsonBytes {
   }
 
   JsonBytes value(long value) {
-    return jsonValue(Long.toString(value));
+    if (value == Long.MIN_VALUE) {
+      return jsonValue(Long.toString(value));
+    }
+    beforeValue();
+    ensure(20);
+    if (value < 0) {
+      bytes[size++] = '-';
+      value = -value;
+    }
+    int digits = 1;
+    while (digits < TENS.length && value >= TENS[digits]) {
+      digits++;
+    }
+    int at = size + digits;
+    size = at;
+    // Two digits per division, in int arithmetic once the rest fits.
+    while (value > Integer.MAX_VALUE) {
+      long quotient = value / 100;
+      int pair = (int) (value - quotient * 100);
+      bytes[--at] = ONES_DIGIT[pair];
+      bytes[--at] = TENS_DIGIT[pair];
+      value = quotient;
+    }
+    int rest = (int) value;
+    while (rest >= 100) {
+      int quotient = rest / 100;
+      int pair = rest - quotient * 100;
+      bytes[--at] = ONES_DIGIT[pair];
+      bytes[--at] = TENS_DIGIT[pair];
+      rest = quotient;
+    }
+    if (rest >= 10) {
+      bytes[--at] = ONES_DIGIT[rest];
+      bytes[--at] = TENS_DIGIT[rest];
+    } else {
+      bytes[--at] = (byte) ('0' + rest);
+    }
+    return this;
   }
 
   JsonBytes value(boolean value) {

@@ -103,4 +103,30 @@ class ValueTypeTest {
     assertTrue(millis.getMessage().contains("milliseconds"), millis.getMessage());
     assertThrows(CellError.class, () -> UnixSeconds.parse("2020-01-01"));
   }
+
+  @Test
+  void wholeUnixSecondsAreReadAsTheDecimalReadingReadsThem() throws Exception {
+    java.util.Random random = new java.util.Random(20261123L);
+    for (int i = 0; i < 100_000; i++) {
+      StringBuilder digits = new StringBuilder();
+      for (int n = 1 + random.nextInt(12); n > 0; n--) {
+        digits.append((char) ('0' + random.nextInt(10)));
+      }
+      String text = random.nextBoolean() ? digits.toString() : " " + digits + " ";
+      assertEquals(outcome(() -> UnixSeconds.parseDecimal(text.trim(), text)), outcome(() -> UnixSeconds.parse(text)),
+          text);
+    }
+  }
+
+  private interface Reading {
+    Instant read() throws CellError;
+  }
+
+  private static String outcome(Reading reading) {
+    try {
+      return reading.read().toString();
+    } catch (CellError e) {
+      return "failure: " + e.getMessage();
+    }
+  }
 }

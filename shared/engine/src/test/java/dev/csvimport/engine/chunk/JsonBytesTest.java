@@ -51,7 +51,13 @@ class JsonBytesTest {
             ours.value(value);
           }
           case 1 -> {
-            long value = random.nextLong();
+            // Every length of number, both signs, and the extremes.
+            long value = switch (random.nextInt(4)) {
+              case 0 -> random.nextLong();
+              case 1 -> random.nextLong() >> random.nextInt(64);
+              case 2 -> random.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE;
+              default -> random.nextInt(1000) - 500;
+            };
             gson.value(value);
             ours.value(value);
           }
