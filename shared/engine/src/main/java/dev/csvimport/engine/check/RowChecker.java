@@ -31,6 +31,9 @@ public final class RowChecker {
   private final Header header;
   private final Action defaultAction;
   private final Instant importTime;
+  private final Instant shownImportTime;
+  private final Instant latestEventTime;
+  private final Instant oldestEventTime;
 
   /**
    * @param defaultAction the action of rows without an action cell, or null
@@ -40,6 +43,9 @@ public final class RowChecker {
     this.header = header;
     this.defaultAction = defaultAction;
     this.importTime = importTime;
+    this.shownImportTime = importTime.truncatedTo(ChronoUnit.SECONDS);
+    this.latestEventTime = importTime.plus(FUTURE_TOLERANCE);
+    this.oldestEventTime = importTime.minus(OLDEST_EVENT);
   }
 
   /**
@@ -255,12 +261,11 @@ public final class RowChecker {
   }
 
   private Instant eventTime(Instant time, Column column, String cell, List<RowProblem> warnings) throws CellError {
-    Instant shownImportTime = importTime.truncatedTo(ChronoUnit.SECONDS);
-    if (time.isAfter(importTime.plus(FUTURE_TOLERANCE))) {
+    if (time.isAfter(latestEventTime)) {
       throw new CellError(Excerpt.quote(cell) + " (" + time + ") is more than a day after the import (" + shownImportTime
           + "): events cannot be in the future");
     }
-    if (time.isBefore(importTime.minus(OLDEST_EVENT))) {
+    if (time.isBefore(oldestEventTime)) {
       warnings.add(new RowProblem(column.header(), cell, "the event time " + time + " is more than 365 days before"
           + " the import, so the event is recorded at the import time " + shownImportTime));
       return importTime;

@@ -168,6 +168,10 @@ public abstract class ValueType {
   }
 
   static Long parseWholeNumber(String text, String what) throws CellError {
+    long quick = quickWholeNumber(text);
+    if (quick != NOT_QUICK) {
+      return quick;
+    }
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
@@ -178,7 +182,79 @@ public abstract class ValueType {
     }
   }
 
+  /** What {@link #quickWholeNumber} answers for text it leaves to {@link Long#parseLong}. */
+  private static final long NOT_QUICK = Long.MIN_VALUE;
+
+  /**
+   * A sign and 1 to 18 ASCII digits, which cannot overflow, read as {@link Long#parseLong} reads them; anything else
+   * {@link #NOT_QUICK}.
+   */
+  static long quickWholeNumber(String text) {
+    int length = text.length();
+    int i = length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
+    if (length - i < 1 || length - i > 18) {
+      return NOT_QUICK;
+    }
+    long value = 0;
+    for (; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return NOT_QUICK;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return text.charAt(0) == '-' ? -value : value;
+  }
+
+  /** 10 to the power of the index, each exactly a double. */
+  private static final double[] EXACT_TENS = new double[23];
+
+  static {
+    EXACT_TENS[0] = 1;
+    for (int i = 1; i < EXACT_TENS.length; i++) {
+      EXACT_TENS[i] = EXACT_TENS[i - 1] * 10;
+    }
+  }
+
+  /**
+   * Plain decimals of at most 15 digits and no exponent, read exactly as {@link Double#parseDouble} reads them: the
+   * digits as a whole number and the power of ten are both exact doubles, and one division of exact doubles is
+   * correctly rounded, as the parse is (Clinger's fast path). NaN for anything else.
+   */
+  static double quickDecimal(String text) {
+    int length = text.length();
+    int i = length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
+    long digits = 0;
+    int count = 0;
+    int fraction = -1;
+    for (; i < length; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++count > 15) {
+          return Double.NaN;
+        }
+        digits = digits * 10 + (c - '0');
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (count == 0) {
+      return Double.NaN;
+    }
+    double value = fraction > 0 ? digits / EXACT_TENS[fraction] : digits;
+    return text.charAt(0) == '-' ? -value : value;
+  }
+
   static Double parseDecimal(String text) throws CellError {
+    double quick = quickDecimal(text);
+    if (!Double.isNaN(quick)) {
+      return quick;
+    }
     if (!isDecimal(text)) {
       throw new CellError(Excerpt.quote(text) + " is not a number");
     }

@@ -47,40 +47,41 @@ public final class ChunkCodec {
   private ChunkCodec() {}
 
   public static byte[] encode(Chunk chunk) {
-    List<byte[]> rows = new ArrayList<>(chunk.rows().size());
-    chunk.rows().forEach(row -> rows.add(encodeRow(row)));
-    return encode(chunk.partition(), chunk.sequence(), chunk.segment(), rows);
+    JsonBytes rows = new JsonBytes();
+    for (RowResult row : chunk.rows()) {
+      if (rows.size() > 0) {
+        rows.comma();
+      }
+      writeRow(rows.clearContext(), row);
+    }
+    return encode(chunk.partition(), chunk.sequence(), chunk.segment(), rows.bytes(), rows.size());
   }
 
-  /** The chunk from rows already encoded by {@link #encodeRow}, copied once into an array of the exact size. */
-  static byte[] encode(int partition, int sequence, int segment, List<byte[]> encodedRows) {
-    byte[] head = ("{\"v\":" + VERSION + ",\"p\":" + partition + ",\"s\":" + sequence + ",\"g\":" + segment + ",\"rows\":[")
-        .getBytes(StandardCharsets.UTF_8);
-    int size = head.length + 2 + Math.max(0, encodedRows.size() - 1);
-    for (byte[] row : encodedRows) {
-      size += row.length;
-    }
-    byte[] chunk = new byte[size];
+  /**
+   * The chunk from its rows as {@link #rowBytes} wrote them, comma-separated in {@code rows[0, length)}, copied once
+   * into an array of the exact size.
+   */
+  static byte[] encode(int partition, int sequence, int segment, byte[] rows, int length) {
+    byte[] head = ("{\"v\":" + VERSION + ",\"p\":" + partition + ",\"s\":" + sequence + ",\"g\":" + segment
+        + ",\"rows\":[").getBytes(StandardCharsets.UTF_8);
+    byte[] chunk = new byte[head.length + length + 2];
     System.arraycopy(head, 0, chunk, 0, head.length);
-    int at = head.length;
-    for (int i = 0; i < encodedRows.size(); i++) {
-      if (i > 0) {
-        chunk[at++] = ',';
-      }
-      byte[] row = encodedRows.get(i);
-      System.arraycopy(row, 0, chunk, at, row.length);
-      at += row.length;
-    }
-    chunk[at++] = ']';
-    chunk[at] = '}';
+    System.arraycopy(rows, 0, chunk, head.length, length);
+    chunk[chunk.length - 2] = ']';
+    chunk[chunk.length - 1] = '}';
     return chunk;
   }
 
   /** A row as UTF-8 JSON. */
   public static byte[] encodeRow(RowResult row) {
+    return rowBytes(row).toByteArray();
+  }
+
+  /** A row as UTF-8 JSON in this thread's buffer, valid until the thread's next call. */
+  static JsonBytes rowBytes(RowResult row) {
     JsonBytes out = BUFFER.get().reset();
     writeRow(out, row);
-    return out.toByteArray();
+    return out;
   }
 
   private static final ThreadLocal<JsonBytes> BUFFER = ThreadLocal.withInitial(JsonBytes::new);

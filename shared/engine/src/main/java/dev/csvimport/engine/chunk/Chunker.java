@@ -2,8 +2,6 @@ package dev.csvimport.engine.chunk;
 
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Groups checked rows into chunks: rows are spread over partitions by user, and each partition is cut into chunks in
@@ -47,23 +45,27 @@ public final class Chunker {
    * @return the row as it travels: {@code row}, or its failure
    */
   public RowResult add(RowResult row) throws Exception {
-    byte[] json = ChunkCodec.encodeRow(row);
-    int bytes = json.length;
+    JsonBytes json = ChunkCodec.rowBytes(row);
+    int bytes = json.size();
     if (bytes + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
       RowResult tooLarge = RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow("the row is "
           + bytes + " bytes once read; a row may be at most " + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
-      json = ChunkCodec.encodeRow(tooLarge);
-      bytes = json.length;
+      json = ChunkCodec.rowBytes(tooLarge);
+      bytes = json.size();
       row = tooLarge;
     }
     int partition = Partitions.of(row.userId(), limits.partitions());
     OpenChunk chunk = open[partition];
-    if (!chunk.rows.isEmpty() && chunk.bytes + bytes + 1 + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
+    if (chunk.rows > 0 && chunk.bytes + bytes + 1 + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
       close(partition);
     }
-    chunk.rows.add(json);
+    if (chunk.rows > 0) {
+      chunk.json.comma();
+    }
+    chunk.json.append(json);
+    chunk.rows++;
     chunk.bytes += bytes + 1;
-    if (chunk.rows.size() >= limits.maxRows()) {
+    if (chunk.rows >= limits.maxRows()) {
       close(partition);
     }
     if (++rowsInSegment >= limits.segmentRows()) {
@@ -95,7 +97,7 @@ public final class Chunker {
 
   private void closeAll() throws Exception {
     for (int p = 0; p < open.length; p++) {
-      if (!open[p].rows.isEmpty()) {
+      if (open[p].rows > 0) {
         close(p);
       }
     }
@@ -105,15 +107,18 @@ public final class Chunker {
     OpenChunk chunk = open[partition];
     int sequence = nextSequence[partition]++;
     if (segment >= firstEmittedSegment) {
-      byte[] payload = ChunkCodec.encode(partition, sequence, segment, chunk.rows);
-      sink.accept(new EncodedChunk(partition, sequence, segment, chunk.rows.size(), payload));
+      byte[] payload = ChunkCodec.encode(partition, sequence, segment, chunk.json.bytes(), chunk.json.size());
+      sink.accept(new EncodedChunk(partition, sequence, segment, chunk.rows, payload));
     }
-    chunk.rows.clear();
+    chunk.json.reset();
+    chunk.rows = 0;
     chunk.bytes = 0;
   }
 
+  /** A partition's chunk being filled: its rows' JSON, comma-separated. */
   private static final class OpenChunk {
-    final List<byte[]> rows = new ArrayList<>();
+    final JsonBytes json = new JsonBytes();
+    int rows;
     int bytes;
   }
 }

@@ -30,6 +30,8 @@ final class JsonBytes {
   }
 
   private byte[] bytes = new byte[1024];
+  /** Where a string's characters are copied before they are written. */
+  private char[] chars = new char[256];
   private int size;
   /** Per open object or array: whether it has an element yet (a comma goes before the next). */
   private boolean[] started = new boolean[16];
@@ -55,6 +57,34 @@ final class JsonBytes {
 
   byte[] toByteArray() {
     return Arrays.copyOf(bytes, size);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The bytes written, in {@code bytes()[0, size())}; the array is this writer's own. */
+  byte[] bytes() {
+    return bytes;
+  }
+
+  /** Appends another writer's bytes. */
+  void append(JsonBytes other) {
+    ensure(other.size);
+    System.arraycopy(other.bytes, 0, bytes, size, other.size);
+    size += other.size;
+  }
+
+  /** A comma between two top-level values. */
+  void comma() {
+    put(',');
+  }
+
+  /** Keeps the bytes written, forgetting the objects they were in: the next value starts at the top level. */
+  JsonBytes clearContext() {
+    depth = 0;
+    afterName = false;
+    return this;
   }
 
   JsonBytes beginObject() {
@@ -206,34 +236,49 @@ final class JsonBytes {
   }
 
   private void string(String text) {
-    ensure(text.length() * 3 + 2);
-    bytes[size++] = '"';
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    int length = text.length();
+    ensure(length * 3 + 2);
+    if (chars.length < length) {
+      chars = new char[Math.max(length, chars.length * 2)];
+    }
+    // One bulk copy, then a loop over an array: cheaper than a bounds-checked charAt per character.
+    text.getChars(0, length, chars, 0);
+    byte[] out = bytes;
+    int at = size;
+    out[at++] = '"';
+    for (int i = 0; i < length; i++) {
+      char c = chars[i];
       if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        bytes[size++] = (byte) c;
-      } else if (c < 0x80) {
+        out[at++] = (byte) c;
+        continue;
+      }
+      size = at;
+      if (c < 0x80) {
         escape(c);
       } else if (c < 0x800) {
-        bytes[size++] = (byte) (0xC0 | c >> 6);
-        bytes[size++] = (byte) (0x80 | c & 0x3F);
+        out[size++] = (byte) (0xC0 | c >> 6);
+        out[size++] = (byte) (0x80 | c & 0x3F);
       } else if (c == '\u2028' || c == '\u2029') {
         escape(c);
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        int code = Character.toCodePoint(c, text.charAt(++i));
-        bytes[size++] = (byte) (0xF0 | code >> 18);
-        bytes[size++] = (byte) (0x80 | code >> 12 & 0x3F);
-        bytes[size++] = (byte) (0x80 | code >> 6 & 0x3F);
-        bytes[size++] = (byte) (0x80 | code & 0x3F);
+      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1])) {
+        int code = Character.toCodePoint(c, chars[++i]);
+        out[size++] = (byte) (0xF0 | code >> 18);
+        out[size++] = (byte) (0x80 | code >> 12 & 0x3F);
+        out[size++] = (byte) (0x80 | code >> 6 & 0x3F);
+        out[size++] = (byte) (0x80 | code & 0x3F);
       } else if (Character.isSurrogate(c)) {
-        bytes[size++] = '?';
+        out[size++] = '?';
       } else {
-        bytes[size++] = (byte) (0xE0 | c >> 12);
-        bytes[size++] = (byte) (0x80 | c >> 6 & 0x3F);
-        bytes[size++] = (byte) (0x80 | c & 0x3F);
+        out[size++] = (byte) (0xE0 | c >> 12);
+        out[size++] = (byte) (0x80 | c >> 6 & 0x3F);
+        out[size++] = (byte) (0x80 | c & 0x3F);
       }
+      // An escape may have grown the array.
+      out = bytes;
+      at = size;
     }
-    bytes[size++] = '"';
+    out[at++] = '"';
+    size = at;
   }
 
   private void escape(char c) {

@@ -59,8 +59,8 @@ public final class CsvRecords implements AutoCloseable {
   private boolean endOfInput;
   private boolean byteOrderMarkChecked;
 
-  // The current record: cell i is buffer[cellStart[i], cellEnd[i]), or text[i] when that is not null (a cell with
-  // doubled quotes or non-ASCII bytes, made when read).
+  // The current record: cell i is text[i] once made (at once for a cell with doubled quotes or non-ASCII bytes, when
+  // first asked for otherwise), from buffer[cellStart[i], cellEnd[i]).
   private int cells;
   private int[] cellStart = new int[16];
   private int[] cellEnd = new int[16];
@@ -100,10 +100,13 @@ public final class CsvRecords implements AutoCloseable {
     if (index < 0 || index >= cells) {
       throw new IndexOutOfBoundsException("cell " + index + " of a record of " + cells);
     }
-    String decoded = text[index];
-    // The cell's bytes are ASCII: each byte is its character.
-    return decoded != null ? decoded
-        : new String(buffer, cellStart[index], cellEnd[index] - cellStart[index], StandardCharsets.ISO_8859_1);
+    String cell = text[index];
+    if (cell == null) {
+      // The cell's bytes are ASCII: each byte is its character.
+      cell = new String(buffer, cellStart[index], cellEnd[index] - cellStart[index], StandardCharsets.ISO_8859_1);
+      text[index] = cell;
+    }
+    return cell;
   }
 
   public int cellCount() {

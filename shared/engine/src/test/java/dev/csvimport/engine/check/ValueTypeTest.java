@@ -129,4 +129,36 @@ class ValueTypeTest {
       return "failure: " + e.getMessage();
     }
   }
+
+  @Test
+  void numbersReadQuicklyAreWhatJavasParsersRead() {
+    java.util.Random random = new java.util.Random(20261123L);
+    String alphabet = "0123456789000.-+e";
+    int quickDecimals = 0;
+    int quickWholes = 0;
+    for (int i = 0; i < 300_000; i++) {
+      StringBuilder text = new StringBuilder();
+      for (int n = random.nextInt(22); n > 0; n--) {
+        text.append(alphabet.charAt(random.nextInt(random.nextInt(4) == 0 ? alphabet.length() : 11)));
+      }
+      if (random.nextInt(3) == 0) {
+        text.insert(0, random.nextBoolean() ? '-' : '+');
+      }
+      if (random.nextInt(3) == 0) {
+        text.insert(random.nextInt(text.length() + 1), '.');
+      }
+      String number = text.toString();
+      double quick = ValueType.quickDecimal(number);
+      if (!Double.isNaN(quick)) {
+        quickDecimals++;
+        assertEquals(Double.valueOf(Double.parseDouble(number)), Double.valueOf(quick), number);
+      }
+      long whole = ValueType.quickWholeNumber(number);
+      if (whole != Long.MIN_VALUE) {
+        quickWholes++;
+        assertEquals(Long.parseLong(number), whole, number);
+      }
+    }
+    assertTrue(quickDecimals > 50_000 && quickWholes > 20_000, quickDecimals + " decimals, " + quickWholes + " wholes");
+  }
 }
