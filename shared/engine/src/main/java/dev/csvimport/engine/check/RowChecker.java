@@ -3,6 +3,7 @@ package dev.csvimport.engine.check;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.DeviceUpdate;
 import dev.csvimport.engine.operation.EventHistory;
+import dev.csvimport.engine.operation.Fields;
 import dev.csvimport.engine.operation.Operation;
 import dev.csvimport.engine.operation.Removal;
 import dev.csvimport.engine.operation.RowProblem;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,11 +127,11 @@ public final class RowChecker {
 
   private UserUpdate userUpdate(String userId, IntFunction<String> cells) throws RowError {
     // Maps are made only for what the row has: most rows fill two or three of the five.
-    Map<String, Object> attributes = null;
-    Map<String, List<Object>> toAdd = null;
-    Map<String, List<Object>> toRemove = null;
-    Map<String, Long> toIncrement = null;
-    Map<String, EventHistory> events = null;
+    Fields<Object> attributes = null;
+    Fields<List<Object>> toAdd = null;
+    Fields<List<Object>> toRemove = null;
+    Fields<Long> toIncrement = null;
+    Fields<EventHistory> events = null;
     Instant created = null;
     Instant lastActive = null;
     for (Column column : header.columnsOf(Action.SET_USER_ATTRIBUTES)) {
@@ -160,8 +160,10 @@ public final class RowChecker {
             toIncrement = with(toIncrement, column.name(), ValueType.parseWholeNumber(cell.trim(), "an increment"));
             break;
           case EVENT_HISTORY:
-            EventHistory history = events == null ? null : events.get(column.name());
-            events = with(events, column.name(), withField(history == null ? EventHistory.EMPTY : history, column, cell));
+            // Several columns fill one event's history: the only map whose names repeat within a row.
+            events = events == null ? new Fields<>() : events;
+            EventHistory history = events.get(column.name());
+            events.put(column.name(), withField(history == null ? EventHistory.EMPTY : history, column, cell));
             break;
           case CREATED:
             created = UnixSeconds.parse(cell);
@@ -180,11 +182,12 @@ public final class RowChecker {
         orEmpty(events), created, lastActive);
   }
 
-  /** {@code map} with the entry added, made (keeping insertion order) when it is null. */
-  private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {
-    Map<String, V> into = map == null ? new LinkedHashMap<>() : map;
-    into.put(key, value);
-    return into;
+  /**
+   * {@code fields} with the entry added, made when it is null. The header names each thing a row sets once (two
+   * columns setting the same attribute, parameter or value list are refused), so the name is new to the map.
+   */
+  private static <V> Fields<V> with(Fields<V> fields, String name, V value) {
+    return (fields == null ? new Fields<V>() : fields).append(name, value);
   }
 
   private static <V> Map<String, V> orEmpty(Map<String, V> map) {
@@ -213,7 +216,7 @@ public final class RowChecker {
     Double value = null;
     String currencyCode = null;
     String info = null;
-    Map<String, Object> params = null;
+    Fields<Object> params = null;
     for (Column column : header.columnsOf(Action.TRACK)) {
       String cell = cells.apply(column.index());
       if (cell.isEmpty() || cell.equals(NULL)) {
@@ -291,7 +294,7 @@ public final class RowChecker {
     Column userKey = header.userKeyColumn();
     String userId = userKey == null ? null : emptyToNull(cells.apply(userKey.index()));
     userId = userId == null || userId.equals(NULL) ? deviceId : checkedId(userKey, userId);
-    Map<String, Object> attributes = null;
+    Fields<Object> attributes = null;
     for (Column column : header.columnsOf(Action.SET_DEVICE_ATTRIBUTES)) {
       if (column.role() != ColumnRole.DEVICE_ATTRIBUTE) {
         continue;

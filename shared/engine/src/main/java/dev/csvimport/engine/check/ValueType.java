@@ -1,7 +1,6 @@
 package dev.csvimport.engine.check;
 
 import dev.csvimport.engine.read.Excerpt;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -469,13 +468,27 @@ public abstract class ValueType {
       if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
         return null;
       }
-      LocalDate date;
-      try {
-        date = LocalDate.of(year, month, day);
-      } catch (DateTimeException invalid) {
+      if (year < 0) {
         return null;
       }
-      return Instant.ofEpochSecond(date.toEpochDay() * 86_400L + hour * 3600L + minute * 60L + second);
+      boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+      if (day > (month == 2 && leap ? 29 : DAYS_IN_MONTH[month])) {
+        return null;
+      }
+      return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second);
+    }
+
+    private static final int[] DAYS_IN_MONTH = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    /** Days from 1970-01-01 in the proleptic Gregorian calendar, as {@link LocalDate#toEpochDay} counts them. */
+    static long epochDay(int year, int month, int day) {
+      // Years counted from March, so that the leap day ends the year (H. Hinnant's days_from_civil).
+      long y = month <= 2 ? year - 1 : year;
+      long era = Math.floorDiv(y, 400);
+      long yearOfEra = y - era * 400;
+      long dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+      long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+      return era * 146_097 + dayOfEra - 719_468;
     }
   }
 }

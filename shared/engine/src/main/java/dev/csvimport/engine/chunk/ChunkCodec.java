@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.csvimport.engine.operation.DeviceUpdate;
 import dev.csvimport.engine.operation.EventHistory;
+import dev.csvimport.engine.operation.Fields;
 import dev.csvimport.engine.operation.Operation;
 import dev.csvimport.engine.operation.Removal;
 import dev.csvimport.engine.operation.RowProblem;
@@ -201,9 +202,16 @@ public final class ChunkCodec {
 
   private static void writeObject(JsonBytes out, Map<String, ?> values) {
     out.beginObject();
-    for (Map.Entry<String, ?> entry : values.entrySet()) {
-      out.name(entry.getKey());
-      writeValue(out, entry.getValue());
+    if (values instanceof Fields<?> fields) {
+      for (int i = 0; i < fields.size(); i++) {
+        out.name(fields.nameAt(i));
+        writeValue(out, fields.valueAt(i));
+      }
+    } else {
+      for (Map.Entry<String, ?> entry : values.entrySet()) {
+        out.name(entry.getKey());
+        writeValue(out, entry.getValue());
+      }
     }
     out.endObject();
   }
@@ -214,8 +222,8 @@ public final class ChunkCodec {
     } else if (value instanceof Long l) {
       out.value(l.longValue());
     } else if (value instanceof Double d) {
-      // Double.toString always writes a point or an exponent, which tells a Double from a Long on the way back.
-      out.jsonValue(Double.toString(d));
+      // Double.toString's text always has a point or an exponent, which tells a Double from a Long on the way back.
+      out.value(d.doubleValue());
     } else if (value instanceof Boolean b) {
       out.value(b.booleanValue());
     } else if (value instanceof Instant t) {

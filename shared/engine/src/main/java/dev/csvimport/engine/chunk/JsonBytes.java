@@ -12,6 +12,9 @@ final class JsonBytes {
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /** Digits a short decimal may have; {@code JsonBytesTest} tries every one. */
+  static final int SHORT_DECIMAL_DIGITS = 6;
+  private static final long SHORT_DECIMAL_LIMIT = 1_000_000;
   /** 10 to the power of the index, up to the largest long holds. */
   private static final long[] TENS = new long[19];
   /** The two digits of each number below 100. */
@@ -191,6 +194,60 @@ final class JsonBytes {
       bytes[--at] = (byte) ('0' + rest);
     }
     return this;
+  }
+
+  /**
+   * A double as {@link Double#toString} writes it, which always has a point or an exponent. A short decimal (at most
+   * {@value #SHORT_DECIMAL_DIGITS} digits, at least 0.001) is written straight from its digits, which
+   * {@code JsonBytesTest} proves gives Double.toString's text for every such value; any other goes through
+   * Double.toString.
+   */
+  JsonBytes value(double value) {
+    double magnitude = Math.abs(value);
+    if (magnitude >= 1e-3 && magnitude < SHORT_DECIMAL_LIMIT) {
+      for (int fractionDigits = 0; fractionDigits <= SHORT_DECIMAL_DIGITS; fractionDigits++) {
+        long digits = Math.round(magnitude * TENS[fractionDigits]);
+        if (digits >= SHORT_DECIMAL_LIMIT) {
+          break;
+        }
+        if (digits / (double) TENS[fractionDigits] == magnitude) {
+          return shortDecimal(value < 0, digits, fractionDigits);
+        }
+      }
+    }
+    return jsonValue(Double.toString(value));
+  }
+
+  /** Digits with the point {@code fractionDigits} from the right, and at least one digit on each side of it. */
+  private JsonBytes shortDecimal(boolean negative, long digits, int fractionDigits) {
+    beforeValue();
+    ensure(SHORT_DECIMAL_DIGITS + 4);
+    if (negative) {
+      bytes[size++] = '-';
+    }
+    long whole = digits / TENS[fractionDigits];
+    long fraction = digits - whole * TENS[fractionDigits];
+    writeDigits(whole, 1);
+    bytes[size++] = '.';
+    writeDigits(fraction, Math.max(1, fractionDigits));
+    return this;
+  }
+
+  /** A non-negative number below 10^18 in at least {@code width} digits, zeros in front. */
+  private void writeDigits(long number, int width) {
+    int digits = 1;
+    while (digits < TENS.length && number >= TENS[digits]) {
+      digits++;
+    }
+    for (int zeros = width - digits; zeros > 0; zeros--) {
+      bytes[size++] = '0';
+    }
+    int at = size + digits;
+    size = at;
+    do {
+      bytes[--at] = (byte) ('0' + number % 10);
+      number /= 10;
+    } while (number > 0);
   }
 
   JsonBytes value(boolean value) {

@@ -38,6 +38,8 @@ public final class CsvRecords implements AutoCloseable {
   private static final byte NUL = 5;
   private static final byte HIGH = 6;
   private static final byte[] CLASS = new byte[256];
+  /** The same inside an unquoted cell, where a quote is text. */
+  private static final byte[] IN_CELL;
 
   static {
     CLASS[','] = COMMA;
@@ -46,6 +48,8 @@ public final class CsvRecords implements AutoCloseable {
     CLASS['\n'] = LF;
     CLASS[0] = NUL;
     Arrays.fill(CLASS, 0x80, 256, HIGH);
+    IN_CELL = CLASS.clone();
+    IN_CELL['"'] = TEXT;
   }
 
   private final InputStream in;
@@ -246,6 +250,9 @@ public final class CsvRecords implements AutoCloseable {
         int from = p;
         boolean ascii = true;
         while (true) {
+          while (p < limit && IN_CELL[b[p] & 0xff] == TEXT) {
+            p++;
+          }
           if (p == limit) {
             if (!endOfInput) {
               return -1;
@@ -253,10 +260,8 @@ public final class CsvRecords implements AutoCloseable {
             kind = -1;
             break;
           }
-          kind = CLASS[b[p] & 0xff];
-          if (kind == TEXT || kind == QUOTE) {
-            p++;
-          } else if (kind == HIGH) {
+          kind = IN_CELL[b[p] & 0xff];
+          if (kind == HIGH) {
             ascii = false;
             p++;
           } else if (kind == NUL) {

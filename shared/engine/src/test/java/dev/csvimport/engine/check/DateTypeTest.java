@@ -123,4 +123,14 @@ class DateTypeTest {
   private static String twoDigits(int value) {
     return String.format("%02d", value);
   }
+
+  @Test
+  void epochDaysAreLocalDatesForEveryDayOfTenThousandYears() {
+    for (java.time.LocalDate date = java.time.LocalDate.of(0, 1, 1); date.getYear() <= 9999; date = date.plusDays(1)) {
+      if (ValueType.DateType.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth()) != date.toEpochDay()) {
+        throw new AssertionError(date + ": " + ValueType.DateType.epochDay(date.getYear(), date.getMonthValue(),
+            date.getDayOfMonth()) + " where LocalDate counts " + date.toEpochDay());
+      }
+    }
+  }
 }
