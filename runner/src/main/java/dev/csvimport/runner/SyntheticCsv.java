@@ -67,7 +67,7 @@ final class SyntheticCsv extends InputStream {
       case USERS:
         return "user-" + user + ",user" + user + "@example.com," + PLANS[random.nextInt(4)] + ","
             + (18 + random.nextInt(60)) + "," + random.nextInt(1000) / 10.0 + ","
-            + (1 + random.nextInt(28)) + "/0" + (1 + random.nextInt(9)) + "/20" + (10 + random.nextInt(15))
+            + twoDigits(1 + random.nextInt(28)) + "/0" + (1 + random.nextInt(9)) + "/20" + (10 + random.nextInt(15))
             + " 12:30:00,tag-" + random.nextInt(20) + "," + (1 + random.nextInt(3)) + "\n";
       case EVENTS:
         return "user-" + user + "," + EVENTS[random.nextInt(4)] + "," + (1_790_000_000 + random.nextInt(3_000_000))
@@ -77,6 +77,11 @@ final class SyntheticCsv extends InputStream {
         return "device-" + row + ",user-" + user + ",5." + random.nextInt(10) + ".0,iOS,17." + random.nextInt(5)
             + ",iPhone15,token" + Long.toHexString(random.nextLong()) + ",en_US\n";
     }
+  }
+
+  /** A day as the column's dd format writes it (an unpadded day is a failed row, not a date). */
+  private static String twoDigits(int day) {
+    return day < 10 ? "0" + day : Integer.toString(day);
   }
 
   @Override

@@ -2,9 +2,7 @@ package dev.csvimport.engine.check;
 
 import dev.csvimport.engine.operation.Action;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /** The header row, understood: every column's role, and for each action the columns its rows read. */
 public final class Header {
@@ -13,8 +11,9 @@ public final class Header {
   private final Column actionColumn;
   private final Column userKeyColumn;
   private final Column deviceIdColumn;
-  private final Map<Action, List<Column>> columnsByAction = new EnumMap<>(Action.class);
-  private final Map<Action, List<Column>> foreignColumnsByAction = new EnumMap<>(Action.class);
+  // By action ordinal: arrays, since every row walks them.
+  private final Column[][] columnsByAction = new Column[Action.values().length][];
+  private final Column[][] foreignColumnsByAction = new Column[Action.values().length][];
 
   Header(List<Column> columns) {
     this.columns = List.copyOf(columns);
@@ -27,8 +26,8 @@ public final class Header {
       for (Column column : columns) {
         (column.role().appliesTo(action) ? own : foreign).add(column);
       }
-      columnsByAction.put(action, List.copyOf(own));
-      foreignColumnsByAction.put(action, List.copyOf(foreign));
+      columnsByAction[action.ordinal()] = own.toArray(new Column[0]);
+      foreignColumnsByAction[action.ordinal()] = foreign.toArray(new Column[0]);
     }
   }
 
@@ -59,13 +58,13 @@ public final class Header {
     return deviceIdColumn;
   }
 
-  /** The columns a row of this action reads, in header order. */
-  public List<Column> columnsOf(Action action) {
-    return columnsByAction.get(action);
+  /** The columns a row of this action reads, in header order (the header's own array: not to be changed). */
+  Column[] columnsOf(Action action) {
+    return columnsByAction[action.ordinal()];
   }
 
   /** The columns that belong to other actions: a row of this action must leave them empty. */
-  public List<Column> foreignColumnsOf(Action action) {
-    return foreignColumnsByAction.get(action);
+  Column[] foreignColumnsOf(Action action) {
+    return foreignColumnsByAction[action.ordinal()];
   }
 }

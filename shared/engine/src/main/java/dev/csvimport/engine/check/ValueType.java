@@ -87,12 +87,23 @@ public abstract class ValueType {
     @Override
     public Object parse(String cell) throws CellError {
       String email = cell.trim();
-      int at = email.indexOf('@');
-      int dot = email.lastIndexOf('.');
-      boolean valid = at > 0 && at == email.lastIndexOf('@') && dot > at + 1 && dot < email.length() - 1;
+      // One pass: exactly one @, not first; a dot after it, not next to it and not last; no white space.
+      int at = -1;
+      int ats = 0;
+      int dot = -1;
+      boolean valid = true;
       for (int i = 0; valid && i < email.length(); i++) {
-        valid = !Character.isWhitespace(email.charAt(i));
+        char c = email.charAt(i);
+        if (c == '@') {
+          at = i;
+          ats++;
+        } else if (c == '.') {
+          dot = i;
+        } else if (c <= ' ' || c >= 0x80) {
+          valid = !Character.isWhitespace(c);
+        }
       }
+      valid = valid && ats == 1 && at > 0 && dot > at + 1 && dot < email.length() - 1;
       if (!valid) {
         throw new CellError(Excerpt.quote(cell) + " is not an email address like name@example.com");
       }

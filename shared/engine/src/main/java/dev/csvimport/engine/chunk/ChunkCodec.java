@@ -45,6 +45,31 @@ public final class ChunkCodec {
   /** Bytes of the envelope around the rows, with room for the largest numbers. */
   static final int ENVELOPE_BYTES = 64;
 
+  // The format's own names, encoded once.
+  private static final JsonBytes.Name C_NAME = new JsonBytes.Name("c");
+  private static final JsonBytes.Name CC_NAME = new JsonBytes.Name("cc");
+  private static final JsonBytes.Name D_NAME = new JsonBytes.Name("d");
+  private static final JsonBytes.Name E_NAME = new JsonBytes.Name("e");
+  private static final JsonBytes.Name EV_NAME = new JsonBytes.Name("ev");
+  private static final JsonBytes.Name F_NAME = new JsonBytes.Name("f");
+  private static final JsonBytes.Name I_NAME = new JsonBytes.Name("i");
+  private static final JsonBytes.Name K_NAME = new JsonBytes.Name("k");
+  private static final JsonBytes.Name L_NAME = new JsonBytes.Name("l");
+  private static final JsonBytes.Name M_NAME = new JsonBytes.Name("m");
+  private static final JsonBytes.Name O_NAME = new JsonBytes.Name("o");
+  private static final JsonBytes.Name R_NAME = new JsonBytes.Name("r");
+  private static final JsonBytes.Name T_NAME = new JsonBytes.Name("t");
+  private static final JsonBytes.Name U_NAME = new JsonBytes.Name("u");
+  private static final JsonBytes.Name V_NAME = new JsonBytes.Name("v");
+  private static final JsonBytes.Name W_NAME = new JsonBytes.Name("w");
+  private static final JsonBytes.Name A_NAME = new JsonBytes.Name("a");
+  private static final JsonBytes.Name ADD_NAME = new JsonBytes.Name("add");
+  private static final JsonBytes.Name REM_NAME = new JsonBytes.Name("rem");
+  private static final JsonBytes.Name INC_NAME = new JsonBytes.Name("inc");
+  private static final JsonBytes.Name CR_NAME = new JsonBytes.Name("cr");
+  private static final JsonBytes.Name LA_NAME = new JsonBytes.Name("la");
+  private static final JsonBytes.Name P_NAME = new JsonBytes.Name("p");
+
   private ChunkCodec() {}
 
   public static byte[] encode(Chunk chunk) {
@@ -89,20 +114,20 @@ public final class ChunkCodec {
 
   private static void writeRow(JsonBytes out, RowResult row) {
     out.beginObject();
-    out.name("r").value(row.row());
-    out.name("l").value(row.line());
+    out.name(R_NAME).value(row.row());
+    out.name(L_NAME).value(row.line());
     if (row.userId() != null) {
-      out.name("u").value(row.userId());
+      out.name(U_NAME).value(row.userId());
     }
     if (row.failure() != null) {
-      out.name("f");
+      out.name(F_NAME);
       writeProblem(out, row.failure());
     } else {
-      out.name("o");
+      out.name(O_NAME);
       writeOperation(out, row.operation());
     }
     if (!row.warnings().isEmpty()) {
-      out.name("w").beginArray();
+      out.name(W_NAME).beginArray();
       for (RowProblem warning : row.warnings()) {
         writeProblem(out, warning);
       }
@@ -134,49 +159,49 @@ public final class ChunkCodec {
   private static void writeProblem(JsonBytes out, RowProblem problem) {
     out.beginObject();
     if (problem.column() != null) {
-      out.name("c").value(problem.column());
+      out.name(C_NAME).value(problem.column());
     }
     if (problem.value() != null) {
-      out.name("v").value(problem.value());
+      out.name(V_NAME).value(problem.value());
     }
-    out.name("m").value(problem.message());
+    out.name(M_NAME).value(problem.message());
     out.endObject();
   }
 
   private static void writeOperation(JsonBytes out, Operation operation) {
     out.beginObject();
     if (operation instanceof UserUpdate user) {
-      out.name("k").value("u");
-      writeValues(out, "a", user.attributes());
-      writeValues(out, "add", user.valuesToAdd());
-      writeValues(out, "rem", user.valuesToRemove());
-      writeValues(out, "inc", user.valuesToIncrement());
+      out.name(K_NAME).value("u");
+      writeValues(out, A_NAME, user.attributes());
+      writeValues(out, ADD_NAME, user.valuesToAdd());
+      writeValues(out, REM_NAME, user.valuesToRemove());
+      writeValues(out, INC_NAME, user.valuesToIncrement());
       if (!user.events().isEmpty()) {
-        out.name("ev").beginObject();
+        out.name(EV_NAME).beginObject();
         for (Map.Entry<String, EventHistory> event : user.events().entrySet()) {
           out.name(event.getKey());
           writeObject(out, event.getValue().setFields());
         }
         out.endObject();
       }
-      writeIfSet(out, "cr", millis(user.created()));
-      writeIfSet(out, "la", millis(user.lastActive()));
+      writeIfSet(out, CR_NAME, millis(user.created()));
+      writeIfSet(out, LA_NAME, millis(user.lastActive()));
     } else if (operation instanceof TrackedEvent track) {
-      out.name("k").value("t");
-      out.name("e").value(track.event());
-      out.name("t").value(track.time().toEpochMilli());
-      writeIfSet(out, "v", track.value());
+      out.name(K_NAME).value("t");
+      out.name(E_NAME).value(track.event());
+      out.name(T_NAME).value(track.time().toEpochMilli());
+      writeIfSet(out, V_NAME, track.value());
       if (track.currencyCode() != null) {
-        out.name("cc").value(track.currencyCode());
+        out.name(CC_NAME).value(track.currencyCode());
       }
       if (track.info() != null) {
-        out.name("i").value(track.info());
+        out.name(I_NAME).value(track.info());
       }
-      writeValues(out, "p", track.params());
+      writeValues(out, P_NAME, track.params());
     } else if (operation instanceof DeviceUpdate device) {
-      out.name("k").value("d");
-      out.name("d").value(device.deviceId());
-      writeValues(out, "a", device.attributes());
+      out.name(K_NAME).value("d");
+      out.name(D_NAME).value(device.deviceId());
+      writeValues(out, A_NAME, device.attributes());
     }
     out.endObject();
   }
@@ -185,14 +210,14 @@ public final class ChunkCodec {
     return time == null ? null : time.toEpochMilli();
   }
 
-  private static void writeIfSet(JsonBytes out, String name, Number value) {
+  private static void writeIfSet(JsonBytes out, JsonBytes.Name name, Number value) {
     if (value != null) {
       out.name(name);
       writeValue(out, value);
     }
   }
 
-  private static void writeValues(JsonBytes out, String name, Map<String, ?> values) {
+  private static void writeValues(JsonBytes out, JsonBytes.Name name, Map<String, ?> values) {
     if (values.isEmpty()) {
       return;
     }

@@ -116,6 +116,29 @@ final class JsonBytes {
     return this;
   }
 
+  /** One of the format's own names, encoded once ({@code "name":}). */
+  static final class Name {
+    private final byte[] json;
+
+    Name(String name) {
+      JsonBytes out = new JsonBytes();
+      out.string(name);
+      out.put(':');
+      this.json = out.toByteArray();
+    }
+  }
+
+  JsonBytes name(Name name) {
+    separate();
+    byte[] json = name.json;
+    ensure(json.length);
+    for (byte b : json) {
+      bytes[size++] = b;
+    }
+    afterName = true;
+    return this;
+  }
+
   JsonBytes name(String name) {
     separate();
     int free = -1;

@@ -18,8 +18,8 @@ import java.util.Set;
 public final class Fields<V> extends AbstractMap<String, V> {
 
   private static final int SCANNED = 8;
-  private String[] names = new String[4];
-  private Object[] values = new Object[4];
+  private String[] names = new String[8];
+  private Object[] values = new Object[8];
   private int size;
   private Map<String, Integer> index;
 

@@ -161,4 +161,30 @@ class ValueTypeTest {
     }
     assertTrue(quickDecimals > 50_000 && quickWholes > 20_000, quickDecimals + " decimals, " + quickWholes + " wholes");
   }
+
+  @Test
+  void emailsAreCheckedAsTheRuleSays() {
+    java.util.Random random = new java.util.Random(20261123L);
+    String alphabet = "ab@.. \t\u00a0\u2003x";
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder text = new StringBuilder();
+      for (int n = random.nextInt(12); n > 0; n--) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String cell = text.toString();
+      // The rule as first written: one @ not first, the last dot after it, not next to it, not last; no white space.
+      String email = cell.trim();
+      int at = email.indexOf('@');
+      int dot = email.lastIndexOf('.');
+      boolean expected = at > 0 && at == email.lastIndexOf('@') && dot > at + 1 && dot < email.length() - 1
+          && email.chars().noneMatch(Character::isWhitespace);
+      boolean accepted;
+      try {
+        accepted = ValueType.EMAIL.parse(cell).equals(email);
+      } catch (CellError e) {
+        accepted = false;
+      }
+      assertEquals(expected, accepted, cell);
+    }
+  }
 }
