@@ -33,6 +33,15 @@ final class JsonBytes {
   }
 
   private byte[] bytes = new byte[1024];
+  /** The ASCII characters a JSON string holds as they are: all but the controls, the quote and the backslash. */
+  private static final boolean[] PLAIN = new boolean[0x80];
+
+  static {
+    for (char c = 0x20; c < 0x80; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
+    }
+  }
+
   /** Where a string's characters are copied before they are written. */
   private char[] chars = new char[256];
   private int size;
@@ -132,9 +141,8 @@ final class JsonBytes {
     separate();
     byte[] json = name.json;
     ensure(json.length);
-    for (byte b : json) {
-      bytes[size++] = b;
-    }
+    System.arraycopy(json, 0, bytes, size, json.length);
+    size += json.length;
     afterName = true;
     return this;
   }
@@ -321,44 +329,48 @@ final class JsonBytes {
     if (chars.length < length) {
       chars = new char[Math.max(length, chars.length * 2)];
     }
-    // One bulk copy, then a loop over an array: cheaper than a bounds-checked charAt per character.
     text.getChars(0, length, chars, 0);
+    char[] in = chars;
     byte[] out = bytes;
-    int at = size;
-    out[at++] = '"';
-    for (int i = 0; i < length; i++) {
-      char c = chars[i];
-      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        out[at++] = (byte) c;
-        continue;
+    out[size++] = '"';
+    // The plain run first, indexed from fixed starts so that the compiler checks bounds once for the loop.
+    int start = size;
+    int plain = 0;
+    while (plain < length) {
+      char c = in[plain];
+      if (c >= 0x80 || !PLAIN[c]) {
+        break;
       }
-      size = at;
-      if (c < 0x80) {
+      out[start + plain] = (byte) c;
+      plain++;
+    }
+    size = start + plain;
+    for (int i = plain; i < length; i++) {
+      char c = in[i];
+      if (c < 0x80 && PLAIN[c]) {
+        bytes[size++] = (byte) c;
+      } else if (c < 0x80) {
         escape(c);
       } else if (c < 0x800) {
-        out[size++] = (byte) (0xC0 | c >> 6);
-        out[size++] = (byte) (0x80 | c & 0x3F);
+        bytes[size++] = (byte) (0xC0 | c >> 6);
+        bytes[size++] = (byte) (0x80 | c & 0x3F);
       } else if (c == '\u2028' || c == '\u2029') {
         escape(c);
-      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1])) {
-        int code = Character.toCodePoint(c, chars[++i]);
-        out[size++] = (byte) (0xF0 | code >> 18);
-        out[size++] = (byte) (0x80 | code >> 12 & 0x3F);
-        out[size++] = (byte) (0x80 | code >> 6 & 0x3F);
-        out[size++] = (byte) (0x80 | code & 0x3F);
+      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(in[i + 1])) {
+        int code = Character.toCodePoint(c, in[++i]);
+        bytes[size++] = (byte) (0xF0 | code >> 18);
+        bytes[size++] = (byte) (0x80 | code >> 12 & 0x3F);
+        bytes[size++] = (byte) (0x80 | code >> 6 & 0x3F);
+        bytes[size++] = (byte) (0x80 | code & 0x3F);
       } else if (Character.isSurrogate(c)) {
-        out[size++] = '?';
+        bytes[size++] = '?';
       } else {
-        out[size++] = (byte) (0xE0 | c >> 12);
-        out[size++] = (byte) (0x80 | c >> 6 & 0x3F);
-        out[size++] = (byte) (0x80 | c & 0x3F);
+        bytes[size++] = (byte) (0xE0 | c >> 12);
+        bytes[size++] = (byte) (0x80 | c >> 6 & 0x3F);
+        bytes[size++] = (byte) (0x80 | c & 0x3F);
       }
-      // An escape may have grown the array.
-      out = bytes;
-      at = size;
     }
-    out[at++] = '"';
-    size = at;
+    bytes[size++] = '"';
   }
 
   private void escape(char c) {
