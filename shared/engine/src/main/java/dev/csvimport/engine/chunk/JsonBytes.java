@@ -53,12 +53,14 @@ final class JsonBytes {
   /**
    * Names as written ({@code "name":}), kept by identity in a small open-addressed table found by the name's
    * (cached) hash: a file's rows write the same few names (its columns', the format's) again and again, as the same
-   * String objects. A name that finds no free slot near its own is written without being kept.
+   * String objects. A long-lived thread writes the names of file after file: a name that finds no free slot near its
+   * own takes its own slot's place, so the names of files long done give way to the current file's (before, the table
+   * filled up after a few dozen files and names were encoded for every row from then on).
    */
   private final String[] nameKeys = new String[NAME_SLOTS];
   private final byte[][] nameBytes = new byte[NAME_SLOTS][];
   private static final int NAME_SLOTS = 512;
-  private static final int NAME_PROBES = 8;
+  private static final int NAME_PROBES = 4;
 
   JsonBytes reset() {
     size = 0;
@@ -149,9 +151,10 @@ final class JsonBytes {
 
   JsonBytes name(String name) {
     separate();
-    int free = -1;
-    for (int probe = 0, slot = name.hashCode() & NAME_SLOTS - 1; probe < NAME_PROBES; probe++,
-        slot = slot + 1 & NAME_SLOTS - 1) {
+    int home = name.hashCode() & NAME_SLOTS - 1;
+    int free = home;
+    for (int probe = 0; probe < NAME_PROBES; probe++) {
+      int slot = home + probe & NAME_SLOTS - 1;
       String key = nameKeys[slot];
       if (key == name) {
         byte[] written = nameBytes[slot];
@@ -169,12 +172,22 @@ final class JsonBytes {
     int start = size;
     string(name);
     put(':');
-    if (free >= 0) {
-      nameKeys[free] = name;
-      nameBytes[free] = Arrays.copyOfRange(bytes, start, size);
-    }
+    // Kept in a free slot near its own, or else in place of whatever its own slot kept.
+    nameKeys[free] = name;
+    nameBytes[free] = Arrays.copyOfRange(bytes, start, size);
     afterName = true;
     return this;
+  }
+
+  /** Whether the name is kept written (for tests). */
+  boolean keeps(String name) {
+    int home = name.hashCode() & NAME_SLOTS - 1;
+    for (int probe = 0; probe < NAME_PROBES; probe++) {
+      if (nameKeys[home + probe & NAME_SLOTS - 1] == name) {
+        return true;
+      }
+    }
+    return false;
   }
 
   JsonBytes value(String value) {

@@ -2,6 +2,7 @@ package dev.csvimport.engine.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.stream.JsonWriter;
 import java.io.StringWriter;
@@ -55,6 +56,21 @@ class JsonBytesTest {
       }
     }
     assertEquals(14_000_000L, written);
+  }
+
+  @Test
+  void theCurrentFilesNamesAreKeptHoweverManyFilesCameBefore() {
+    JsonBytes out = new JsonBytes();
+    // A long-lived instance: 200 files of 50 columns, each file's names new String objects.
+    for (int file = 0; file < 200; file++) {
+      for (int column = 0; column < 50; column++) {
+        out.reset().beginObject().name(new String("column " + column)).value(1L).endObject();
+      }
+    }
+    String current = new String("Plan");
+    out.reset().beginObject().name(current).value("gold").endObject();
+    assertEquals("{\"Plan\":\"gold\"}", new String(out.toByteArray(), StandardCharsets.UTF_8));
+    assertTrue(out.keeps(current));
   }
 
   @Test
