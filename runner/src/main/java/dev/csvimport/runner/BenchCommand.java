@@ -115,24 +115,42 @@ final class BenchCommand implements Callable<Integer> {
     void run() throws Exception;
   }
 
-  private Timing time(Run run) throws Exception {
+  private static double seconds(Run run) throws Exception {
+    long start = System.nanoTime();
+    run.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Two runs timed in turns (their order swapped each time), so that a slow spell of this machine slows both. */
+  private record Pair(Timing first, Timing second, Timing ratio) {}
+
+  private Pair timeInTurns(Run first, Run second) throws Exception {
     for (int i = 0; i < WARM_UP; i++) {
-      run.run();
+      first.run();
+      second.run();
     }
-    double[] seconds = new double[iterations];
+    double[] firstSeconds = new double[iterations];
+    double[] secondSeconds = new double[iterations];
+    double[] ratios = new double[iterations];
     for (int i = 0; i < iterations; i++) {
-      long start = System.nanoTime();
-      run.run();
-      seconds[i] = (System.nanoTime() - start) / 1e9;
+      if (i % 2 == 0) {
+        firstSeconds[i] = seconds(first);
+        secondSeconds[i] = seconds(second);
+      } else {
+        secondSeconds[i] = seconds(second);
+        firstSeconds[i] = seconds(first);
+      }
+      ratios[i] = firstSeconds[i] / secondSeconds[i];
     }
-    return Timing.of(seconds);
+    return new Pair(Timing.of(firstSeconds), Timing.of(secondSeconds), Timing.of(ratios));
   }
 
   private void engine(PrintStream out) throws Exception {
     out.println();
     out.println("## Engine: read + check + chunk + serialize, beside a bare commons-csv parse of the same bytes");
     out.println();
-    out.println("Median of " + iterations + " runs after " + WARM_UP + " warm-ups; rows/s as median (min-max).");
+    out.println("Median of " + iterations + " runs after " + WARM_UP + " warm-ups, the bare parse and the engine in"
+        + " turns; rows/s as median (min-max); engine / bare as the median (min-max) of each turn's ratio.");
     out.println();
     out.println("| file | rows | MB | bare parse rows/s | engine rows/s | engine MB/s | engine / bare |");
     out.println("|---|---:|---:|---:|---:|---:|---:|");
@@ -141,15 +159,16 @@ final class BenchCommand implements Callable<Integer> {
       for (SyntheticCsv.Kind kind : SyntheticCsv.Kind.values()) {
         byte[] csv = generate(kind, n);
         ImportOptions withAction = new ImportOptions(kind.action(), options.importTime());
-        Timing bare = time(() -> bareParse(csv));
         long[] sink = new long[1];
-        Timing engine = time(() -> new ImportReader(ChunkLimits.DEFAULT).read(new ByteArrayInputStream(csv),
-            withAction, chunk -> sink[0] += chunk.payload().length));
+        Pair measured = timeInTurns(() -> bareParse(csv), () -> new ImportReader(ChunkLimits.DEFAULT).read(
+            new ByteArrayInputStream(csv), withAction, chunk -> sink[0] += chunk.payload().length));
+        Timing bare = measured.first();
+        Timing engine = measured.second();
         double megabytes = csv.length / 1e6;
-        out.printf("| %s | %,d | %.0f | %,.0f (%,.0f-%,.0f) | %,.0f (%,.0f-%,.0f) | %.1f | %.2f |%n",
+        out.printf("| %s | %,d | %.0f | %,.0f (%,.0f-%,.0f) | %,.0f (%,.0f-%,.0f) | %.1f | %.2f (%.2f-%.2f) |%n",
             kind.name().toLowerCase(), n, megabytes, n / bare.median(), n / bare.max(), n / bare.min(),
             n / engine.median(), n / engine.max(), n / engine.min(), megabytes / engine.median(),
-            bare.median() / engine.median());
+            measured.ratio().median(), measured.ratio().min(), measured.ratio().max());
       }
     }
   }

@@ -59,7 +59,7 @@ public final class ImportReader {
       long failed = 0;
       while (records.next()) {
         rows++;
-        RowResult checked = checker.check(rows, records.line(), records::cell, records.cellCount());
+        RowResult checked = checker.check(rows, records.line(), records, records.cellCount());
         if (!chunker.add(checked).succeeded()) {
           failed++;
         }
@@ -86,7 +86,7 @@ public final class ImportReader {
         read++;
         if (rows.size() < maxRows) {
           rows.add(Preview.row(header.columns(),
-              checker.check(read, records.line(), records::cell, records.cellCount())));
+              checker.check(read, records.line(), records, records.cellCount())));
         }
       }
       return new Preview(header.columns(), rows, read);

@@ -14,12 +14,14 @@ public final class Header {
   // By action ordinal: arrays, since every row walks them.
   private final Column[][] columnsByAction = new Column[Action.values().length][];
   private final Column[][] foreignColumnsByAction = new Column[Action.values().length][];
+  private final int[] columnsByRole = new int[ColumnRole.values().length];
 
   Header(List<Column> columns) {
     this.columns = List.copyOf(columns);
     this.actionColumn = find(ColumnRole.ACTION);
     this.userKeyColumn = find(ColumnRole.USER_KEY);
     this.deviceIdColumn = find(ColumnRole.DEVICE_ID);
+    columns.forEach(column -> columnsByRole[column.role().ordinal()]++);
     for (Action action : Action.values()) {
       List<Column> own = new ArrayList<>();
       List<Column> foreign = new ArrayList<>();
@@ -56,6 +58,11 @@ public final class Header {
   /** The {@code deviceId} column, or null. */
   public Column deviceIdColumn() {
     return deviceIdColumn;
+  }
+
+  /** How many columns have this role. */
+  int count(ColumnRole role) {
+    return columnsByRole[role.ordinal()];
   }
 
   /** The columns a row of this action reads, in header order (the header's own array: not to be changed). */

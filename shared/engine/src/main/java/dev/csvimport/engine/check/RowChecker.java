@@ -10,6 +10,7 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
+import dev.csvimport.engine.read.Cells;
 import dev.csvimport.engine.read.Excerpt;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /** Turns one data row into the operation it asks for, or into the one reason it cannot be applied. */
 public final class RowChecker {
@@ -52,10 +52,10 @@ public final class RowChecker {
    * @param cells the row's cells, by column index
    * @param cellCount how many cells the row has
    */
-  public RowResult check(long row, long line, IntFunction<String> cells, int cellCount) {
+  public RowResult check(long row, long line, Cells cells, int cellCount) {
     Column userKey = header.userKeyColumn();
     // Named in the failure when the row has it, even if the row fails for another reason.
-    String userId = userKey != null && userKey.index() < cellCount ? emptyToNull(cells.apply(userKey.index())) : null;
+    String userId = userKey != null && userKey.index() < cellCount ? emptyToNull(cells.cell(userKey.index())) : null;
     if (cellCount != header.size()) {
       return RowResult.failure(row, line, userId, RowProblem.ofRow("the row has " + cellCount + " cells but the header has "
           + header.size() + ": look for an unquoted comma or a missing cell"));
@@ -70,9 +70,9 @@ public final class RowChecker {
     }
   }
 
-  private Action action(IntFunction<String> cells) throws RowError {
+  private Action action(Cells cells) throws RowError {
     Column column = header.actionColumn();
-    String cell = column == null ? null : emptyToNull(cells.apply(column.index()));
+    String cell = column == null ? null : emptyToNull(cells.cell(column.index()));
     if (cell == null) {
       if (defaultAction == null) {
         throw new RowError(column == null ? null : column.header(), null, column == null
@@ -87,10 +87,10 @@ public final class RowChecker {
         "unknown action " + Excerpt.quote(cell) + ": use " + Action.supportedNames()));
   }
 
-  private Operation operation(Action action, IntFunction<String> cells, List<RowProblem> warnings)
+  private Operation operation(Action action, Cells cells, List<RowProblem> warnings)
       throws RowError {
     for (Column foreign : header.foreignColumnsOf(action)) {
-      String cell = cells.apply(foreign.index());
+      String cell = cells.cell(foreign.index());
       if (!cell.isEmpty()) {
         throw new RowError(foreign.header(), cell, "column " + Excerpt.quote(foreign.header()) + " belongs to "
             + foreign.role().action().apiName() + " rows, and this row is " + action.apiName() + ": leave it empty");
@@ -108,8 +108,8 @@ public final class RowChecker {
     }
   }
 
-  private static String requiredId(Column column, IntFunction<String> cells, String what) throws RowError {
-    String id = column == null ? null : emptyToNull(cells.apply(column.index()));
+  private static String requiredId(Column column, Cells cells, String what) throws RowError {
+    String id = column == null ? null : emptyToNull(cells.cell(column.index()));
     if (id == null || id.isBlank() || id.equals(NULL)) {
       throw new RowError(column == null ? what : column.header(), id,
           "the row has no " + what + (column == null ? " column" : ": fill it in"));
@@ -125,7 +125,7 @@ public final class RowChecker {
     return id;
   }
 
-  private UserUpdate userUpdate(String userId, IntFunction<String> cells) throws RowError {
+  private UserUpdate userUpdate(String userId, Cells cells) throws RowError {
     // Maps are made only for what the row has: most rows fill two or three of the five.
     Fields<Object> attributes = null;
     Fields<List<Object>> toAdd = null;
@@ -135,47 +135,50 @@ public final class RowChecker {
     Instant created = null;
     Instant lastActive = null;
     for (Column column : header.columnsOf(Action.SET_USER_ATTRIBUTES)) {
-      String cell = cells.apply(column.index());
-      if (cell.isEmpty()) {
+      // Typed values are read from the cell's characters; text values need the cell's String.
+      CharSequence chars = cells.chars(column.index());
+      if (chars.length() == 0) {
         continue;
       }
-      if (cell.equals(NULL)) {
+      if (NULL.contentEquals(chars)) {
         if (column.role() == ColumnRole.USER_ATTRIBUTE) {
-          attributes = with(attributes, column.name(), Removal.REMOVE);
+          attributes = with(attributes, column, Removal.REMOVE);
         }
         continue;
       }
       try {
         switch (column.role()) {
           case USER_ATTRIBUTE:
-            attributes = with(attributes, column.name(), column.type().parse(cell));
+            attributes = with(attributes, column, column.type() == ValueType.STRING
+                ? cells.cell(column.index()) : column.type().parseChars(chars));
             break;
           case VALUES_TO_ADD:
-            toAdd = with(toAdd, column.name(), values(cell, column.type()));
+            toAdd = with(toAdd, column, values(cells.cell(column.index()), column.type()));
             break;
           case VALUES_TO_REMOVE:
-            toRemove = with(toRemove, column.name(), values(cell, column.type()));
+            toRemove = with(toRemove, column, values(cells.cell(column.index()), column.type()));
             break;
           case VALUES_TO_INCREMENT:
-            toIncrement = with(toIncrement, column.name(), ValueType.parseWholeNumber(cell.trim(), "an increment"));
+            toIncrement = with(toIncrement, column, ValueType.wholeNumber(chars, "an increment"));
             break;
           case EVENT_HISTORY:
             // Several columns fill one event's history: the only map whose names repeat within a row.
             events = events == null ? new Fields<>() : events;
             EventHistory history = events.get(column.name());
-            events.put(column.name(), withField(history == null ? EventHistory.EMPTY : history, column, cell));
+            events.put(column.name(), withField(history == null ? EventHistory.EMPTY : history, column,
+                cells.cell(column.index())));
             break;
           case CREATED:
-            created = UnixSeconds.parse(cell);
+            created = UnixSeconds.parseChars(chars);
             break;
           case LAST_ACTIVE:
-            lastActive = UnixSeconds.parse(cell);
+            lastActive = UnixSeconds.parseChars(chars);
             break;
           default:
             break;
         }
       } catch (CellError e) {
-        throw RowError.of(column, cell, e);
+        throw RowError.of(column, cells.cell(column.index()), e);
       }
     }
     return new UserUpdate(userId, orEmpty(attributes), orEmpty(toAdd), orEmpty(toRemove), orEmpty(toIncrement),
@@ -186,8 +189,8 @@ public final class RowChecker {
    * {@code fields} with the entry added, made when it is null. The header names each thing a row sets once (two
    * columns setting the same attribute, parameter or value list are refused), so the name is new to the map.
    */
-  private static <V> Fields<V> with(Fields<V> fields, String name, V value) {
-    return (fields == null ? new Fields<V>() : fields).append(name, value);
+  private <V> Fields<V> with(Fields<V> fields, Column column, V value) {
+    return (fields == null ? new Fields<V>(header.count(column.role())) : fields).append(column.name(), value);
   }
 
   private static <V> Map<String, V> orEmpty(Map<String, V> map) {
@@ -209,7 +212,7 @@ public final class RowChecker {
     return history.with(column.eventField(), value);
   }
 
-  private TrackedEvent trackedEvent(String userId, IntFunction<String> cells, List<RowProblem> warnings)
+  private TrackedEvent trackedEvent(String userId, Cells cells, List<RowProblem> warnings)
       throws RowError {
     String event = null;
     Instant time = importTime;
@@ -218,13 +221,15 @@ public final class RowChecker {
     String info = null;
     Fields<Object> params = null;
     for (Column column : header.columnsOf(Action.TRACK)) {
-      String cell = cells.apply(column.index());
-      if (cell.isEmpty() || cell.equals(NULL)) {
+      // Typed values are read from the cell's characters; text values need the cell's String.
+      CharSequence chars = cells.chars(column.index());
+      if (chars.length() == 0 || NULL.contentEquals(chars)) {
         continue;
       }
       try {
         switch (column.role()) {
           case EVENT:
+            String cell = cells.cell(column.index());
             String problem = Names.problem(cell);
             if (problem != null) {
               throw new CellError(Excerpt.quote(cell) + " cannot be an event name: " + problem);
@@ -232,25 +237,26 @@ public final class RowChecker {
             event = cell;
             break;
           case TIME:
-            time = eventTime(UnixSeconds.parse(cell), column, cell, warnings);
+            time = eventTime(UnixSeconds.parseChars(chars), column, cells, warnings);
             break;
           case VALUE:
-            value = ValueType.parseDecimal(cell.trim());
+            value = ValueType.decimal(chars);
             break;
           case CURRENCY_CODE:
-            currencyCode = currencyCode(cell);
+            currencyCode = currencyCode(cells.cell(column.index()));
             break;
           case INFO:
-            info = cell;
+            info = cells.cell(column.index());
             break;
           case PARAM:
-            params = with(params, column.name(), column.type().parse(cell));
+            params = with(params, column, column.type() == ValueType.STRING
+                ? cells.cell(column.index()) : column.type().parseChars(chars));
             break;
           default:
             break;
         }
       } catch (CellError e) {
-        throw RowError.of(column, cell, e);
+        throw RowError.of(column, cells.cell(column.index()), e);
       }
     }
     if (event == null) {
@@ -263,7 +269,8 @@ public final class RowChecker {
     return new TrackedEvent(userId, event, time, value, currencyCode, info, orEmpty(params));
   }
 
-  private Instant eventTime(Instant time, Column column, String cell, List<RowProblem> warnings) throws CellError {
+  private Instant eventTime(Instant time, Column column, Cells cells, List<RowProblem> warnings) throws CellError {
+    String cell = time.isAfter(latestEventTime) || time.isBefore(oldestEventTime) ? cells.cell(column.index()) : null;
     if (time.isAfter(latestEventTime)) {
       throw new CellError(Excerpt.quote(cell) + " (" + time + ") is more than a day after the import (" + shownImportTime
           + "): events cannot be in the future");
@@ -289,19 +296,19 @@ public final class RowChecker {
     return code.toUpperCase(Locale.ROOT);
   }
 
-  private DeviceUpdate deviceUpdate(IntFunction<String> cells) throws RowError {
+  private DeviceUpdate deviceUpdate(Cells cells) throws RowError {
     String deviceId = requiredId(header.deviceIdColumn(), cells, "deviceId");
     Column userKey = header.userKeyColumn();
-    String userId = userKey == null ? null : emptyToNull(cells.apply(userKey.index()));
+    String userId = userKey == null ? null : emptyToNull(cells.cell(userKey.index()));
     userId = userId == null || userId.equals(NULL) ? deviceId : checkedId(userKey, userId);
     Fields<Object> attributes = null;
     for (Column column : header.columnsOf(Action.SET_DEVICE_ATTRIBUTES)) {
       if (column.role() != ColumnRole.DEVICE_ATTRIBUTE) {
         continue;
       }
-      String cell = cells.apply(column.index());
+      String cell = cells.cell(column.index());
       if (!cell.isEmpty()) {
-        attributes = with(attributes, column.name(), cell.equals(NULL) ? Removal.REMOVE : cell);
+        attributes = with(attributes, column, cell.equals(NULL) ? Removal.REMOVE : cell);
       }
     }
     return new DeviceUpdate(userId, deviceId, orEmpty(attributes));

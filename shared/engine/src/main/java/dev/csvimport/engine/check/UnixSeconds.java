@@ -14,6 +14,24 @@ final class UnixSeconds {
 
   private UnixSeconds() {}
 
+  /** {@link #parse(String)}'s answer for characters that may be a reader's view of a cell. */
+  static Instant parseChars(CharSequence cell) throws CellError {
+    int length = cell.length();
+    if (length == 0 || length > 11) {
+      return parse(cell.toString());
+    }
+    long seconds = 0;
+    for (int i = 0; i < length; i++) {
+      char c = cell.charAt(i);
+      if (c < '0' || c > '9') {
+        return parse(cell.toString());
+      }
+      seconds = seconds * 10 + (c - '0');
+    }
+    Instant time = Instant.ofEpochSecond(seconds);
+    return isStorable(time) ? time : parse(cell.toString());
+  }
+
   static Instant parse(String cell) throws CellError {
     String text = cell.trim();
     if (!text.isEmpty() && text.length() <= 11 && isDigits(text)) {
@@ -45,9 +63,13 @@ final class UnixSeconds {
     return true;
   }
 
+  static boolean isStorable(Instant time) {
+    return !time.isBefore(EARLIEST) && !time.isAfter(LATEST);
+  }
+
   /** The time, if a profile can keep it: from the year 1 to the year 9999. */
   static Instant storable(Instant time, String cell) throws CellError {
-    if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+    if (!isStorable(time)) {
       throw new CellError(Excerpt.quote(cell) + " is " + time + ", outside the times a profile can keep (the years 1"
           + " to 9999)");
     }

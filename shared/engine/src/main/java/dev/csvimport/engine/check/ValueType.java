@@ -32,12 +32,22 @@ public abstract class ValueType {
     public Object parse(String cell) throws CellError {
       return parseWholeNumber(cell.trim(), "int");
     }
+
+    @Override
+    public Object parseChars(CharSequence cell) throws CellError {
+      return wholeNumber(cell, "int");
+    }
   };
 
   public static final ValueType FLOAT = new ValueType("float") {
     @Override
     public Object parse(String cell) throws CellError {
       return parseDecimal(cell.trim());
+    }
+
+    @Override
+    public Object parseChars(CharSequence cell) throws CellError {
+      return decimal(cell);
     }
   };
 
@@ -151,6 +161,15 @@ public abstract class ValueType {
   /** The value of a non-empty cell. */
   public abstract Object parse(String cell) throws CellError;
 
+  /**
+   * {@link #parse}'s answer for the characters of a cell, which may be a reader's view of its bytes: the types a file
+   * holds by the million read the common forms of their values without a String, and leave every other text to
+   * {@link #parse}. {@code ValueTypeTest} holds the two to the same answers.
+   */
+  public Object parseChars(CharSequence cell) throws CellError {
+    return parse(cell.toString());
+  }
+
   @Override
   public String toString() {
     return declaration;
@@ -177,6 +196,12 @@ public abstract class ValueType {
     return values;
   }
 
+  /** {@link #parseWholeNumber} of the trimmed text, from characters that may be a reader's view. */
+  static Long wholeNumber(CharSequence cell, String what) throws CellError {
+    long quick = quickWholeNumber(cell);
+    return quick != NOT_QUICK ? Long.valueOf(quick) : parseWholeNumber(cell.toString().trim(), what);
+  }
+
   static Long parseWholeNumber(String text, String what) throws CellError {
     long quick = quickWholeNumber(text);
     if (quick != NOT_QUICK) {
@@ -199,7 +224,7 @@ public abstract class ValueType {
    * A sign and 1 to 18 ASCII digits, which cannot overflow, read as {@link Long#parseLong} reads them; anything else
    * {@link #NOT_QUICK}.
    */
-  static long quickWholeNumber(String text) {
+  static long quickWholeNumber(CharSequence text) {
     int length = text.length();
     int i = length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
     if (length - i < 1 || length - i > 18) {
@@ -231,7 +256,7 @@ public abstract class ValueType {
    * digits as a whole number and the power of ten are both exact doubles, and one division of exact doubles is
    * correctly rounded, as the parse is (Clinger's fast path). NaN for anything else.
    */
-  static double quickDecimal(String text) {
+  static double quickDecimal(CharSequence text) {
     int length = text.length();
     int i = length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
     long digits = 0;
@@ -258,6 +283,12 @@ public abstract class ValueType {
     }
     double value = fraction > 0 ? digits / EXACT_TENS[fraction] : digits;
     return text.charAt(0) == '-' ? -value : value;
+  }
+
+  /** {@link #parseDecimal} of the trimmed text, from characters that may be a reader's view. */
+  static Double decimal(CharSequence cell) throws CellError {
+    double quick = quickDecimal(cell);
+    return Double.isNaN(quick) ? parseDecimal(cell.toString().trim()) : Double.valueOf(quick);
   }
 
   static Double parseDecimal(String text) throws CellError {
@@ -356,9 +387,11 @@ public abstract class ValueType {
     }
 
     /** The month of the English short name at {@code at} in the text, or 0. */
-    private static int month(String text, int at) {
+    private static int month(CharSequence text, int at) {
       for (int m = 0; m < MONTHS.size(); m++) {
-        if (text.startsWith(MONTHS.get(m), at)) {
+        String name = MONTHS.get(m);
+        if (text.charAt(at) == name.charAt(0) && text.charAt(at + 1) == name.charAt(1)
+            && text.charAt(at + 2) == name.charAt(2)) {
           return m + 1;
         }
       }
@@ -380,6 +413,13 @@ public abstract class ValueType {
         return UnixSeconds.storable(read, cell);
       }
       return withFormatter(text, cell);
+    }
+
+    @Override
+    public Object parseChars(CharSequence cell) throws CellError {
+      // Text in the shape has separators, so it is never the Unix seconds that parse looks for first.
+      Instant read = byHand(cell, cell.length() == dateTimeShape.length() ? dateTimeShape : dateOnlyShape);
+      return read != null && UnixSeconds.isStorable(read) ? read : parse(cell.toString());
     }
 
     /** What {@link DateTimeFormatter} makes of the text: the reference the hand-reading must agree with. */
@@ -428,7 +468,7 @@ public abstract class ValueType {
       }
     }
 
-    static Instant byHand(String text, Shape shape) {
+    static Instant byHand(CharSequence text, Shape shape) {
       if (text.length() != shape.length()) {
         return null;
       }

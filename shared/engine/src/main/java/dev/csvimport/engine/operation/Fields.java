@@ -18,10 +18,20 @@ import java.util.Set;
 public final class Fields<V> extends AbstractMap<String, V> {
 
   private static final int SCANNED = 8;
-  private String[] names = new String[8];
-  private Object[] values = new Object[8];
+  private String[] names;
+  private Object[] values;
   private int size;
   private Map<String, Integer> index;
+
+  public Fields() {
+    this(8);
+  }
+
+  /** @param expected how many entries the map will likely hold (it grows past them) */
+  public Fields(int expected) {
+    names = new String[Math.max(1, expected)];
+    values = new Object[Math.max(1, expected)];
+  }
 
   @Override
   public V put(String name, V value) {

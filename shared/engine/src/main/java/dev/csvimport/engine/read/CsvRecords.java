@@ -21,7 +21,7 @@ import java.util.List;
  * Memory is bounded by the largest record, not by the file: a record over {@value #MAX_RECORD_BYTES} bytes (almost
  * always a quote left open, swallowing the rest of the file) ends the file with a {@link FileFailure} naming its line.
  */
-public final class CsvRecords implements AutoCloseable {
+public final class CsvRecords implements Cells, AutoCloseable {
 
   /** No importable row comes near this: a chunk holds at most 512 KiB. */
   static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -100,6 +100,7 @@ public final class CsvRecords implements AutoCloseable {
     return advance();
   }
 
+  @Override
   public String cell(int index) {
     if (index < 0 || index >= cells) {
       throw new IndexOutOfBoundsException("cell " + index + " of a record of " + cells);
@@ -111,6 +112,52 @@ public final class CsvRecords implements AutoCloseable {
       text[index] = cell;
     }
     return cell;
+  }
+
+  /** The cell's text if it was made, or else a view of its ASCII bytes, lent until the next call. */
+  @Override
+  public CharSequence chars(int index) {
+    if (index < 0 || index >= cells) {
+      throw new IndexOutOfBoundsException("cell " + index + " of a record of " + cells);
+    }
+    String cell = text[index];
+    if (cell != null) {
+      return cell;
+    }
+    lent.from = cellStart[index];
+    lent.to = cellEnd[index];
+    return lent;
+  }
+
+  private final AsciiView lent = new AsciiView();
+
+  /** Bytes of {@link #buffer} below 0x80, seen as the characters they are. */
+  private final class AsciiView implements CharSequence {
+    int from;
+    int to;
+
+    @Override
+    public int length() {
+      return to - from;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (index < 0 || index >= to - from) {
+        throw new IndexOutOfBoundsException(index);
+      }
+      return (char) buffer[from + index];
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return toString().subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
+    }
   }
 
   public int cellCount() {

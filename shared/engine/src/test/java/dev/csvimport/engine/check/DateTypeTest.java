@@ -75,7 +75,7 @@ class DateTypeTest {
         + " read by hand, " + failures + " failures");
   }
 
-  private static String randomText(String format, Random random) {
+  static String randomText(String format, Random random) {
     boolean withTime = random.nextInt(4) != 0;
     String pattern = withTime ? format : format.replace(" HH:mm:ss", "");
     StringBuilder text = new StringBuilder();

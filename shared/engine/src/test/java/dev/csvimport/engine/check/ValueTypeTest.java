@@ -187,4 +187,57 @@ class ValueTypeTest {
       assertEquals(expected, accepted, cell);
     }
   }
+
+  /**
+   * A reader lends a typed cell's characters rather than its String: every type, the increments and the Unix seconds
+   * give the same value or the same failure from those as from the text, on random numbers, dates and junk.
+   */
+  @Test
+  void charactersAreReadAsTheirTextIsRead() {
+    java.util.Random random = new java.util.Random(20261123L);
+    String alphabet = "0123456789 .-+eE/:aJn";
+    List<ValueType> types = new java.util.ArrayList<>(List.of(ValueType.INT, ValueType.FLOAT, ValueType.BOOL,
+        ValueType.STRING, ValueType.LIST, ValueType.PHONE, ValueType.EMAIL));
+    ValueType.DATE_FORMATS.forEach(format -> types.add(ValueType.declared(format).orElseThrow()));
+    int values = 0;
+    for (int i = 0; i < 40_000; i++) {
+      String text;
+      switch (random.nextInt(4)) {
+        case 0 -> text = DateTypeTest.randomText(ValueType.DATE_FORMATS.get(random.nextInt(5)), random);
+        case 1 -> text = Long.toString(random.nextLong() >> random.nextInt(64));
+        case 2 -> text = random.nextInt(1_000_000) / Math.pow(10, random.nextInt(8)) + "";
+        default -> {
+          StringBuilder junk = new StringBuilder();
+          for (int n = random.nextInt(22); n > 0; n--) {
+            junk.append(alphabet.charAt(random.nextInt(random.nextInt(3) == 0 ? alphabet.length() : 10)));
+          }
+          text = junk.toString();
+        }
+      }
+      // Not a String: what a reader lends.
+      CharSequence chars = new StringBuilder(text);
+      for (ValueType type : types) {
+        String expected = outcome(() -> type.parse(text));
+        assertEquals(expected, outcome(() -> type.parseChars(chars)), type + ": '" + text + "'");
+        values += expected.startsWith("failure") ? 0 : 1;
+      }
+      assertEquals(outcome(() -> ValueType.parseWholeNumber(text.trim(), "an increment")),
+          outcome(() -> ValueType.wholeNumber(chars, "an increment")), text);
+      assertEquals(outcome(() -> UnixSeconds.parse(text)), outcome(() -> UnixSeconds.parseChars(chars)), text);
+    }
+    assertTrue(values > 100_000, values + " values read");
+  }
+
+  private interface Parse {
+    Object parse() throws CellError;
+  }
+
+  private static String outcome(Parse parse) {
+    try {
+      Object value = parse.parse();
+      return value.getClass().getSimpleName() + " " + value;
+    } catch (CellError e) {
+      return "failure: " + e.getMessage();
+    }
+  }
 }

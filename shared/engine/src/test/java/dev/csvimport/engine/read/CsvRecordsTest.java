@@ -181,10 +181,19 @@ class CsvRecordsTest {
     return CsvRecords.open(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** The record's cells; each read first as the characters the reader lends, which must be the cell's text. */
   private static List<String> cells(CsvRecords records) {
     List<String> cells = new ArrayList<>();
     for (int i = 0; i < records.cellCount(); i++) {
-      cells.add(records.cell(i));
+      CharSequence lent = records.chars(i);
+      StringBuilder copied = new StringBuilder(lent.length());
+      for (int c = 0; c < lent.length(); c++) {
+        copied.append(lent.charAt(c));
+      }
+      String cell = records.cell(i);
+      assertEquals(cell, copied.toString());
+      assertEquals(cell, lent.toString());
+      cells.add(cell);
     }
     return cells;
   }
