@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.csvimport.engine.chunk.ChunkCodec;
+import dev.csvimport.engine.check.HeaderParser;
+import dev.csvimport.engine.check.RowChecker;
 import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.engine.chunk.Chunker;
+import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.read.CsvRecords;
 import dev.csvimport.engine.read.FileFailure;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class GenerativeTest {
 
   private static final long SEED = Long.getLong("csvimport.seed", 20261123L);
+  private static final ChunkLimits LIMITS = new ChunkLimits(3, 4, 4096, 7);
   private static final int FILES = Integer.getInteger("csvimport.generatedFiles", 10_000);
   private static final String[] DEFAULT_ACTIONS = {"setUserAttributes", "track", "setDeviceAttributes", null};
   private static final String[] CELLS = {"", "null", "u-1", "42", "-7", "3.5", "1e3", "true", "[a, b]", "[]",
@@ -44,7 +50,7 @@ class GenerativeTest {
   void everyFileEndsAsAFileFailureOrAsRowsThatAddUp() throws Exception {
     Random random = new Random(SEED);
     List<byte[]> seeds = corpus();
-    ImportReader reader = new ImportReader(new ChunkLimits(3, 4, 4096, 7));
+    ImportReader reader = new ImportReader(LIMITS);
     int fileFailures = 0;
     for (int i = 0; i < FILES; i++) {
       byte[] csv = i % 2 == 0 ? mutate(seeds.get(random.nextInt(seeds.size())), random) : randomCsv(random);
@@ -71,8 +77,13 @@ class GenerativeTest {
       return 1;
     }
     List<RowResult> rows = new ArrayList<>();
-    ImportSummary summary = reader.read(new ByteArrayInputStream(csv), options,
-        chunk -> rows.addAll(ChunkCodec.decode(chunk.payload()).rows()));
+    List<String> chunks = new ArrayList<>();
+    ImportSummary summary = reader.read(new ByteArrayInputStream(csv), options, chunk -> {
+      rows.addAll(ChunkCodec.decode(chunk.payload()).rows());
+      chunks.add(new String(chunk.payload(), StandardCharsets.UTF_8));
+    });
+    assertEquals(chunksOfResults(csv, options), chunks, "setUserAttributes rows written as they are checked are the"
+        + " bytes of the results they would make");
     assertEquals(checkedRows, summary.rows());
     assertEquals(summary.rows(), rows.size());
     boolean[] seen = new boolean[rows.size() + 1];
@@ -94,6 +105,25 @@ class GenerativeTest {
     }
     assertEquals(summary.failedRows(), failed);
     return 0;
+  }
+
+  /** The chunks of every row made into a result first, as the preview and the write API make them. */
+  private static List<String> chunksOfResults(byte[] csv, ImportOptions options) throws Exception {
+    List<String> chunks = new ArrayList<>();
+    Action defaultAction = options.defaultAction() == null ? null
+        : Action.fromApiName(options.defaultAction()).orElseThrow();
+    try (CsvRecords records = CsvRecords.open(new ByteArrayInputStream(csv))) {
+      RowChecker checker = new RowChecker(HeaderParser.parse(records.header(), defaultAction), defaultAction,
+          options.importTime());
+      Chunker chunker = new Chunker(LIMITS, chunk -> chunks.add(new String(chunk.payload(), StandardCharsets.UTF_8)));
+      long row = 0;
+      while (records.next()) {
+        row++;
+        chunker.add(checker.check(row, records.line(), records, records.cellCount()));
+      }
+      chunker.finish();
+    }
+    return chunks;
   }
 
   private static int length(String text) {

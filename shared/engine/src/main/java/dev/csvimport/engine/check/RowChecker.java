@@ -2,7 +2,6 @@ package dev.csvimport.engine.check;
 
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.DeviceUpdate;
-import dev.csvimport.engine.operation.EventHistory;
 import dev.csvimport.engine.operation.Fields;
 import dev.csvimport.engine.operation.Operation;
 import dev.csvimport.engine.operation.Removal;
@@ -10,6 +9,7 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
+import dev.csvimport.engine.operation.UserUpdateSink;
 import dev.csvimport.engine.read.Cells;
 import dev.csvimport.engine.read.Excerpt;
 import java.time.Duration;
@@ -53,6 +53,17 @@ public final class RowChecker {
    * @param cellCount how many cells the row has
    */
   public RowResult check(long row, long line, Cells cells, int cellCount) {
+    return check(row, line, cells, cellCount, null);
+  }
+
+  /**
+   * {@link #check}, except that a setUserAttributes row that passes is told to {@code users} (from its
+   * {@link UserUpdateSink#begin}) instead of made into a {@link UserUpdate}, and null is answered: what an import
+   * writes into chunks needs no objects. Any other row is answered as {@link #check} answers it.
+   *
+   * @param users where passing setUserAttributes rows go; null to make them into results as {@link #check} does
+   */
+  public RowResult check(long row, long line, Cells cells, int cellCount, UserUpdateSink users) {
     Column userKey = header.userKeyColumn();
     // Named in the failure when the row has it, even if the row fails for another reason.
     String userId = userKey != null && userKey.index() < cellCount ? emptyToNull(cells.cell(userKey.index())) : null;
@@ -62,6 +73,12 @@ public final class RowChecker {
     }
     try {
       Action action = action(cells);
+      if (users != null && action == Action.SET_USER_ATTRIBUTES) {
+        refuseForeignCells(action, cells);
+        users.begin(requiredId(userKey, cells, "userId"));
+        userUpdate(cells, users);
+        return null;
+      }
       List<RowProblem> warnings = new ArrayList<>(0);
       Operation operation = operation(action, cells, warnings);
       return RowResult.success(row, line, operation, warnings);
@@ -89,22 +106,29 @@ public final class RowChecker {
 
   private Operation operation(Action action, Cells cells, List<RowProblem> warnings)
       throws RowError {
-    for (Column foreign : header.foreignColumnsOf(action)) {
-      String cell = cells.cell(foreign.index());
-      if (!cell.isEmpty()) {
-        throw new RowError(foreign.header(), cell, "column " + Excerpt.quote(foreign.header()) + " belongs to "
-            + foreign.role().action().apiName() + " rows, and this row is " + action.apiName() + ": leave it empty");
-      }
-    }
+    refuseForeignCells(action, cells);
     switch (action) {
       case SET_USER_ATTRIBUTES:
-        return userUpdate(requiredId(header.userKeyColumn(), cells, "userId"), cells);
+        UserUpdateBuilder user = new UserUpdateBuilder(header);
+        user.begin(requiredId(header.userKeyColumn(), cells, "userId"));
+        userUpdate(cells, user);
+        return user.build();
       case TRACK:
         return trackedEvent(requiredId(header.userKeyColumn(), cells, "userId"), cells, warnings);
       case SET_DEVICE_ATTRIBUTES:
         return deviceUpdate(cells);
       default:
         throw new IllegalStateException("unhandled action " + action);
+    }
+  }
+
+  private void refuseForeignCells(Action action, Cells cells) throws RowError {
+    for (Column foreign : header.foreignColumnsOf(action)) {
+      String cell = cells.cell(foreign.index());
+      if (!cell.isEmpty()) {
+        throw new RowError(foreign.header(), cell, "column " + Excerpt.quote(foreign.header()) + " belongs to "
+            + foreign.role().action().apiName() + " rows, and this row is " + action.apiName() + ": leave it empty");
+      }
     }
   }
 
@@ -125,15 +149,8 @@ public final class RowChecker {
     return id;
   }
 
-  private UserUpdate userUpdate(String userId, Cells cells) throws RowError {
-    // Maps are made only for what the row has: most rows fill two or three of the five.
-    Fields<Object> attributes = null;
-    Fields<List<Object>> toAdd = null;
-    Fields<List<Object>> toRemove = null;
-    Fields<Long> toIncrement = null;
-    Fields<EventHistory> events = null;
-    Instant created = null;
-    Instant lastActive = null;
+  /** Tells {@code out} what the row sets, column by column; {@code out} has begun the row. */
+  private void userUpdate(Cells cells, UserUpdateSink out) throws RowError {
     for (Column column : header.columnsOf(Action.SET_USER_ATTRIBUTES)) {
       // Typed values are read from the cell's characters; text values need the cell's String.
       CharSequence chars = cells.chars(column.index());
@@ -142,37 +159,33 @@ public final class RowChecker {
       }
       if (NULL.contentEquals(chars)) {
         if (column.role() == ColumnRole.USER_ATTRIBUTE) {
-          attributes = with(attributes, column, Removal.REMOVE);
+          out.attribute(column.name(), Removal.REMOVE);
         }
         continue;
       }
       try {
         switch (column.role()) {
           case USER_ATTRIBUTE:
-            attributes = with(attributes, column, column.type() == ValueType.STRING
+            out.attribute(column.name(), column.type() == ValueType.STRING
                 ? cells.cell(column.index()) : column.type().parseChars(chars));
             break;
           case VALUES_TO_ADD:
-            toAdd = with(toAdd, column, values(cells.cell(column.index()), column.type()));
+            out.valuesToAdd(column.name(), values(cells.cell(column.index()), column.type()));
             break;
           case VALUES_TO_REMOVE:
-            toRemove = with(toRemove, column, values(cells.cell(column.index()), column.type()));
+            out.valuesToRemove(column.name(), values(cells.cell(column.index()), column.type()));
             break;
           case VALUES_TO_INCREMENT:
-            toIncrement = with(toIncrement, column, ValueType.wholeNumber(chars, "an increment"));
+            out.increment(column.name(), ValueType.wholeNumber(chars, "an increment"));
             break;
           case EVENT_HISTORY:
-            // Several columns fill one event's history: the only map whose names repeat within a row.
-            events = events == null ? new Fields<>() : events;
-            EventHistory history = events.get(column.name());
-            events.put(column.name(), withField(history == null ? EventHistory.EMPTY : history, column,
-                cells.cell(column.index())));
+            out.eventField(column.name(), column.eventField(), eventFieldValue(column, cells.cell(column.index())));
             break;
           case CREATED:
-            created = UnixSeconds.parseChars(chars);
+            out.created(UnixSeconds.parseChars(chars));
             break;
           case LAST_ACTIVE:
-            lastActive = UnixSeconds.parseChars(chars);
+            out.lastActive(UnixSeconds.parseChars(chars));
             break;
           default:
             break;
@@ -181,8 +194,6 @@ public final class RowChecker {
         throw RowError.of(column, cells.cell(column.index()), e);
       }
     }
-    return new UserUpdate(userId, orEmpty(attributes), orEmpty(toAdd), orEmpty(toRemove), orEmpty(toIncrement),
-        orEmpty(events), created, lastActive);
   }
 
   /**
@@ -207,9 +218,8 @@ public final class RowChecker {
     return List.of(element.parse(cell));
   }
 
-  private static EventHistory withField(EventHistory history, Column column, String cell) throws CellError {
-    Object value = column.eventField().endsWith("Time") ? UnixSeconds.parse(cell) : column.type().parse(cell);
-    return history.with(column.eventField(), value);
+  private static Object eventFieldValue(Column column, String cell) throws CellError {
+    return column.eventField().endsWith("Time") ? UnixSeconds.parse(cell) : column.type().parse(cell);
   }
 
   private TrackedEvent trackedEvent(String userId, Cells cells, List<RowProblem> warnings)

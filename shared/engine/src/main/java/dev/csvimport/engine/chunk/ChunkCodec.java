@@ -50,10 +50,10 @@ public final class ChunkCodec {
   private static final JsonBytes.Name CC_NAME = new JsonBytes.Name("cc");
   private static final JsonBytes.Name D_NAME = new JsonBytes.Name("d");
   private static final JsonBytes.Name E_NAME = new JsonBytes.Name("e");
-  private static final JsonBytes.Name EV_NAME = new JsonBytes.Name("ev");
+  static final JsonBytes.Name EV_NAME = new JsonBytes.Name("ev");
   private static final JsonBytes.Name F_NAME = new JsonBytes.Name("f");
   private static final JsonBytes.Name I_NAME = new JsonBytes.Name("i");
-  private static final JsonBytes.Name K_NAME = new JsonBytes.Name("k");
+  static final JsonBytes.Name K_NAME = new JsonBytes.Name("k");
   private static final JsonBytes.Name L_NAME = new JsonBytes.Name("l");
   private static final JsonBytes.Name M_NAME = new JsonBytes.Name("m");
   private static final JsonBytes.Name O_NAME = new JsonBytes.Name("o");
@@ -62,12 +62,12 @@ public final class ChunkCodec {
   private static final JsonBytes.Name U_NAME = new JsonBytes.Name("u");
   private static final JsonBytes.Name V_NAME = new JsonBytes.Name("v");
   private static final JsonBytes.Name W_NAME = new JsonBytes.Name("w");
-  private static final JsonBytes.Name A_NAME = new JsonBytes.Name("a");
-  private static final JsonBytes.Name ADD_NAME = new JsonBytes.Name("add");
-  private static final JsonBytes.Name REM_NAME = new JsonBytes.Name("rem");
-  private static final JsonBytes.Name INC_NAME = new JsonBytes.Name("inc");
-  private static final JsonBytes.Name CR_NAME = new JsonBytes.Name("cr");
-  private static final JsonBytes.Name LA_NAME = new JsonBytes.Name("la");
+  static final JsonBytes.Name A_NAME = new JsonBytes.Name("a");
+  static final JsonBytes.Name ADD_NAME = new JsonBytes.Name("add");
+  static final JsonBytes.Name REM_NAME = new JsonBytes.Name("rem");
+  static final JsonBytes.Name INC_NAME = new JsonBytes.Name("inc");
+  static final JsonBytes.Name CR_NAME = new JsonBytes.Name("cr");
+  static final JsonBytes.Name LA_NAME = new JsonBytes.Name("la");
   private static final JsonBytes.Name P_NAME = new JsonBytes.Name("p");
 
   private ChunkCodec() {}
@@ -111,6 +111,23 @@ public final class ChunkCodec {
   }
 
   private static final ThreadLocal<JsonBytes> BUFFER = ThreadLocal.withInitial(JsonBytes::new);
+  private static final ThreadLocal<UserOperationWriter> USER_OPERATION = ThreadLocal.withInitial(UserOperationWriter::new);
+
+  /**
+   * The setUserAttributes row told to {@code user}, as UTF-8 JSON in this thread's buffer (valid until the thread's
+   * next call): the bytes {@link #rowBytes} writes for the same row made into a result.
+   */
+  static JsonBytes userRowBytes(long row, long line, UserOperationWriter user) {
+    JsonBytes out = BUFFER.get().reset();
+    out.beginObject();
+    out.name(R_NAME).value(row);
+    out.name(L_NAME).value(line);
+    out.name(U_NAME).value(user.userId());
+    out.name(O_NAME);
+    user.writeTo(out);
+    out.endObject();
+    return out;
+  }
 
   private static void writeRow(JsonBytes out, RowResult row) {
     out.beginObject();
@@ -169,24 +186,14 @@ public final class ChunkCodec {
   }
 
   private static void writeOperation(JsonBytes out, Operation operation) {
-    out.beginObject();
     if (operation instanceof UserUpdate user) {
-      out.name(K_NAME).value("u");
-      writeValues(out, A_NAME, user.attributes());
-      writeValues(out, ADD_NAME, user.valuesToAdd());
-      writeValues(out, REM_NAME, user.valuesToRemove());
-      writeValues(out, INC_NAME, user.valuesToIncrement());
-      if (!user.events().isEmpty()) {
-        out.name(EV_NAME).beginObject();
-        for (Map.Entry<String, EventHistory> event : user.events().entrySet()) {
-          out.name(event.getKey());
-          writeObject(out, event.getValue().setFields());
-        }
-        out.endObject();
-      }
-      writeIfSet(out, CR_NAME, millis(user.created()));
-      writeIfSet(out, LA_NAME, millis(user.lastActive()));
-    } else if (operation instanceof TrackedEvent track) {
+      UserOperationWriter writer = USER_OPERATION.get();
+      user.tellTo(writer);
+      writer.writeTo(out);
+      return;
+    }
+    out.beginObject();
+    if (operation instanceof TrackedEvent track) {
       out.name(K_NAME).value("t");
       out.name(E_NAME).value(track.event());
       out.name(T_NAME).value(track.time().toEpochMilli());
@@ -206,10 +213,6 @@ public final class ChunkCodec {
     out.endObject();
   }
 
-  private static Long millis(Instant time) {
-    return time == null ? null : time.toEpochMilli();
-  }
-
   private static void writeIfSet(JsonBytes out, JsonBytes.Name name, Number value) {
     if (value != null) {
       out.name(name);
@@ -225,7 +228,7 @@ public final class ChunkCodec {
     writeObject(out, values);
   }
 
-  private static void writeObject(JsonBytes out, Map<String, ?> values) {
+  static void writeObject(JsonBytes out, Map<String, ?> values) {
     out.beginObject();
     if (values instanceof Fields<?> fields) {
       for (int i = 0; i < fields.size(); i++) {
@@ -241,7 +244,7 @@ public final class ChunkCodec {
     out.endObject();
   }
 
-  private static void writeValue(JsonBytes out, Object value) {
+  static void writeValue(JsonBytes out, Object value) {
     if (value instanceof String s) {
       out.value(s);
     } else if (value instanceof Long l) {

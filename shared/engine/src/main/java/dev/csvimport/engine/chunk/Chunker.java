@@ -2,6 +2,7 @@ package dev.csvimport.engine.chunk;
 
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.operation.UserUpdateSink;
 
 /**
  * Groups checked rows into chunks: rows are spread over partitions by user, and each partition is cut into chunks in
@@ -22,6 +23,7 @@ public final class Chunker {
   private int segment;
   private long rowsInSegment;
   private final int firstEmittedSegment;
+  private final UserOperationWriter userRows = new UserOperationWriter();
 
   public Chunker(ChunkLimits limits, Sink sink) {
     this(limits, sink, 0);
@@ -45,16 +47,35 @@ public final class Chunker {
    * @return the row as it travels: {@code row}, or its failure
    */
   public RowResult add(RowResult row) throws Exception {
-    JsonBytes json = ChunkCodec.rowBytes(row);
+    RowResult tooLarge = place(ChunkCodec.rowBytes(row), row.row(), row.line(), row.userId());
+    return tooLarge == null ? row : tooLarge;
+  }
+
+  /** Where a setUserAttributes row is told as it is checked, for {@link #addUserRow} to add without a result. */
+  public UserUpdateSink userRows() {
+    return userRows;
+  }
+
+  /**
+   * Adds the setUserAttributes row last told to {@link #userRows}, as {@link #add} adds its result.
+   *
+   * @return whether it travels as a success: false when it would not fit any chunk and is replaced by its failure
+   */
+  public boolean addUserRow(long row, long line) throws Exception {
+    return place(ChunkCodec.userRowBytes(row, line, userRows), row, line, userRows.userId()) == null;
+  }
+
+  /** Puts a row's JSON into its partition's chunk; answers the failure that replaces a row too large, else null. */
+  private RowResult place(JsonBytes json, long row, long line, String userId) throws Exception {
     int bytes = json.size();
+    RowResult tooLarge = null;
     if (bytes + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
-      RowResult tooLarge = RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow("the row is "
-          + bytes + " bytes once read; a row may be at most " + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
+      tooLarge = RowResult.failure(row, line, userId, RowProblem.ofRow("the row is " + bytes + " bytes once read; a"
+          + " row may be at most " + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
       json = ChunkCodec.rowBytes(tooLarge);
       bytes = json.size();
-      row = tooLarge;
     }
-    int partition = Partitions.of(row.userId(), limits.partitions());
+    int partition = Partitions.of(userId, limits.partitions());
     OpenChunk chunk = open[partition];
     if (chunk.rows > 0 && chunk.bytes + bytes + 1 + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
       close(partition);
@@ -71,7 +92,7 @@ public final class Chunker {
     if (++rowsInSegment >= limits.segmentRows()) {
       endSegment();
     }
-    return row;
+    return tooLarge;
   }
 
   /** Closes every open chunk: call once after the last row. */

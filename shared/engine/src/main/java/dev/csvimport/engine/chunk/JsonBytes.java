@@ -89,6 +89,15 @@ final class JsonBytes {
     size += other.size;
   }
 
+  /** A value another writer wrote whole, as the next value here. */
+  JsonBytes rawValue(JsonBytes value) {
+    beforeValue();
+    ensure(value.size);
+    System.arraycopy(value.bytes, 0, bytes, size, value.size);
+    size += value.size;
+    return this;
+  }
+
   /** A comma between two top-level values. */
   void comma() {
     put(',');

@@ -30,4 +30,21 @@ public record UserUpdate(
   public Action action() {
     return Action.SET_USER_ATTRIBUTES;
   }
+
+  /** Tells {@code sink} what this update sets, as a row's checking would have told it. */
+  public void tellTo(UserUpdateSink sink) {
+    sink.begin(userId);
+    attributes.forEach(sink::attribute);
+    valuesToAdd.forEach(sink::valuesToAdd);
+    valuesToRemove.forEach(sink::valuesToRemove);
+    valuesToIncrement.forEach(sink::increment);
+    events.forEach((event, history) -> history.setFields().forEach((field, value) -> sink.eventField(event, field,
+        value)));
+    if (created != null) {
+      sink.created(created);
+    }
+    if (lastActive != null) {
+      sink.lastActive(lastActive);
+    }
+  }
 }
