@@ -444,27 +444,41 @@ public abstract class ValueType {
       return byHand(text, Shape.of(pattern));
     }
 
-    /** A pattern's runs of one letter, found once per column rather than once per cell. */
-    record Shape(int length, char[] letters, int[] starts, int[] ends) {
+    /**
+     * Where a pattern's fields stand (-1: not in it) and which characters between them must be as written: found once
+     * per column rather than once per cell. Every field has a fixed width: dd, MM, HH, mm, ss two digits, uuuu four,
+     * MMM an English short month.
+     */
+    record Shape(int length, int dayAt, int monthAt, int monthNameAt, int yearAt, int hourAt, int minuteAt,
+        int secondAt, int[] literalAt, char[] literal) {
       static Shape of(String pattern) {
-        List<int[]> runs = new java.util.ArrayList<>();
+        int[] at = {-1, -1, -1, -1, -1, -1, -1};
+        List<Integer> literals = new ArrayList<>();
         for (int p = 0; p < pattern.length(); ) {
+          char letter = pattern.charAt(p);
           int end = p;
-          while (end < pattern.length() && pattern.charAt(end) == pattern.charAt(p)) {
+          while (end < pattern.length() && pattern.charAt(end) == letter) {
             end++;
           }
-          runs.add(new int[] {p, end});
+          String run = pattern.substring(p, end);
+          int field = List.of("dd", "MM", "MMM", "uuuu", "HH", "mm", "ss").indexOf(run);
+          if (field >= 0) {
+            at[field] = p;
+          } else if (Character.isLetter(letter)) {
+            throw new IllegalArgumentException("not a field the hand-reading knows: " + run + " in " + pattern);
+          } else {
+            for (int i = p; i < end; i++) {
+              literals.add(i);
+            }
+          }
           p = end;
         }
-        char[] letters = new char[runs.size()];
-        int[] starts = new int[runs.size()];
-        int[] ends = new int[runs.size()];
-        for (int i = 0; i < runs.size(); i++) {
-          starts[i] = runs.get(i)[0];
-          ends[i] = runs.get(i)[1];
-          letters[i] = pattern.charAt(starts[i]);
+        int[] literalAt = literals.stream().mapToInt(Integer::intValue).toArray();
+        char[] literal = new char[literalAt.length];
+        for (int i = 0; i < literalAt.length; i++) {
+          literal[i] = pattern.charAt(literalAt[i]);
         }
-        return new Shape(pattern.length(), letters, starts, ends);
+        return new Shape(pattern.length(), at[0], at[1], at[2], at[3], at[4], at[5], at[6], literalAt, literal);
       }
     }
 
@@ -472,54 +486,21 @@ public abstract class ValueType {
       if (text.length() != shape.length()) {
         return null;
       }
-      int year = -1;
-      int month = -1;
-      int day = -1;
-      int hour = 12;
-      int minute = 0;
-      int second = 0;
-      char[] letters = shape.letters();
-      int[] starts = shape.starts();
-      int[] ends = shape.ends();
-      for (int field = 0; field < letters.length; field++) {
-        char letter = letters[field];
-        int p = starts[field];
-        int end = ends[field];
-        if (letter == 'M' && end - p == 3) {
-          month = month(text, p);
-          if (month == 0) {
-            return null;
-          }
-        } else if (letter == 'd' || letter == 'M' || letter == 'u' || letter == 'H' || letter == 'm'
-            || letter == 's') {
-          int value = 0;
-          for (int i = p; i < end; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-              return null;
-            }
-            value = value * 10 + (c - '0');
-          }
-          switch (letter) {
-            case 'd': day = value; break;
-            case 'M': month = value; break;
-            case 'u': year = value; break;
-            case 'H': hour = value; break;
-            case 'm': minute = value; break;
-            default: second = value; break;
-          }
-        } else {
-          for (int i = p; i < end; i++) {
-            if (text.charAt(i) != letter) {
-              return null;
-            }
-          }
+      int[] literalAt = shape.literalAt();
+      char[] literal = shape.literal();
+      for (int i = 0; i < literalAt.length; i++) {
+        if (text.charAt(literalAt[i]) != literal[i]) {
+          return null;
         }
       }
-      if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-        return null;
-      }
-      if (year < 0) {
+      int day = digits(text, shape.dayAt(), 2, -1);
+      int month = shape.monthNameAt() >= 0 ? month(text, shape.monthNameAt()) : digits(text, shape.monthAt(), 2, -1);
+      int year = digits(text, shape.yearAt(), 4, -1);
+      int hour = digits(text, shape.hourAt(), 2, 12);
+      int minute = digits(text, shape.minuteAt(), 2, 0);
+      int second = digits(text, shape.secondAt(), 2, 0);
+      if (month < 1 || month > 12 || day < 1 || day > 31 || year < 0 || hour < 0 || hour > 23 || minute < 0
+          || minute > 59 || second < 0 || second > 59) {
         return null;
       }
       boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
@@ -527,6 +508,22 @@ public abstract class ValueType {
         return null;
       }
       return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second);
+    }
+
+    /** The number in {@code width} ASCII digits at {@code at}; {@code absent} when the field is not there (-1); -1 for other text. */
+    private static int digits(CharSequence text, int at, int width, int absent) {
+      if (at < 0) {
+        return absent;
+      }
+      int value = 0;
+      for (int i = at; i < at + width; i++) {
+        int digit = text.charAt(i) - '0';
+        if (digit < 0 || digit > 9) {
+          return -1;
+        }
+        value = value * 10 + digit;
+      }
+      return value;
     }
 
     private static final int[] DAYS_IN_MONTH = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
