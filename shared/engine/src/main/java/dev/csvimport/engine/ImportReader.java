@@ -7,7 +7,7 @@ import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.engine.chunk.Chunker;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.RowResult;
-import dev.csvimport.engine.operation.UserUpdateSink;
+import dev.csvimport.engine.operation.OperationSink;
 import dev.csvimport.engine.read.CsvRecords;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
@@ -58,13 +58,13 @@ public final class ImportReader {
       Chunker chunker = new Chunker(limits, sink, options.firstSegment());
       long rows = 0;
       long failed = 0;
-      // A passing setUserAttributes row goes straight into its chunk's JSON, without the objects of a result.
-      UserUpdateSink userRows = chunker.userRows();
+      // A passing setUserAttributes or track row goes straight into its chunk's JSON, without the objects of a result.
+      OperationSink rowSink = chunker.rowSink();
       while (records.next()) {
         rows++;
-        RowResult checked = checker.check(rows, records.line(), records, records.cellCount(), userRows);
+        RowResult checked = checker.check(rows, records.line(), records, records.cellCount(), rowSink);
         boolean succeeded = checked == null
-            ? chunker.addUserRow(rows, records.line())
+            ? chunker.addTold(rows, records.line())
             : chunker.add(checked).succeeded();
         if (!succeeded) {
           failed++;

@@ -9,6 +9,8 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.engine.operation.UserUpdate;
+import dev.csvimport.engine.operation.OperationSink;
+import dev.csvimport.engine.operation.TrackedEventSink;
 import dev.csvimport.engine.operation.UserUpdateSink;
 import dev.csvimport.engine.read.Cells;
 import dev.csvimport.engine.read.Excerpt;
@@ -34,6 +36,8 @@ public final class RowChecker {
   private final Instant shownImportTime;
   private final Instant latestEventTime;
   private final Instant oldestEventTime;
+  /** The warnings of the row being told to a sink. */
+  private final List<RowProblem> noticed = new ArrayList<>();
 
   /**
    * @param defaultAction the action of rows without an action cell, or null
@@ -57,13 +61,14 @@ public final class RowChecker {
   }
 
   /**
-   * {@link #check}, except that a setUserAttributes row that passes is told to {@code users} (from its
-   * {@link UserUpdateSink#begin}) instead of made into a {@link UserUpdate}, and null is answered: what an import
-   * writes into chunks needs no objects. Any other row is answered as {@link #check} answers it.
+   * {@link #check}, except that a setUserAttributes or track row that passes is told to {@code rows} (from its
+   * {@code begin...} call on) instead of made into a {@link UserUpdate} or {@link TrackedEvent}, and null is answered:
+   * what an import writes into chunks needs no objects. Any other row is answered as {@link #check} answers it.
    *
-   * @param users where passing setUserAttributes rows go; null to make them into results as {@link #check} does
+   * @param rows where passing setUserAttributes and track rows go; null to make them into results as {@link #check}
+   *     does
    */
-  public RowResult check(long row, long line, Cells cells, int cellCount, UserUpdateSink users) {
+  public RowResult check(long row, long line, Cells cells, int cellCount, OperationSink rows) {
     Column userKey = header.userKeyColumn();
     // Named in the failure when the row has it, even if the row fails for another reason.
     String userId = userKey != null && userKey.index() < cellCount ? emptyToNull(cells.cell(userKey.index())) : null;
@@ -73,10 +78,17 @@ public final class RowChecker {
     }
     try {
       Action action = action(cells);
-      if (users != null && action == Action.SET_USER_ATTRIBUTES) {
+      if (rows != null && action == Action.SET_USER_ATTRIBUTES) {
         refuseForeignCells(action, cells);
-        users.begin(requiredId(userKey, cells, "userId"));
-        userUpdate(cells, users);
+        rows.beginUserUpdate(requiredId(userKey, cells, "userId"));
+        userUpdate(cells, rows);
+        return null;
+      }
+      if (rows != null && action == Action.TRACK) {
+        refuseForeignCells(action, cells);
+        rows.beginTrackedEvent(requiredId(userKey, cells, "userId"));
+        noticed.clear();
+        trackedEvent(cells, rows, noticed);
         return null;
       }
       List<RowProblem> warnings = new ArrayList<>(0);
@@ -110,11 +122,14 @@ public final class RowChecker {
     switch (action) {
       case SET_USER_ATTRIBUTES:
         UserUpdateBuilder user = new UserUpdateBuilder(header);
-        user.begin(requiredId(header.userKeyColumn(), cells, "userId"));
+        user.beginUserUpdate(requiredId(header.userKeyColumn(), cells, "userId"));
         userUpdate(cells, user);
         return user.build();
       case TRACK:
-        return trackedEvent(requiredId(header.userKeyColumn(), cells, "userId"), cells, warnings);
+        TrackedEventBuilder track = new TrackedEventBuilder(header);
+        track.beginTrackedEvent(requiredId(header.userKeyColumn(), cells, "userId"));
+        trackedEvent(cells, track, warnings);
+        return track.build();
       case SET_DEVICE_ATTRIBUTES:
         return deviceUpdate(cells);
       default:
@@ -222,14 +237,14 @@ public final class RowChecker {
     return column.eventField().endsWith("Time") ? UnixSeconds.parse(cell) : column.type().parse(cell);
   }
 
-  private TrackedEvent trackedEvent(String userId, Cells cells, List<RowProblem> warnings)
-      throws RowError {
+  /** Tells {@code out} the row's parameters, then its event; {@code out} has begun the row. */
+  private void trackedEvent(Cells cells, TrackedEventSink out, List<RowProblem> warnings) throws RowError {
     String event = null;
     Instant time = importTime;
     Double value = null;
     String currencyCode = null;
     String info = null;
-    Fields<Object> params = null;
+    int params = 0;
     for (Column column : header.columnsOf(Action.TRACK)) {
       // Typed values are read from the cell's characters; text values need the cell's String.
       CharSequence chars = cells.chars(column.index());
@@ -259,8 +274,9 @@ public final class RowChecker {
             info = cells.cell(column.index());
             break;
           case PARAM:
-            params = with(params, column, column.type() == ValueType.STRING
+            out.param(column.name(), column.type() == ValueType.STRING
                 ? cells.cell(column.index()) : column.type().parseChars(chars));
+            params++;
             break;
           default:
             break;
@@ -272,11 +288,10 @@ public final class RowChecker {
     if (event == null) {
       throw new RowError("event", null, "the row has no event: track rows need the event's name");
     }
-    if (params != null && params.size() > MAX_PARAMS) {
-      throw new RowError(null, null, "the row has " + params.size() + " params; an event may have at most "
-          + MAX_PARAMS);
+    if (params > MAX_PARAMS) {
+      throw new RowError(null, null, "the row has " + params + " params; an event may have at most " + MAX_PARAMS);
     }
-    return new TrackedEvent(userId, event, time, value, currencyCode, info, orEmpty(params));
+    out.event(event, time, value, currencyCode, info, warnings);
   }
 
   private Instant eventTime(Instant time, Column column, Cells cells, List<RowProblem> warnings) throws CellError {

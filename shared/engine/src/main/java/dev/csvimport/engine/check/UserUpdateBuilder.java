@@ -26,7 +26,7 @@ final class UserUpdateBuilder implements UserUpdateSink {
   }
 
   @Override
-  public void begin(String userId) {
+  public void beginUserUpdate(String userId) {
     this.userId = userId;
     attributes = null;
     toAdd = null;

@@ -47,20 +47,20 @@ public final class ChunkCodec {
 
   // The format's own names, encoded once.
   private static final JsonBytes.Name C_NAME = new JsonBytes.Name("c");
-  private static final JsonBytes.Name CC_NAME = new JsonBytes.Name("cc");
+  static final JsonBytes.Name CC_NAME = new JsonBytes.Name("cc");
   private static final JsonBytes.Name D_NAME = new JsonBytes.Name("d");
-  private static final JsonBytes.Name E_NAME = new JsonBytes.Name("e");
+  static final JsonBytes.Name E_NAME = new JsonBytes.Name("e");
   static final JsonBytes.Name EV_NAME = new JsonBytes.Name("ev");
   private static final JsonBytes.Name F_NAME = new JsonBytes.Name("f");
-  private static final JsonBytes.Name I_NAME = new JsonBytes.Name("i");
+  static final JsonBytes.Name I_NAME = new JsonBytes.Name("i");
   static final JsonBytes.Name K_NAME = new JsonBytes.Name("k");
   private static final JsonBytes.Name L_NAME = new JsonBytes.Name("l");
   private static final JsonBytes.Name M_NAME = new JsonBytes.Name("m");
   private static final JsonBytes.Name O_NAME = new JsonBytes.Name("o");
   private static final JsonBytes.Name R_NAME = new JsonBytes.Name("r");
-  private static final JsonBytes.Name T_NAME = new JsonBytes.Name("t");
+  static final JsonBytes.Name T_NAME = new JsonBytes.Name("t");
   private static final JsonBytes.Name U_NAME = new JsonBytes.Name("u");
-  private static final JsonBytes.Name V_NAME = new JsonBytes.Name("v");
+  static final JsonBytes.Name V_NAME = new JsonBytes.Name("v");
   private static final JsonBytes.Name W_NAME = new JsonBytes.Name("w");
   static final JsonBytes.Name A_NAME = new JsonBytes.Name("a");
   static final JsonBytes.Name ADD_NAME = new JsonBytes.Name("add");
@@ -68,7 +68,7 @@ public final class ChunkCodec {
   static final JsonBytes.Name INC_NAME = new JsonBytes.Name("inc");
   static final JsonBytes.Name CR_NAME = new JsonBytes.Name("cr");
   static final JsonBytes.Name LA_NAME = new JsonBytes.Name("la");
-  private static final JsonBytes.Name P_NAME = new JsonBytes.Name("p");
+  static final JsonBytes.Name P_NAME = new JsonBytes.Name("p");
 
   private ChunkCodec() {}
 
@@ -112,19 +112,22 @@ public final class ChunkCodec {
 
   private static final ThreadLocal<JsonBytes> BUFFER = ThreadLocal.withInitial(JsonBytes::new);
   private static final ThreadLocal<UserOperationWriter> USER_OPERATION = ThreadLocal.withInitial(UserOperationWriter::new);
+  private static final ThreadLocal<TrackOperationWriter> TRACK_OPERATION =
+      ThreadLocal.withInitial(TrackOperationWriter::new);
 
   /**
-   * The setUserAttributes row told to {@code user}, as UTF-8 JSON in this thread's buffer (valid until the thread's
-   * next call): the bytes {@link #rowBytes} writes for the same row made into a result.
+   * The row last told to {@code told}, as UTF-8 JSON in this thread's buffer (valid until the thread's next call): the
+   * bytes {@link #rowBytes} writes for the same row made into a result.
    */
-  static JsonBytes userRowBytes(long row, long line, UserOperationWriter user) {
+  static JsonBytes writtenRowBytes(long row, long line, RowWriter told) {
     JsonBytes out = BUFFER.get().reset();
     out.beginObject();
     out.name(R_NAME).value(row);
     out.name(L_NAME).value(line);
-    out.name(U_NAME).value(user.userId());
+    out.name(U_NAME).value(told.userId());
     out.name(O_NAME);
-    user.writeTo(out);
+    told.writeOperationTo(out);
+    writeWarnings(out, told.warnings());
     out.endObject();
     return out;
   }
@@ -143,14 +146,18 @@ public final class ChunkCodec {
       out.name(O_NAME);
       writeOperation(out, row.operation());
     }
-    if (!row.warnings().isEmpty()) {
+    writeWarnings(out, row.warnings());
+    out.endObject();
+  }
+
+  private static void writeWarnings(JsonBytes out, List<RowProblem> warnings) {
+    if (!warnings.isEmpty()) {
       out.name(W_NAME).beginArray();
-      for (RowProblem warning : row.warnings()) {
+      for (RowProblem warning : warnings) {
         writeProblem(out, warning);
       }
       out.endArray();
     }
-    out.endObject();
   }
 
   /** @throws JsonParseException when the bytes are not a chunk this codec wrote */
@@ -192,32 +199,19 @@ public final class ChunkCodec {
       writer.writeTo(out);
       return;
     }
-    out.beginObject();
     if (operation instanceof TrackedEvent track) {
-      out.name(K_NAME).value("t");
-      out.name(E_NAME).value(track.event());
-      out.name(T_NAME).value(track.time().toEpochMilli());
-      writeIfSet(out, V_NAME, track.value());
-      if (track.currencyCode() != null) {
-        out.name(CC_NAME).value(track.currencyCode());
-      }
-      if (track.info() != null) {
-        out.name(I_NAME).value(track.info());
-      }
-      writeValues(out, P_NAME, track.params());
-    } else if (operation instanceof DeviceUpdate device) {
+      TrackOperationWriter writer = TRACK_OPERATION.get();
+      track.tellTo(writer);
+      writer.writeTo(out);
+      return;
+    }
+    out.beginObject();
+    if (operation instanceof DeviceUpdate device) {
       out.name(K_NAME).value("d");
       out.name(D_NAME).value(device.deviceId());
       writeValues(out, A_NAME, device.attributes());
     }
     out.endObject();
-  }
-
-  private static void writeIfSet(JsonBytes out, JsonBytes.Name name, Number value) {
-    if (value != null) {
-      out.name(name);
-      writeValue(out, value);
-    }
   }
 
   private static void writeValues(JsonBytes out, JsonBytes.Name name, Map<String, ?> values) {

@@ -2,7 +2,7 @@ package dev.csvimport.engine.chunk;
 
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
-import dev.csvimport.engine.operation.UserUpdateSink;
+import dev.csvimport.engine.operation.OperationSink;
 
 /**
  * Groups checked rows into chunks: rows are spread over partitions by user, and each partition is cut into chunks in
@@ -23,7 +23,7 @@ public final class Chunker {
   private int segment;
   private long rowsInSegment;
   private final int firstEmittedSegment;
-  private final UserOperationWriter userRows = new UserOperationWriter();
+  private final RowWriter told = new RowWriter();
 
   public Chunker(ChunkLimits limits, Sink sink) {
     this(limits, sink, 0);
@@ -51,18 +51,18 @@ public final class Chunker {
     return tooLarge == null ? row : tooLarge;
   }
 
-  /** Where a setUserAttributes row is told as it is checked, for {@link #addUserRow} to add without a result. */
-  public UserUpdateSink userRows() {
-    return userRows;
+  /** Where setUserAttributes and track rows are told as they are checked, for {@link #addTold} to add without a result. */
+  public OperationSink rowSink() {
+    return told;
   }
 
   /**
-   * Adds the setUserAttributes row last told to {@link #userRows}, as {@link #add} adds its result.
+   * Adds the row last told to {@link #rowSink}, as {@link #add} adds its result.
    *
    * @return whether it travels as a success: false when it would not fit any chunk and is replaced by its failure
    */
-  public boolean addUserRow(long row, long line) throws Exception {
-    return place(ChunkCodec.userRowBytes(row, line, userRows), row, line, userRows.userId()) == null;
+  public boolean addTold(long row, long line) throws Exception {
+    return place(ChunkCodec.writtenRowBytes(row, line, told), row, line, told.userId()) == null;
   }
 
   /** Puts a row's JSON into its partition's chunk; answers the failure that replaces a row too large, else null. */

@@ -19,7 +19,6 @@ final class UserOperationWriter implements UserUpdateSink {
   private final Group toAdd = new Group(ChunkCodec.ADD_NAME);
   private final Group toRemove = new Group(ChunkCodec.REM_NAME);
   private final Group toIncrement = new Group(ChunkCodec.INC_NAME);
-  private String userId;
   private Fields<EventHistory> events;
   private Instant created;
   private Instant lastActive;
@@ -54,8 +53,7 @@ final class UserOperationWriter implements UserUpdateSink {
   }
 
   @Override
-  public void begin(String userId) {
-    this.userId = userId;
+  public void beginUserUpdate(String userId) {
     attributes.clear();
     toAdd.clear();
     toRemove.clear();
@@ -103,11 +101,7 @@ final class UserOperationWriter implements UserUpdateSink {
     lastActive = time;
   }
 
-  String userId() {
-    return userId;
-  }
-
-  /** The operation told since {@link #begin}: {@code {"k":"u","a":{..},"add":{..},"rem":{..},"inc":{..},"ev":{..},"cr":..,"la":..}}, without what is empty. */
+  /** The operation told since {@link #beginUserUpdate}: {@code {"k":"u","a":{..},"add":{..},"rem":{..},"inc":{..},"ev":{..},"cr":..,"la":..}}, without what is empty. */
   void writeTo(JsonBytes out) {
     out.beginObject();
     out.name(ChunkCodec.K_NAME).value("u");

@@ -1,6 +1,7 @@
 package dev.csvimport.engine.operation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,5 +21,12 @@ public record TrackedEvent(
   @Override
   public Action action() {
     return Action.TRACK;
+  }
+
+  /** Tells {@code sink} what this event records, as a row's checking would have told it (without warnings). */
+  public void tellTo(TrackedEventSink sink) {
+    sink.beginTrackedEvent(userId);
+    params.forEach(sink::param);
+    sink.event(event, time, value, currencyCode, info, List.of());
   }
 }

@@ -33,7 +33,7 @@ public record UserUpdate(
 
   /** Tells {@code sink} what this update sets, as a row's checking would have told it. */
   public void tellTo(UserUpdateSink sink) {
-    sink.begin(userId);
+    sink.beginUserUpdate(userId);
     attributes.forEach(sink::attribute);
     valuesToAdd.forEach(sink::valuesToAdd);
     valuesToRemove.forEach(sink::valuesToRemove);

@@ -11,7 +11,7 @@ import java.util.List;
 public interface UserUpdateSink {
 
   /** A row about this user begins; anything told before is forgotten. */
-  void begin(String userId);
+  void beginUserUpdate(String userId);
 
   /** An attribute's new value, or {@link Removal#REMOVE}. */
   void attribute(String name, Object value);
