@@ -59,10 +59,7 @@ final class UserUpdateBuilder implements UserUpdateSink {
 
   @Override
   public void eventField(String event, String field, Object value) {
-    // Several columns fill one event's history: the only map whose names repeat within a row.
-    events = events == null ? new Fields<>() : events;
-    EventHistory history = events.get(event);
-    events.put(event, (history == null ? EventHistory.EMPTY : history).with(field, value));
+    events = EventHistory.withField(events, event, field, value);
   }
 
   @Override

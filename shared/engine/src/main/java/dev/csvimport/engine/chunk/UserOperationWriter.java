@@ -85,10 +85,8 @@ final class UserOperationWriter implements UserUpdateSink {
 
   @Override
   public void eventField(String event, String field, Object value) {
-    // Several columns fill one event's history, which is written whole at the end.
-    events = events == null ? new Fields<>() : events;
-    EventHistory history = events.get(event);
-    events.put(event, (history == null ? EventHistory.EMPTY : history).with(field, value));
+    // Written whole at the end.
+    events = EventHistory.withField(events, event, field, value);
   }
 
   @Override

@@ -18,6 +18,18 @@ public record EventHistory(
 
   public static final EventHistory EMPTY = new EventHistory(null, null, null, null, null, null);
 
+  /**
+   * {@code histories} by event name (made when null) with one field of one event's history set: several columns of a
+   * row fill one event's history.
+   */
+  public static Fields<EventHistory> withField(Fields<EventHistory> histories, String event, String field,
+      Object fieldValue) {
+    Fields<EventHistory> all = histories == null ? new Fields<>() : histories;
+    EventHistory history = all.get(event);
+    all.put(event, (history == null ? EMPTY : history).with(field, fieldValue));
+    return all;
+  }
+
   /** This history with one field set: a Long for the counts, a Double for the values, an Instant for the times. */
   public EventHistory with(String field, Object fieldValue) {
     switch (field) {
