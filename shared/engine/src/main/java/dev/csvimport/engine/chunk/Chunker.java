@@ -1,8 +1,8 @@
 package dev.csvimport.engine.chunk;
 
+import dev.csvimport.engine.operation.OperationSink;
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
-import dev.csvimport.engine.operation.OperationSink;
 
 /**
  * Groups checked rows into chunks: rows are spread over partitions by user, and each partition is cut into chunks in
