@@ -208,8 +208,13 @@ class FanOutIT {
     test = new TestPipeline(emulators, SMALL);
     NewImport object = test.upload("imports/users.csv", 1, "userId,Plan\nu1,gold\n", "setUserAttributes");
     Job job = test.jobs.createIfAbsent(test.newJobs.forObject(object));
-    assertTrue(test.jobs.acquireLease(job, "someone-else", Duration.ofMinutes(5)));
+    assertTrue(test.jobs.acquireLease(job, "someone-else", Duration.ofMinutes(5)).wrote());
     assertThrows(FanOutBusy.class, () -> test.fanOut.start(object, "event-1"));
     assertTrue(test.published.isEmpty());
+    Map<String, Long> operations = test.jobs.operations(stored(job));
+    assertEquals(Map.of("fanOut.invocations", 1L, "fanOut.messages", 0L, "fanOut.reads", 1L, "fanOut.writes", 1L),
+        Map.of("fanOut.invocations", operations.get("fanOut.invocations"), "fanOut.messages",
+            operations.get("fanOut.messages"), "fanOut.reads", operations.get("fanOut.reads"), "fanOut.writes",
+            operations.get("fanOut.writes")), "the refused invocation is billed: it read the job, and wrote its tally");
   }
 }

@@ -86,10 +86,14 @@ public final class FanOut {
       completion.tryFinish(job.appId(), job.jobId());
       return;
     }
-    if (!jobs.acquireLease(job, invocationId, settings.budget().plus(LEASE_MARGIN))) {
+    Tally tally = new Tally();
+    JobStore.LeaseTransaction lease = jobs.acquireLease(job, invocationId, settings.budget().plus(LEASE_MARGIN));
+    tally.lease(lease);
+    if (!lease.wrote()) {
+      // Billed all the same: the invocation ran and read the job.
+      countInvocation(job, tally, start);
       throw new FanOutBusy(job.jobId());
     }
-    Tally tally = new Tally();
     boolean unfinished;
     try {
       unfinished = publish(job, invocationId, tally);
@@ -97,7 +101,7 @@ public final class FanOut {
       noteWaiting(job, e);
       throw e;
     } finally {
-      jobs.releaseLease(job, invocationId);
+      tally.lease(jobs.releaseLease(job, invocationId));
       countInvocation(job, tally, start);
     }
     if (unfinished) {
@@ -107,14 +111,22 @@ public final class FanOut {
 
   /**
    * What one invocation did that is billed, beyond its time: chunks published (Pub/Sub messages and bytes) and the job
-   * document's reads and writes (the lease taken and given back, the checkpoints).
+   * document's reads and writes (the lease taken and given back with every attempt of their transactions, the
+   * checkpoints).
    */
   private static final class Tally {
     long messages;
     long bytes;
-    /** The lease taken and given back (a transaction each: a read and a write), and this tally's own write. */
-    long reads = 2;
-    long writes = 3;
+    long reads;
+    /** Starts with this tally's own write. */
+    long writes = 1;
+
+    void lease(JobStore.LeaseTransaction transaction) {
+      reads += transaction.attempts();
+      if (transaction.wrote()) {
+        writes++;
+      }
+    }
   }
 
   /** Adds the invocation to the job's fan-out operations; the numbers only inform, so a failure here is only logged. */

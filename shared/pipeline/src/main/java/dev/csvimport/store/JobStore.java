@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Jobs in Firestore, and the rules of their state: each change is a transaction that checks where the job stands. */
 public final class JobStore {
@@ -61,10 +62,21 @@ public final class JobStore {
    * Takes the right to fan the job out until {@code duration} from now, unless another owner holds it. The same
    * owner (a redelivered event) takes it back at once.
    */
-  public boolean acquireLease(Job job, String owner, Duration duration) throws StoreException {
+  /**
+   * A transaction on the job's lease, as billed: each attempt read the job document once (a retry on contention is one
+   * more), and it wrote the document once if {@code wrote}.
+   *
+   * @param wrote for taking the lease, whether it was taken; for giving it back, whether it was this owner's to give
+   */
+  public record LeaseTransaction(boolean wrote, int attempts) {}
+
+  /** Takes the job's lease for {@code duration} unless another owner holds it unexpired. */
+  public LeaseTransaction acquireLease(Job job, String owner, Duration duration) throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     Instant now = clock.instant();
-    return StoreException.await(layout.db().runTransaction(tx -> {
+    AtomicInteger attempts = new AtomicInteger();
+    boolean taken = StoreException.await(layout.db().runTransaction(tx -> {
+      attempts.incrementAndGet();
       DocumentSnapshot current = tx.get(ref).get();
       String holder = current.getString("leaseOwner");
       Instant until = instant(current.getTimestamp("leaseUntil"));
@@ -74,19 +86,25 @@ public final class JobStore {
       tx.update(ref, Map.of("leaseOwner", owner, "leaseUntil", timestamp(now.plus(duration))));
       return true;
     }));
+    return new LeaseTransaction(taken, attempts.get());
   }
 
-  public void releaseLease(Job job, String owner) throws StoreException {
+  /** Gives the job's lease back if {@code owner} holds it. */
+  public LeaseTransaction releaseLease(Job job, String owner) throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
-    StoreException.await(layout.db().runTransaction(tx -> {
-      if (owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
-        Map<String, Object> released = new HashMap<>();
-        released.put("leaseOwner", null);
-        released.put("leaseUntil", null);
-        tx.update(ref, released);
+    AtomicInteger attempts = new AtomicInteger();
+    boolean released = StoreException.await(layout.db().runTransaction(tx -> {
+      attempts.incrementAndGet();
+      if (!owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
+        return false;
       }
-      return null;
+      Map<String, Object> cleared = new HashMap<>();
+      cleared.put("leaseOwner", null);
+      cleared.put("leaseUntil", null);
+      tx.update(ref, cleared);
+      return true;
     }));
+    return new LeaseTransaction(released, attempts.get());
   }
 
   /** The whole file was read once and can be imported: the job runs. */
