@@ -59,10 +59,6 @@ public final class JobStore {
   }
 
   /**
-   * Takes the right to fan the job out until {@code duration} from now, unless another owner holds it. The same
-   * owner (a redelivered event) takes it back at once.
-   */
-  /**
    * A transaction on the job's lease, as billed: each attempt read the job document once (a retry on contention is one
    * more), and it wrote the document once if {@code wrote}.
    *
@@ -70,7 +66,10 @@ public final class JobStore {
    */
   public record LeaseTransaction(boolean wrote, int attempts) {}
 
-  /** Takes the job's lease for {@code duration} unless another owner holds it unexpired. */
+  /**
+   * Takes the right to fan the job out until {@code duration} from now, unless another owner holds it. The same
+   * owner (a redelivered event) takes it back at once.
+   */
   public LeaseTransaction acquireLease(Job job, String owner, Duration duration) throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     Instant now = clock.instant();
