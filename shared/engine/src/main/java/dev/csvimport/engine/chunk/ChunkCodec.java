@@ -75,10 +75,8 @@ public final class ChunkCodec {
   public static byte[] encode(Chunk chunk) {
     JsonBytes rows = new JsonBytes();
     for (RowResult row : chunk.rows()) {
-      if (rows.size() > 0) {
-        rows.comma();
-      }
-      writeRow(rows.clearContext(), row);
+      // Comma-separated, as top-level values written one after another are.
+      writeRow(rows, row);
     }
     return encode(chunk.partition(), chunk.sequence(), chunk.segment(), rows.bytes(), rows.size());
   }

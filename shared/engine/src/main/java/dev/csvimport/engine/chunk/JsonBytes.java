@@ -45,11 +45,11 @@ final class JsonBytes {
   /** Where a string's characters are copied before they are written. */
   private char[] chars = new char[256];
   private int size;
-  /** Per open object or array: whether it has an element yet (a comma goes before the next). */
-  private boolean[] started = new boolean[16];
-  private int depth;
-  /** A name was just written: its value needs no comma. */
-  private boolean afterName;
+  /**
+   * A value was just completed, so a comma goes before the next name or value; false after an opening bracket or a
+   * name. That one bit is all the nesting JSON's commas need.
+   */
+  private boolean comma;
   /**
    * Names as written ({@code "name":}), kept by identity in a small open-addressed table found by the name's
    * (cached) hash: a file's rows write the same few names (its columns', the format's) again and again, as the same
@@ -64,8 +64,7 @@ final class JsonBytes {
 
   JsonBytes reset() {
     size = 0;
-    depth = 0;
-    afterName = false;
+    comma = false;
     return this;
   }
 
@@ -98,41 +97,34 @@ final class JsonBytes {
     return this;
   }
 
-  /** A comma between two top-level values. */
+  /** A comma, before a value {@link #append}ed. */
   void comma() {
     put(',');
   }
 
-  /** Keeps the bytes written, forgetting the objects they were in: the next value starts at the top level. */
-  JsonBytes clearContext() {
-    depth = 0;
-    afterName = false;
-    return this;
-  }
-
   JsonBytes beginObject() {
     beforeValue();
-    open();
     put('{');
+    comma = false;
     return this;
   }
 
   JsonBytes endObject() {
-    depth--;
     put('}');
+    comma = true;
     return this;
   }
 
   JsonBytes beginArray() {
     beforeValue();
-    open();
     put('[');
+    comma = false;
     return this;
   }
 
   JsonBytes endArray() {
-    depth--;
     put(']');
+    comma = true;
     return this;
   }
 
@@ -149,17 +141,17 @@ final class JsonBytes {
   }
 
   JsonBytes name(Name name) {
-    separate();
+    beforeName();
     byte[] json = name.json;
     ensure(json.length);
     System.arraycopy(json, 0, bytes, size, json.length);
     size += json.length;
-    afterName = true;
+    comma = false;
     return this;
   }
 
   JsonBytes name(String name) {
-    separate();
+    beforeName();
     int home = name.hashCode() & NAME_SLOTS - 1;
     int free = home;
     for (int probe = 0; probe < NAME_PROBES; probe++) {
@@ -170,7 +162,7 @@ final class JsonBytes {
         ensure(written.length);
         System.arraycopy(written, 0, bytes, size, written.length);
         size += written.length;
-        afterName = true;
+        comma = false;
         return this;
       }
       if (key == null) {
@@ -184,7 +176,7 @@ final class JsonBytes {
     // Kept in a free slot near its own, or else in place of whatever its own slot kept.
     nameKeys[free] = name;
     nameBytes[free] = Arrays.copyOfRange(bytes, start, size);
-    afterName = true;
+    comma = false;
     return this;
   }
 
@@ -321,28 +313,17 @@ final class JsonBytes {
     return this;
   }
 
-  private void open() {
-    if (depth == started.length) {
-      started = Arrays.copyOf(started, depth * 2);
+  private void beforeName() {
+    if (comma) {
+      put(',');
     }
-    started[depth++] = false;
   }
 
   private void beforeValue() {
-    if (afterName) {
-      afterName = false;
-    } else {
-      separate();
+    if (comma) {
+      put(',');
     }
-  }
-
-  private void separate() {
-    if (depth > 0) {
-      if (started[depth - 1]) {
-        put(',');
-      }
-      started[depth - 1] = true;
-    }
+    comma = true;
   }
 
   private void string(String text) {
