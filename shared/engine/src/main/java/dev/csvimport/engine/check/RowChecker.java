@@ -172,7 +172,7 @@ public final class RowChecker {
       if (chars.length() == 0) {
         continue;
       }
-      if (NULL.contentEquals(chars)) {
+      if (isNull(chars)) {
         if (column.role() == ColumnRole.USER_ATTRIBUTE) {
           out.attribute(column.name(), Removal.REMOVE);
         }
@@ -248,7 +248,7 @@ public final class RowChecker {
     for (Column column : header.columnsOf(Action.TRACK)) {
       // Typed values are read from the cell's characters; text values need the cell's String.
       CharSequence chars = cells.chars(column.index());
-      if (chars.length() == 0 || NULL.contentEquals(chars)) {
+      if (chars.length() == 0 || isNull(chars)) {
         continue;
       }
       try {
@@ -337,6 +337,11 @@ public final class RowChecker {
       }
     }
     return new DeviceUpdate(userId, deviceId, orEmpty(attributes));
+  }
+
+  /** Whether a cell is the text null, which removes a value; most cells are not four characters long. */
+  private static boolean isNull(CharSequence chars) {
+    return chars.length() == 4 && NULL.contentEquals(chars);
   }
 
   private static String emptyToNull(String cell) {
