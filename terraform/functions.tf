@@ -1,5 +1,5 @@
 locals {
-  # Settings every function reads (dev.csvimport.config.Settings).
+  # Settings every function reads (dev.csvimport.config.Settings); ConfigurationContractIT keeps the two in step.
   common_environment = {
     PROJECT_ID              = var.project_id
     BUCKET_APPS             = local.bucket_apps
@@ -12,6 +12,11 @@ locals {
     PARTITIONS              = tostring(var.partitions)
     PROCESSOR_MAX_INSTANCES = tostring(var.processor.max_instances)
     STUCK_MINUTES           = tostring(var.alerts.stuck_minutes)
+    CHUNK_ROWS              = tostring(var.pipeline.chunk_rows)
+    SEGMENT_ROWS            = tostring(var.pipeline.segment_rows)
+    STALL_MINUTES           = tostring(var.pipeline.stall_minutes)
+    COMMIT_KIB              = tostring(var.pipeline.commit_kib)
+    JOB_DEADLINE_HOURS      = tostring(var.pipeline.job_deadline_hours)
   }
 
   # Every function deploys from the one jar, built by the dedicated build account.

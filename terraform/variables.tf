@@ -97,6 +97,18 @@ variable "partitions" {
   default     = 100
 }
 
+variable "pipeline" {
+  description = "How jobs are cut and watched: rows per chunk, rows between fan-out checkpoints, minutes a fan-out may stall before the watchdog resumes it, KiB one Firestore transaction may write, hours a job may take in all."
+  type = object({
+    chunk_rows         = optional(number, 200)
+    segment_rows       = optional(number, 50000)
+    stall_minutes      = optional(number, 15)
+    commit_kib         = optional(number, 6144)
+    job_deadline_hours = optional(number, 24)
+  })
+  default = {}
+}
+
 variable "trigger" {
   description = "The storage trigger (and its fan-out follow-ups). budget_seconds must stay well under timeout_seconds (540 at most)."
   type = object({

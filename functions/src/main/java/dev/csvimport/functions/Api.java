@@ -30,7 +30,7 @@ public final class Api implements HttpFunction {
   private final String projectId;
 
   public Api() {
-    this(CloudClients.stages().api(CloudClients.fanOutRequests()), CloudClients.settings().get(Settings.PROJECT_ID));
+    this(Instance.stages().api(Instance.fanOutRequests()), Instance.settings().get(Settings.PROJECT_ID));
   }
 
   public Api(ImportApi api) {

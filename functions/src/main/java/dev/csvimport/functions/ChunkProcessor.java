@@ -28,7 +28,7 @@ public final class ChunkProcessor implements HttpFunction {
   private final int maxDeliveryAttempts;
 
   public ChunkProcessor() {
-    this(CloudClients.stages().applier(), CloudClients.settings().maxDeliveryAttempts());
+    this(Instance.stages().applier(), Instance.settings().maxDeliveryAttempts());
   }
 
   /** @param maxDeliveryAttempts the subscription's last attempt, when the rows are recorded as failed instead */

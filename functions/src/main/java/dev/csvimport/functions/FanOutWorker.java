@@ -26,7 +26,7 @@ public final class FanOutWorker implements CloudEventsFunction {
   private final FanOut fanOut;
 
   public FanOutWorker() {
-    this(CloudClients.stages().fanOut(CloudClients.chunkPublisher(), CloudClients.fanOutRequests()));
+    this(Instance.stages().fanOut(Instance.chunkPublisher(), Instance.fanOutRequests()));
   }
 
   public FanOutWorker(FanOut fanOut) {

@@ -18,7 +18,7 @@ public final class ScheduledSweep implements HttpFunction {
   private final Watchdog watchdog;
 
   public ScheduledSweep() {
-    this(CloudClients.stages().watchdog(CloudClients.fanOutRequests()));
+    this(Instance.stages().watchdog(Instance.fanOutRequests()));
   }
 
   public ScheduledSweep(Watchdog watchdog) {

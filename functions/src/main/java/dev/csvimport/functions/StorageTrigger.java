@@ -36,8 +36,8 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
   private final FanOut fanOut;
 
   public StorageTrigger() {
-    this(CloudClients.settings(), CloudClients.stages().fanOut(CloudClients.chunkPublisher(),
-        CloudClients.fanOutRequests()));
+    this(Instance.settings(), Instance.stages().fanOut(Instance.chunkPublisher(),
+        Instance.fanOutRequests()));
   }
 
   /** @param settings which app owns which bucket, and the inbox prefix */

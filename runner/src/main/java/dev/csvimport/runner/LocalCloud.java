@@ -9,7 +9,6 @@ import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.pubsub.v1.MessageReceiver;
 import com.google.cloud.pubsub.v1.Publisher;
@@ -35,6 +34,7 @@ import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
 import dev.csvimport.Stages;
 import dev.csvimport.api.ImportApi;
+import dev.csvimport.config.CloudClients;
 import dev.csvimport.config.Settings;
 import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.FanOutRequests;
@@ -70,6 +70,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The deployed system, on this machine: the functions wired to the Firestore and Pub/Sub emulators and to an
@@ -108,19 +109,17 @@ public final class LocalCloud implements AutoCloseable {
   private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
 
   private LocalCloud(Emulators emulators, Settings settings, int port) throws IOException {
-    // No explicit credentials: with NoCredentials the client would talk plaintext to its default host instead.
-    this.firestore = FirestoreOptions.newBuilder().setProjectId(PROJECT).setEmulatorHost(emulators.firestoreHost())
-        .build().getService();
+    CloudClients clients = new CloudClients(Map.of(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost(),
+        CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost()), PROJECT);
+    this.firestore = clients.firestore();
     this.storage = LocalStorageHelper.getOptions().getService();
     this.channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
     TransportChannelProvider channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
     CredentialsProvider noCredentials = NoCredentialsProvider.create();
     TopicName chunkTopic = TopicName.of(PROJECT, CHUNKS);
     TopicName fanOutTopic = TopicName.of(PROJECT, FANOUT);
-    this.chunkPublisher = PubSubChunkPublisher.configure(Publisher.newBuilder(chunkTopic))
-        .setChannelProvider(channels).setCredentialsProvider(noCredentials).build();
-    this.fanOutPublisher = Publisher.newBuilder(fanOutTopic).setChannelProvider(channels)
-        .setCredentialsProvider(noCredentials).build();
+    this.chunkPublisher = clients.publisher(chunkTopic.toString(), PubSubChunkPublisher::configure);
+    this.fanOutPublisher = clients.publisher(fanOutTopic.toString(), UnaryOperator.identity());
     Settings local = settings.with(Settings.CHUNK_TOPIC, chunkTopic.toString())
         .with(Settings.FANOUT_TOPIC, fanOutTopic.toString());
     this.stages = new Stages(firestore, storage, local, Clock.systemUTC());

@@ -45,9 +45,9 @@ final class TestPipeline implements AutoCloseable {
   static final long MAX_COMMIT_BYTES = 1L << 20;
 
   final Firestore firestore;
-  /** The in-memory bucket, whose writes a test can make fail midway. */
-  final FaultyStorage faultyStorage = new FaultyStorage(LocalStorageHelper.getOptions().getService());
-  final Storage storage = faultyStorage.storage;
+  /** The bucket (in memory, unless given), whose writes a test can make fail midway. */
+  final FaultyStorage faultyStorage;
+  final Storage storage;
   final List<Published> published = new CopyOnWriteArrayList<>();
   final List<String> fanOutRequests = new CopyOnWriteArrayList<>();
   private final FanOutRequests requests;
@@ -70,6 +70,13 @@ final class TestPipeline implements AutoCloseable {
   }
 
   TestPipeline(Emulators emulators, Settings settings) {
+    this(emulators, settings, LocalStorageHelper.getOptions().getService());
+  }
+
+  /** @param bucket where {@link #BUCKET} is: the in-memory one, or a {@link LocalStorageServer}'s shared by processes */
+  TestPipeline(Emulators emulators, Settings settings, Storage bucket) {
+    this.faultyStorage = new FaultyStorage(bucket);
+    this.storage = faultyStorage.storage;
     this.firestore = FirestoreOptions.newBuilder().setProjectId(LocalCloud.PROJECT)
         .setEmulatorHost(emulators.firestoreHost()).build().getService();
     this.chunks = new ChunkPublisher() {

@@ -1,30 +1,29 @@
 package dev.csvimport.functions;
 
-import com.google.cloud.firestore.FirestoreOptions;
-import com.google.cloud.pubsub.v1.Publisher;
-import com.google.cloud.storage.StorageOptions;
 import dev.csvimport.Stages;
+import dev.csvimport.config.CloudClients;
 import dev.csvimport.config.Settings;
 import dev.csvimport.fanout.ChunkPublisher;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.fanout.PubSubFanOutRequests;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
- * A deployed function's clients, from its environment, each created once per instance when a door's no-argument
- * constructor first asks for it. Each function is its own deployment, so an instance creates only what its door uses.
+ * A deployed function's instance: its settings and clients, from its environment ({@link CloudClients} chooses
+ * emulators or Google Cloud), each created once when a door's no-argument constructor first asks for it. Each function
+ * is its own deployment, so an instance creates only what its door uses.
  */
-final class CloudClients {
+final class Instance {
 
   private static Settings settings;
+  private static CloudClients clients;
   private static Stages stages;
   private static ChunkPublisher chunkPublisher;
   private static FanOutRequests fanOutRequests;
 
-  private CloudClients() {}
+  private Instance() {}
 
   static synchronized Settings settings() {
     if (settings == null) {
@@ -33,25 +32,32 @@ final class CloudClients {
     return settings;
   }
 
+  private static synchronized CloudClients clients() {
+    if (clients == null) {
+      clients = CloudClients.fromEnvironment(settings());
+    }
+    return clients;
+  }
+
   static synchronized Stages stages() {
     if (stages == null) {
-      stages = new Stages(FirestoreOptions.getDefaultInstance().getService(),
-          StorageOptions.getDefaultInstance().getService(), settings(), Clock.systemUTC());
+      stages = new Stages(clients().firestore(), clients().storage(), settings(), Clock.systemUTC());
     }
     return stages;
   }
 
   static synchronized ChunkPublisher chunkPublisher() {
     if (chunkPublisher == null) {
-      chunkPublisher = new PubSubChunkPublisher(build(PubSubChunkPublisher.configure(
-          Publisher.newBuilder(topic(Settings.CHUNK_TOPIC)))));
+      chunkPublisher = new PubSubChunkPublisher(clients().publisher(topic(Settings.CHUNK_TOPIC),
+          PubSubChunkPublisher::configure));
     }
     return chunkPublisher;
   }
 
   static synchronized FanOutRequests fanOutRequests() {
     if (fanOutRequests == null) {
-      fanOutRequests = new PubSubFanOutRequests(build(Publisher.newBuilder(topic(Settings.FANOUT_TOPIC))));
+      fanOutRequests = new PubSubFanOutRequests(clients().publisher(topic(Settings.FANOUT_TOPIC),
+          UnaryOperator.identity()));
     }
     return fanOutRequests;
   }
@@ -62,13 +68,5 @@ final class CloudClients {
       throw new IllegalStateException(setting + " is not set for this function: set it in its deployment");
     }
     return topic;
-  }
-
-  private static Publisher build(Publisher.Builder builder) {
-    try {
-      return builder.build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("the Pub/Sub publisher could not be created", e);
-    }
   }
 }
