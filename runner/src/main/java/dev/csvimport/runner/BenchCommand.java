@@ -60,9 +60,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "9", description = "measured iterations per figure (default 9)")
   int iterations;
 
-  @Option(names = "--sections", defaultValue = "engine,memory,fanout,import", split = ",",
-      description = "which parts to run (default all: engine,memory,fanout,import)")
+  @Option(names = "--sections", defaultValue = "engine,memory,fanout,import,coldstart", split = ",",
+      description = "which parts to run (default all: engine,memory,fanout,import,coldstart)")
   List<String> sections;
+
+  @Option(names = "--cold-starts", defaultValue = "5", description = "new instances started per function (default 5)")
+  int coldStarts;
 
   /**
    * Runs of each side before any is measured: a fresh JVM reads 100,000 events rows at a quarter of its later speed on
@@ -87,13 +90,16 @@ final class BenchCommand implements Callable<Integer> {
     if (sections.contains("memory")) {
       memory(out);
     }
-    if (sections.contains("fanout") || sections.contains("import")) {
+    if (sections.contains("fanout") || sections.contains("import") || sections.contains("coldstart")) {
       try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog())) {
         if (sections.contains("fanout")) {
           fanOut(out, emulators);
         }
         if (sections.contains("import")) {
           wholeImport(out, emulators);
+        }
+        if (sections.contains("coldstart")) {
+          new ColdStart().run(out, emulators, coldStarts);
         }
       }
     }

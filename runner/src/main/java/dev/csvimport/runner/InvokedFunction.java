@@ -35,12 +35,14 @@ public final class InvokedFunction implements AutoCloseable {
   private final Target target;
   private final int port;
   private final Process process;
+  private final Instant started;
   private final Duration startup;
 
-  private InvokedFunction(Target target, int port, Process process, Duration startup) {
+  private InvokedFunction(Target target, int port, Process process, Instant started, Duration startup) {
     this.target = target;
     this.port = port;
     this.process = process;
+    this.started = started;
     this.startup = startup;
   }
 
@@ -73,7 +75,7 @@ public final class InvokedFunction implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return new InvokedFunction(target, port, process, Duration.between(started, Instant.now()));
+        return new InvokedFunction(target, port, process, started, Duration.between(started, Instant.now()));
       } catch (ConnectException notYet) {
         if (Instant.now().isAfter(deadline)) {
           process.destroyForcibly();
@@ -90,6 +92,30 @@ public final class InvokedFunction implements AutoCloseable {
     }
   }
 
+  /** The invoker, copied by the build beside the runner ({@code runner/target/invoker/}), or {@code -Dcsvimport.invokerJar}. */
+  public static Path invokerJar() {
+    return located("csvimport.invokerJar", "invoker/java-function-invoker.jar");
+  }
+
+  /** The shaded jar as {@code mvn package} built it for Terraform, or {@code -Dcsvimport.functionsJar}. */
+  public static Path functionsJar() {
+    return located("csvimport.functionsJar", "../../functions/target/csvimport-functions.jar");
+  }
+
+  /** A path given by a system property, else relative to {@code runner/target/}, where the runner's code is. */
+  private static Path located(String property, String fromRunnerTarget) {
+    String given = System.getProperty(property);
+    if (given != null && !given.isBlank()) {
+      return Path.of(given);
+    }
+    try {
+      Path code = Path.of(InvokedFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return code.getParent().resolve(fromRunnerTarget).normalize();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("the runner's own location is unreadable", e);
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -103,6 +129,11 @@ public final class InvokedFunction implements AutoCloseable {
 
   public Target target() {
     return target;
+  }
+
+  /** When its process was started. */
+  public Instant started() {
+    return started;
   }
 
   /** From the process's start to its port accepting connections. */
