@@ -14,6 +14,7 @@ locals {
     STUCK_MINUTES           = tostring(var.alerts.stuck_minutes)
     CHUNK_ROWS              = tostring(var.pipeline.chunk_rows)
     SEGMENT_ROWS            = tostring(var.pipeline.segment_rows)
+    FANOUT_LEASE_SECONDS    = tostring(var.pipeline.lease_seconds)
     STALL_MINUTES           = tostring(var.pipeline.stall_minutes)
     COMMIT_KIB              = tostring(var.pipeline.commit_kib)
     JOB_DEADLINE_HOURS      = tostring(var.pipeline.job_deadline_hours)

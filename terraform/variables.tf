@@ -98,10 +98,11 @@ variable "partitions" {
 }
 
 variable "pipeline" {
-  description = "How jobs are cut and watched: rows per chunk, rows between fan-out checkpoints, minutes a fan-out may stall before the watchdog resumes it, KiB one Firestore transaction may write, hours a job may take in all."
+  description = "How jobs are cut and watched: rows per chunk, rows between fan-out checkpoints, seconds a fan-out's lease lasts unless renewed (how soon a fan-out whose instance died is taken over), minutes a fan-out nobody holds may wait before the watchdog asks for it again, KiB one Firestore transaction may write, hours a job may take in all."
   type = object({
     chunk_rows         = optional(number, 200)
     segment_rows       = optional(number, 50000)
+    lease_seconds      = optional(number, 60)
     stall_minutes      = optional(number, 15)
     commit_kib         = optional(number, 6144)
     job_deadline_hours = optional(number, 24)
@@ -135,7 +136,7 @@ variable "processor" {
 variable "watchdog" {
   description = "The watchdog (ScheduledSweep): Cloud Scheduler calls it on a schedule to resume, drain or fail jobs that stopped moving."
   type = object({
-    schedule        = optional(string, "*/5 * * * *")
+    schedule        = optional(string, "* * * * *")
     memory          = optional(string, "512Mi")
     timeout_seconds = optional(number, 300)
     min_instances   = optional(number, 0)
@@ -178,6 +179,6 @@ variable "alerts" {
 
   validation {
     condition     = var.alerts.stuck_minutes >= 10
-    error_message = "alerts.stuck_minutes is at least 10: the watchdog looks every 5 minutes."
+    error_message = "alerts.stuck_minutes is at least 10: a job is stuck only after several of the watchdog's sweeps."
   }
 }

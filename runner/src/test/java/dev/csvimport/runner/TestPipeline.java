@@ -62,6 +62,9 @@ final class TestPipeline implements AutoCloseable {
   final FaultyPartitions partitions;
   /** Publishes fail after this many more chunks (negative: never), as a crash mid-file would. */
   volatile int publishesBeforeCrash = -1;
+  /** When set, each publish waits for it to open, as a slow or frozen instance would; {@link #publishing} says so. */
+  volatile java.util.concurrent.CountDownLatch publishGate;
+  final java.util.concurrent.CountDownLatch publishing = new java.util.concurrent.CountDownLatch(1);
 
   record Published(String appId, String jobId, EncodedChunk chunk) {
     ChunkApplier.Delivery delivery() {
@@ -82,6 +85,16 @@ final class TestPipeline implements AutoCloseable {
     this.chunks = new ChunkPublisher() {
       @Override
       public void publish(Job job, EncodedChunk chunk) {
+        java.util.concurrent.CountDownLatch gate = publishGate;
+        if (gate != null) {
+          publishing.countDown();
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while held at the publish gate", e);
+          }
+        }
         if (publishesBeforeCrash == 0) {
           throw new IllegalStateException("simulated crash while publishing");
         }

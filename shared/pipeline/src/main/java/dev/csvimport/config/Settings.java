@@ -37,7 +37,15 @@ public final class Settings {
   public static final String CHUNK_ROWS = "CHUNK_ROWS";
   /** Rows between two fan-out checkpoints. */
   public static final String SEGMENT_ROWS = "SEGMENT_ROWS";
-  /** How long a fan-out may go with no invocation holding it before the watchdog asks for it again. */
+  /**
+   * How long a fan-out's lease lasts unless its invocation renews it (it does every third of it while it works): a
+   * fan-out whose instance died is taken over this soon after its last renewal.
+   */
+  public static final String FANOUT_LEASE_SECONDS = "FANOUT_LEASE_SECONDS";
+  /**
+   * How long a fan-out that no invocation holds, and that none ever died holding, may wait (for its first invocation,
+   * or for a follow-up) before the watchdog asks for it again.
+   */
   public static final String STALL_MINUTES = "STALL_MINUTES";
   /** The Google Cloud project, for the trace links of request logs; empty where there is none (local runs). */
   public static final String PROJECT_ID = "PROJECT_ID";
@@ -66,6 +74,7 @@ public final class Settings {
     DEFAULTS.put(PROCESSOR_MAX_INSTANCES, "100");
     DEFAULTS.put(CHUNK_ROWS, "200");
     DEFAULTS.put(SEGMENT_ROWS, "50000");
+    DEFAULTS.put(FANOUT_LEASE_SECONDS, "60");
     DEFAULTS.put(STALL_MINUTES, "15");
     DEFAULTS.put(STUCK_MINUTES, "30");
     DEFAULTS.put(JOB_DEADLINE_HOURS, "24");
@@ -77,6 +86,7 @@ public final class Settings {
       Map.entry(FANOUT_BUDGET_SECONDS, 0), Map.entry(JOB_RETENTION_DAYS, 1), Map.entry(PARTITIONS, 1),
       Map.entry(PROCESSOR_MAX_INSTANCES, 1),
       Map.entry(CHUNK_ROWS, 1), Map.entry(SEGMENT_ROWS, 1), Map.entry(STALL_MINUTES, 1), Map.entry(STUCK_MINUTES, 1),
+      Map.entry(FANOUT_LEASE_SECONDS, 3),
       Map.entry(JOB_DEADLINE_HOURS, 1), Map.entry(COMMIT_KIB, 64));
 
   private final Map<String, String> values;
@@ -173,6 +183,7 @@ public final class Settings {
     return new FanOutSettings(
         new ChunkLimits(Math.min(integer(PARTITIONS), integer(PROCESSOR_MAX_INSTANCES)), integer(CHUNK_ROWS),
             ChunkLimits.DEFAULT.maxBytes(), integer(SEGMENT_ROWS)),
-        Duration.ofSeconds(integer(FANOUT_BUDGET_SECONDS)), Duration.ofDays(integer(JOB_RETENTION_DAYS)));
+        Duration.ofSeconds(integer(FANOUT_BUDGET_SECONDS)), Duration.ofDays(integer(JOB_RETENTION_DAYS)),
+        Duration.ofSeconds(integer(FANOUT_LEASE_SECONDS)));
   }
 }

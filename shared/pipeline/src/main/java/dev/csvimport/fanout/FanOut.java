@@ -38,7 +38,6 @@ public final class FanOut {
 
   private static final Log LOG = Log.of(FanOut.class);
   private static final int READ_BUFFER_BYTES = 1 << 16;
-  private static final Duration LEASE_MARGIN = Duration.ofMinutes(2);
 
   private final JobStore jobs;
   private final NewJobs newJobs;
@@ -87,21 +86,27 @@ public final class FanOut {
       return;
     }
     Tally tally = new Tally();
-    JobStore.LeaseTransaction lease = jobs.acquireLease(job, invocationId, settings.budget().plus(LEASE_MARGIN));
-    tally.lease(lease);
-    if (!lease.wrote()) {
+    FanOutLease lease = FanOutLease.take(jobs, job, invocationId, settings.leaseTerm(), tally::lease);
+    if (lease == null) {
       // Billed all the same: the invocation ran and read the job.
       countInvocation(job, tally, start);
       throw new FanOutBusy(job.jobId());
     }
     boolean unfinished;
     try {
-      unfinished = publish(job, invocationId, tally);
+      unfinished = publish(job, invocationId, tally, lease);
+    } catch (FanOutLease.Lost lost) {
+      // Presumed dead and taken over: the new holder goes on from its own checkpoint.
+      LOG.warn(lost.getMessage() + ": this invocation stops", "appId", job.appId(), "jobId", job.jobId(),
+          "invocationId", invocationId);
+      unfinished = false;
     } catch (Exception e) {
       noteWaiting(job, e);
       throw e;
     } finally {
-      tally.lease(jobs.releaseLease(job, invocationId));
+      lease.close();
+      tally.reads += lease.reads();
+      tally.writes += lease.writes();
       countInvocation(job, tally, start);
     }
     if (unfinished) {
@@ -141,7 +146,7 @@ public final class FanOut {
   }
 
   /** Publishes as much as the budget allows; answers whether a follow-up invocation must go on. */
-  private boolean publish(Job job, String invocationId, Tally tally) throws Exception {
+  private boolean publish(Job job, String invocationId, Tally tally, FanOutLease lease) throws Exception {
     Instant deadline = clock.instant().plus(settings.budget());
     ImportReader reader = new ImportReader(job.limits());
     ImportOptions options = new ImportOptions(job.action(), job.createdAt());
@@ -163,7 +168,7 @@ public final class FanOut {
       LOG.info("file checked", "appId", job.appId(), "jobId", job.jobId(), "rows", rows, "partitions",
           job.limits().partitions());
     }
-    Checkpoints checkpoints = new Checkpoints(job, deadline, tally);
+    Checkpoints checkpoints = new Checkpoints(job, deadline, tally, lease);
     ImportSummary summary;
     try (InputStream csv = open(job)) {
       summary = reader.read(csv, options.resumingAt(job.segmentsPublished()), checkpoints::accept);
@@ -173,6 +178,7 @@ public final class FanOut {
       return true;
     }
     chunks.flush();
+    lease.check();
     jobs.completeFanOut(job, summary.chunksPerPartition(), summary.rows(), summary.segments());
     tally.writes++;
     LOG.info("fan-out complete", "appId", job.appId(), "jobId", job.jobId(), "rows", summary.rows(), "chunks",
@@ -207,12 +213,14 @@ public final class FanOut {
     private final Job job;
     private final Instant deadline;
     private final Tally tally;
+    private final FanOutLease lease;
     private int segment;
 
-    Checkpoints(Job job, Instant deadline, Tally tally) {
+    Checkpoints(Job job, Instant deadline, Tally tally, FanOutLease lease) {
       this.job = job;
       this.deadline = deadline;
       this.tally = tally;
+      this.lease = lease;
       this.segment = job.segmentsPublished();
     }
 
@@ -220,12 +228,12 @@ public final class FanOut {
       if (chunk.segment() > segment) {
         chunks.flush();
         segment = chunk.segment();
-        jobs.checkpoint(job, segment, (long) segment * job.limits().segmentRows());
-        tally.writes++;
+        lease.checkpoint(segment, (long) segment * job.limits().segmentRows());
         if (!clock.instant().isBefore(deadline)) {
           throw new OutOfTime(segment);
         }
       }
+      lease.check();
       chunks.publish(job, chunk);
       tally.messages++;
       tally.bytes += chunk.payload().length;

@@ -117,13 +117,45 @@ public final class JobStore {
     return get(job.appId(), job.jobId()).orElseThrow();
   }
 
-  /** Every chunk of the first {@code segments} segments is published. */
-  public void checkpoint(Job job, int segments, long rowsRead) throws StoreException {
+  /**
+   * Extends {@code owner}'s lease to {@code duration} from now: a live fan-out's heartbeat. False, changing nothing,
+   * when the lease is no longer {@code owner}'s (it ran out and another invocation took the job over).
+   */
+  public LeaseTransaction renewLease(Job job, String owner, Duration duration) throws StoreException {
+    return whileLeased(job, owner, duration, Map.of());
+  }
+
+  /**
+   * Records the fan-out's checkpoint, {@code segments} published and {@code rowsRead}, and extends {@code owner}'s
+   * lease, in one transaction that only the lease's holder passes: an invocation that lost the job (presumed dead,
+   * then taken over) can never move another's checkpoint.
+   *
+   * @return whether {@code owner} held the lease, and so wrote the checkpoint
+   */
+  public LeaseTransaction checkpoint(Job job, String owner, int segments, long rowsRead, Duration leaseFor)
+      throws StoreException {
     Map<String, Object> fields = new HashMap<>();
     fields.put("segmentsPublished", segments);
     fields.put("rowsRead", rowsRead);
     fields.put("waiting", null);
-    update(job, fields);
+    return whileLeased(job, owner, leaseFor, fields);
+  }
+
+  private LeaseTransaction whileLeased(Job job, String owner, Duration leaseFor, Map<String, Object> fields)
+      throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    AtomicInteger attempts = new AtomicInteger();
+    boolean held = StoreException.await(layout.db().runTransaction(tx -> {
+      attempts.incrementAndGet();
+      if (!owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
+        return false;
+      }
+      Map<String, Object> update = new HashMap<>(fields);
+      update.put("leaseUntil", timestamp(clock.instant().plus(leaseFor)));
+      tx.update(ref, update);
+      return true;
+    }));
+    return new LeaseTransaction(held, attempts.get());
   }
 
   /** The job's last attempt failed and will be retried: say why, for getMultiResults. */

@@ -123,9 +123,16 @@ public final class Watchdog {
     return true;
   }
 
+  /**
+   * A lease that ran out without being given back is an invocation that died holding the fan-out (a live one renews
+   * it, one that ends gives it back): take over at once. With no lease, the fan-out waits for its first invocation or a
+   * follow-up already asked for, and is asked for again only once that had the stall time to come.
+   */
   private boolean fanOutStalled(Job job, Instant now) {
-    boolean held = job.leaseUntil() != null && job.leaseUntil().isAfter(now);
-    return !held && job.createdAt().plus(stallAfter).isBefore(now);
+    if (job.leaseUntil() != null) {
+      return !job.leaseUntil().isAfter(now);
+    }
+    return job.createdAt().plus(stallAfter).isBefore(now);
   }
 
   private int drainPartitions(Job job) throws StoreException {
