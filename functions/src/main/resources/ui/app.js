@@ -7,6 +7,10 @@ const CHUNK_BYTES = 8 * 1024 * 1024; // a multiple of 256 KiB, as Cloud Storage'
 const $ = (id) => document.getElementById(id);
 let listToken = null;
 let refreshTimer = null;
+// Objects uploaded from this page whose import has not shown in the list yet: Cloud Storage answers the upload before
+// Eventarc has delivered its event to the trigger, so the list keeps refreshing until each one's job is there.
+const awaitingJobs = new Map();
+const AWAIT_JOB_MS = 120000;
 let detail = null;
 
 function session() {
@@ -215,6 +219,7 @@ async function upload(event) {
     label.textContent = 'Uploaded ' + $('importName').value + ' ';
     bar.value = bar.max;
     setTimeout(() => item.remove(), 3000);
+    awaitingJobs.set(grant.object, Date.now() + AWAIT_JOB_MS);
     loadUploads(true);
   } catch (e) {
     label.textContent = 'Upload of ' + $('importName').value + ' failed: ' + e.message + ' ';
@@ -242,6 +247,7 @@ async function loadUploads(fromStart) {
   if (fromStart) body.replaceChildren();
   let running = false;
   for (const job of answer.jobs) {
+    awaitingJobs.delete(job.file);
     const tr = body.insertRow();
     tr.className = 'job';
     tr.dataset.jobId = job.jobId;
@@ -263,8 +269,11 @@ async function loadUploads(fromStart) {
   }
   listToken = answer.nextPageToken || null;
   $('morePages').hidden = !listToken;
+  for (const [object, until] of awaitingJobs) {
+    if (Date.now() > until) awaitingJobs.delete(object);
+  }
   clearTimeout(refreshTimer);
-  if (running) refreshTimer = setTimeout(() => loadUploads(true), 2000);
+  if (running || awaitingJobs.size > 0) refreshTimer = setTimeout(() => loadUploads(true), 2000);
 }
 
 async function progressOf(jobId, status, tr) {

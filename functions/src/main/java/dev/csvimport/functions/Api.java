@@ -28,19 +28,24 @@ public final class Api implements HttpFunction {
 
   private final ImportApi api;
   private final String projectId;
+  private final String contentSecurityPolicy;
 
   public Api() {
-    this(Instance.stages().api(Instance.fanOutRequests()), Instance.settings().get(Settings.PROJECT_ID));
+    this(Instance.api(), Instance.settings().get(Settings.PROJECT_ID), Instance.storageOrigin());
   }
 
   public Api(ImportApi api) {
-    this(api, "");
+    this(api, "", GOOGLE_STORAGE);
   }
 
-  /** @param projectId the project whose Cloud Trace the request logs link to; empty for none */
-  public Api(ImportApi api, String projectId) {
+  /**
+   * @param projectId the project whose Cloud Trace the request logs link to; empty for none
+   * @param storageOrigin where the page uploads files (Cloud Storage, or the storage emulator)
+   */
+  public Api(ImportApi api, String projectId, String storageOrigin) {
     this.api = api;
     this.projectId = projectId;
+    this.contentSecurityPolicy = contentSecurityPolicy(storageOrigin);
   }
 
   /** Where the API answers: {@code /api-batch} is where Leanplum's Java SDK sends its batches. */
@@ -55,16 +60,20 @@ public final class Api implements HttpFunction {
    * No inline script or style, nothing from elsewhere but the uploads to Cloud Storage: a cell or an import name that
    * holds markup is shown as text by the page, and could not run if it were not.
    */
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; connect-src 'self' https://storage.googleapis.com; form-action 'none'; "
-      + "frame-ancestors 'none'; base-uri 'none'";
+  static String contentSecurityPolicy(String storageOrigin) {
+    return "default-src 'none'; script-src 'self'; style-src 'self'; "
+        + "img-src 'self' data:; connect-src 'self' " + storageOrigin + "; form-action 'none'; "
+        + "frame-ancestors 'none'; base-uri 'none'";
+  }
+
+  static final String GOOGLE_STORAGE = "https://storage.googleapis.com";
 
   @Override
   public void service(HttpRequest request, HttpResponse response) throws Exception {
     response.appendHeader("X-Content-Type-Options", "nosniff");
     response.appendHeader("Referrer-Policy", "no-referrer");
     if (request.getMethod().equals("GET") && PAGE.containsKey(request.getPath())) {
-      servePage(PAGE.get(request.getPath()), response);
+      servePage(PAGE.get(request.getPath()), response, contentSecurityPolicy);
       return;
     }
     if (request.getMethod().equals("GET") && request.getPath().equals("/") && request.getQuery().isEmpty()) {
@@ -105,7 +114,8 @@ public final class Api implements HttpFunction {
         "millis", (System.nanoTime() - start) / 1_000_000);
   }
 
-  private static void servePage(String file, HttpResponse response) throws IOException {
+  private static void servePage(String file, HttpResponse response, String contentSecurityPolicy)
+      throws IOException {
     byte[] content;
     try (InputStream in = Api.class.getResourceAsStream("/ui/" + file)) {
       if (in == null) {
@@ -116,7 +126,7 @@ public final class Api implements HttpFunction {
     }
     response.setStatusCode(200);
     response.setContentType(PAGE_TYPES.get(file.substring(file.lastIndexOf('.') + 1)));
-    response.appendHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    response.appendHeader("Content-Security-Policy", contentSecurityPolicy);
     response.appendHeader("Cache-Control", "no-cache");
     try (OutputStream out = response.getOutputStream()) {
       out.write(content);

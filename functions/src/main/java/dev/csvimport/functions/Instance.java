@@ -1,6 +1,8 @@
 package dev.csvimport.functions;
 
 import dev.csvimport.Stages;
+import dev.csvimport.api.ImportApi;
+import dev.csvimport.api.SignedUploadUrls;
 import dev.csvimport.config.CloudClients;
 import dev.csvimport.config.Settings;
 import dev.csvimport.fanout.ChunkPublisher;
@@ -44,6 +46,17 @@ final class Instance {
       stages = new Stages(clients().firestore(), clients().storage(), settings(), Clock.systemUTC());
     }
     return stages;
+  }
+
+  /** The API, its upload URLs signed for Cloud Storage or addressed to the storage emulator. */
+  static synchronized ImportApi api() {
+    return stages().api(fanOutRequests(), new SignedUploadUrls(clients().storage(), clients().uploadSigner(),
+        clients().storageEmulator()));
+  }
+
+  /** Where the uploads page may send files besides its own origin. */
+  static synchronized String storageOrigin() {
+    return clients().storageOrigin();
   }
 
   static synchronized ChunkPublisher chunkPublisher() {

@@ -218,13 +218,13 @@ final class BenchCommand implements Callable<Integer> {
     for (long n : new long[] {rows, largeRows}) {
       emulators.reset(LocalCloud.PROJECT);
       Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=bench"));
-      try (LocalCloud cloud = LocalCloud.start(emulators, settings)) {
+      try (LocalCloud cloud = LocalCloud.start(emulators, settings, 0, null, WorkDir.PATH)) {
         byte[] csv = generate(SyntheticCsv.Kind.USERS, n);
         cloud.storage().create(BlobInfo.newBuilder(BlobId.of(LocalCloud.BUCKET, "imports/bench.csv")).build(), csv);
         long start = System.nanoTime();
         // The chunk subscription is deleted so that only publishing is measured.
         cloud.deleteChunkSubscription();
-        cloud.fanOut().start(new NewImport("bench", LocalCloud.BUCKET, "imports/bench.csv", 0,
+        cloud.benchFanOut().start(new NewImport("bench", LocalCloud.BUCKET, "imports/bench.csv", 0,
             "setUserAttributes", "bench.csv", null), "bench");
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("| %,d | %.1f | %,.0f |%n", n, seconds, n / seconds);
@@ -251,7 +251,7 @@ final class BenchCommand implements Callable<Integer> {
       for (String delivery : List.of("push", "pull")) {
         emulators.reset(LocalCloud.PROJECT);
         Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=bench"));
-        try (LocalCloud cloud = LocalCloud.start(emulators, settings)) {
+        try (LocalCloud cloud = LocalCloud.start(emulators, settings, 0, null, WorkDir.PATH)) {
           if (delivery.equals("pull")) {
             cloud.pullChunks(PULLED_AT_ONCE);
           }

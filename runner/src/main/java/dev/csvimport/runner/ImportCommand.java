@@ -69,7 +69,7 @@ final class ImportCommand implements Callable<Integer> {
     err.println("starting the Firestore and Pub/Sub emulators (logs in " + WorkDir.emulatorLog() + ")");
     Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + appId));
     try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog());
-        LocalCloud cloud = LocalCloud.start(emulators, settings)) {
+        LocalCloud cloud = LocalCloud.start(emulators, settings, 0, null, WorkDir.PATH)) {
       Map<String, String> metadata = new HashMap<>();
       if (action != null) {
         metadata.put("action", action);

@@ -32,11 +32,17 @@ public final class InvokedFunction implements AutoCloseable {
     }
   }
 
+  /** Each instance's heap, capped so that the five functions and the emulators share this machine. */
+  private static final String HEAP = "512m";
+
   private final Target target;
   private final int port;
   private final Process process;
   private final Instant started;
   private final Duration startup;
+
+  /** Ends the process when this JVM ends without closing it (Ctrl-C on {@code serve}): no instance outlives it. */
+  private final Thread shutdownHook;
 
   private InvokedFunction(Target target, int port, Process process, Instant started, Duration startup) {
     this.target = target;
@@ -44,6 +50,8 @@ public final class InvokedFunction implements AutoCloseable {
     this.process = process;
     this.started = started;
     this.startup = startup;
+    this.shutdownHook = new Thread(process::destroyForcibly, "stop-" + target.entryPoint());
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -54,9 +62,21 @@ public final class InvokedFunction implements AutoCloseable {
    */
   public static InvokedFunction start(Path invokerJar, Path functionsJar, Target target,
       Map<String, String> environment, Path log, Duration timeout) throws IOException {
-    int port = freePort();
+    return start(invokerJar, functionsJar, target, environment, log, timeout, 0);
+  }
+
+  /**
+   * As {@link #start(Path, Path, Target, Map, Path, Duration)}, on {@code port} (0 for any free one): a replacement
+   * instance takes the port of the one it replaces, as Cloud Run keeps a service's address.
+   */
+  public static InvokedFunction start(Path invokerJar, Path functionsJar, Target target,
+      Map<String, String> environment, Path log, Duration timeout, int port) throws IOException {
+    if (port == 0) {
+      port = freePort();
+    }
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", invokerJar.toString(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + HEAP, "-jar",
+        invokerJar.toString(),
         "--classpath", functionsJar.toString(), "--target", target.entryPoint(), "--port", Integer.toString(port)));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -127,6 +147,10 @@ public final class InvokedFunction implements AutoCloseable {
     return "http://127.0.0.1:" + port + path;
   }
 
+  public int port() {
+    return port;
+  }
+
   public Target target() {
     return target;
   }
@@ -143,6 +167,7 @@ public final class InvokedFunction implements AutoCloseable {
 
   /** Ends the instance at once, as {@code kill -9} or Cloud Run replacing it would: no shutdown hook runs. */
   public void kill() {
+    forgetHook();
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);
@@ -155,8 +180,17 @@ public final class InvokedFunction implements AutoCloseable {
     return process.isAlive();
   }
 
+  private void forgetHook() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook runs, or has run.
+    }
+  }
+
   @Override
   public void close() {
+    forgetHook();
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

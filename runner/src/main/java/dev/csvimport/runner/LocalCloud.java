@@ -9,7 +9,6 @@ import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.pubsub.v1.MessageReceiver;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.pubsub.v1.Subscriber;
@@ -17,14 +16,11 @@ import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminSettings;
+import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import com.google.events.cloud.storage.v1.StorageObjectData;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import com.google.protobuf.util.JsonFormat;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.PushConfig;
@@ -33,48 +29,52 @@ import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
 import dev.csvimport.Stages;
-import dev.csvimport.api.ImportApi;
 import dev.csvimport.config.CloudClients;
 import dev.csvimport.config.Settings;
 import dev.csvimport.fanout.FanOut;
-import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.fanout.PubSubFanOutRequests;
-import dev.csvimport.functions.Api;
-import dev.csvimport.functions.ChunkProcessor;
-import dev.csvimport.functions.FanOutWorker;
-import dev.csvimport.functions.StorageTrigger;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobIds;
 import dev.csvimport.log.Log;
-import dev.csvimport.watchdog.Watchdog;
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.Channels;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
- * The deployed system, on this machine: the functions wired to the Firestore and Pub/Sub emulators and to an
- * in-memory bucket, with the Pub/Sub emulator pushing to the functions over local HTTP as Pub/Sub does in the cloud.
+ * The deployed system, on this machine: each function of the shaded jar in its own process under Google's Functions
+ * Framework invoker ({@link InvokedFunction}), with the target, signature type and environment Terraform gives it,
+ * against the Firestore and Pub/Sub emulators and a bucket that is a folder ({@link LocalStorageServer}). What the
+ * emulators cannot do, the runner does in Google's own wire formats ({@code test-data/wire/}): Eventarc's delivery of
+ * finalize events and of fan-out messages ({@link LocalEventarc}), Pub/Sub's {@code deliveryAttempt}
+ * ({@link PushAttempts}, in front of the processor), and Cloud Scheduler's call to the sweep every minute. This JVM
+ * reads what the functions did through its own clients on the same emulators ({@link #stages()}).
  */
 public final class LocalCloud implements AutoCloseable {
 
@@ -83,82 +83,141 @@ public final class LocalCloud implements AutoCloseable {
   private static final Log LOG = Log.of(LocalCloud.class);
   private static final String CHUNKS = "csvimport-chunks";
   private static final String FANOUT = "csvimport-fanout";
-  private static final int TRIGGER_ATTEMPTS = 8;
-  private static final Duration WATCHDOG_EVERY = Duration.ofMinutes(1);
+  private static final TopicName CHUNK_TOPIC = TopicName.of(PROJECT, CHUNKS);
+  private static final TopicName FANOUT_TOPIC = TopicName.of(PROJECT, FANOUT);
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+  /** The five functions, as terraform/functions.tf deploys them. */
+  public enum Service {
+    API(InvokedFunction.Target.http("dev.csvimport.functions.Api")),
+    TRIGGER(InvokedFunction.Target.http("dev.csvimport.functions.StorageTrigger")),
+    FANOUT_WORKER(InvokedFunction.Target.cloudEvent("dev.csvimport.functions.FanOutWorker")),
+    PROCESSOR(InvokedFunction.Target.http("dev.csvimport.functions.ChunkProcessor")),
+    SWEEP(InvokedFunction.Target.http("dev.csvimport.functions.ScheduledSweep"));
+
+    final InvokedFunction.Target target;
+
+    Service(InvokedFunction.Target target) {
+      this.target = target;
+    }
+
+    String logName() {
+      return "function-" + name().toLowerCase().replace('_', '-') + ".log";
+    }
+  }
+
+  private final Path bucketDir;
+  private final boolean ownBucketDir;
+  private final Path logDir;
+  private final Map<String, String> environment;
+  private final CloudClients clients;
   private final Firestore firestore;
   private final Storage storage;
-  private final ManagedChannel channel;
-  private final Publisher chunkPublisher;
-  private final Publisher fanOutPublisher;
   private final Stages stages;
-  private final FanOut fanOut;
-  private final ImportApi api;
-  private final StorageTrigger trigger;
-  private final LocalHttpServer server;
-  private final LocalHttpServer pushServer;
-  private final LocalUploads uploads;
+  private final ManagedChannel channel;
+  private final LocalStorageServer storageServer;
+  private final LocalEventarc eventarc;
+  private final Map<Service, InvokedFunction> functions = new EnumMap<>(Service.class);
   private final PushAttempts chunkPushes;
-  /** The watchdog's timer: Cloud Scheduler's job on Google Cloud. */
-  private final ScheduledExecutorService watchdogTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "watchdog");
+  private final LocalHttpServer pushServer;
+  private final HttpClient http = HttpClient.newHttpClient();
+  /** Cloud Scheduler's job on Google Cloud: a POST to the sweep every minute. */
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "scheduler");
     thread.setDaemon(true);
     return thread;
   });
   private volatile Subscriber chunkSubscriber;
-  private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
+  private FanOut benchFanOut;
+  private final List<Publisher> benchPublishers = new ArrayList<>();
 
-  private LocalCloud(Emulators emulators, Settings settings, int port) throws IOException {
-    CloudClients clients = new CloudClients(Map.of(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost(),
-        CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost()), PROJECT);
+  private LocalCloud(Emulators emulators, Settings settings, int port, Path bucketDir, Path logDir)
+      throws IOException {
+    this.ownBucketDir = bucketDir == null;
+    this.bucketDir = ownBucketDir ? Files.createTempDirectory("csvimport-bucket-") : bucketDir;
+    this.logDir = logDir;
+    Files.createDirectories(this.bucketDir);
+    this.eventarc = new LocalEventarc(BUCKET, () -> url(Service.TRIGGER, "/"));
+    this.storageServer = new LocalStorageServer(Map.of(BUCKET, this.bucketDir), 0, eventarc::finalized);
+    Map<String, String> environment = new HashMap<>(settings.asEnvironment());
+    environment.put(Settings.PROJECT_ID, PROJECT);
+    environment.put(Settings.CHUNK_TOPIC, CHUNK_TOPIC.toString());
+    environment.put(Settings.FANOUT_TOPIC, FANOUT_TOPIC.toString());
+    environment.put(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost());
+    environment.put(CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost());
+    environment.put(CloudClients.STORAGE_EMULATOR_HOST, storageServer.host());
+    this.environment = Map.copyOf(environment);
+    this.clients = new CloudClients(this.environment, PROJECT);
     this.firestore = clients.firestore();
-    this.storage = LocalStorageHelper.getOptions().getService();
+    this.storage = clients.storage();
+    this.stages = new Stages(firestore, storage, new Settings(this.environment), Clock.systemUTC());
     this.channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
-    TransportChannelProvider channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
-    CredentialsProvider noCredentials = NoCredentialsProvider.create();
-    TopicName chunkTopic = TopicName.of(PROJECT, CHUNKS);
-    TopicName fanOutTopic = TopicName.of(PROJECT, FANOUT);
-    this.chunkPublisher = clients.publisher(chunkTopic.toString(), PubSubChunkPublisher::configure);
-    this.fanOutPublisher = clients.publisher(fanOutTopic.toString(), UnaryOperator.identity());
-    Settings local = settings.with(Settings.CHUNK_TOPIC, chunkTopic.toString())
-        .with(Settings.FANOUT_TOPIC, fanOutTopic.toString());
-    this.stages = new Stages(firestore, storage, local, Clock.systemUTC());
-    FanOutRequests fanOutRequests = new PubSubFanOutRequests(fanOutPublisher);
-    this.fanOut = stages.fanOut(new PubSubChunkPublisher(chunkPublisher), fanOutRequests);
-    this.uploads = new LocalUploads(this::apiUrl,
-        (object, metadata, file) -> {
-          try (InputStream content = Files.newInputStream(file)) {
-            drop(content, object, metadata);
-          }
-        }, Clock.systemUTC());
-    this.api = stages.api(fanOutRequests, uploads);
-    this.trigger = new StorageTrigger(local, fanOut);
-    Watchdog watchdog = stages.watchdog(fanOutRequests);
-    watchdogTimer.scheduleWithFixedDelay(() -> {
-      try {
-        watchdog.sweep();
-      } catch (Exception e) {
-        LOG.warn("watchdog sweep failed; the next one tries again", "error", e.getMessage());
-      }
-    }, WATCHDOG_EVERY.toSeconds(), WATCHDOG_EVERY.toSeconds(), TimeUnit.SECONDS);
-    this.server = new LocalHttpServer(port, Map.of("/", new Api(api), "/_upload/", uploads));
+    startAll(port);
     // The push doors are for the Pub/Sub emulator only: on their own port, under a random path made for this run, as
     // the deployed processor takes only the push subscription's OIDC token.
     String token = randomToken();
-    this.chunkPushes = new PushAttempts(new ChunkProcessor(stages.applier(), local.maxDeliveryAttempts()));
+    this.chunkPushes = new PushAttempts(new HttpForward(() -> url(Service.PROCESSOR, "/")));
     this.pushServer = new LocalHttpServer(0, Map.of("/" + token + "/chunks", chunkPushes,
-        "/" + token + "/fanout", new PushToCloudEvent(new FanOutWorker(fanOut))));
+        "/" + token + "/fanout", eventarc.pubSubTrigger(FANOUT_TOPIC.toString(), () -> url(Service.FANOUT_WORKER,
+            "/"))));
     try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
-            .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build());
+            .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build());
         SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-            .setTransportChannelProvider(channels).setCredentialsProvider(noCredentials).build())) {
-      ensureTopic(topics, chunkTopic);
-      ensureTopic(topics, fanOutTopic);
+            .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build())) {
+      ensureTopic(topics, CHUNK_TOPIC);
+      ensureTopic(topics, FANOUT_TOPIC);
       ensurePushSubscription(subscriptions,
-          pushSubscription(CHUNKS, chunkTopic, pushServer.url("/" + token + "/chunks"), true));
+          pushSubscription(CHUNKS, CHUNK_TOPIC, pushServer.url("/" + token + "/chunks"), true));
       ensurePushSubscription(subscriptions,
-          pushSubscription(FANOUT, fanOutTopic, pushServer.url("/" + token + "/fanout"), false));
+          pushSubscription(FANOUT, FANOUT_TOPIC, pushServer.url("/" + token + "/fanout"), false));
     }
+    scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(),
+        TimeUnit.SECONDS);
+  }
+
+  /** Starts the five functions at once (each start is mostly one JVM loading the jar); the API on {@code port}. */
+  private void startAll(int apiPort) throws IOException {
+    Map<Service, CompletableFuture<InvokedFunction>> starting = new EnumMap<>(Service.class);
+    for (Service service : Service.values()) {
+      starting.put(service, CompletableFuture.supplyAsync(() -> {
+        try {
+          return startInstance(service, service == Service.API ? apiPort : 0);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }));
+    }
+    IOException failed = null;
+    for (Map.Entry<Service, CompletableFuture<InvokedFunction>> start : starting.entrySet()) {
+      try {
+        functions.put(start.getKey(), start.getValue().join());
+      } catch (RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        failed = failed != null ? failed : new IOException(cause.getMessage(), cause);
+      }
+    }
+    if (failed != null) {
+      close();
+      throw failed;
+    }
+  }
+
+  private InvokedFunction startInstance(Service service, int port) throws IOException {
+    return InvokedFunction.start(InvokedFunction.invokerJar(), InvokedFunction.functionsJar(), service.target,
+        environment, logDir.resolve(service.logName()), START_TIMEOUT, port);
+  }
+
+  private static TransportChannelProvider channels(ManagedChannel channel) {
+    return FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+  }
+
+  private TransportChannelProvider channels() {
+    return channels(channel);
+  }
+
+  private static CredentialsProvider noCredentials() {
+    return NoCredentialsProvider.create();
   }
 
   private static String randomToken() {
@@ -186,16 +245,6 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
-  /** @param settings the deployment's settings; BUCKET_APPS should name {@link #BUCKET} */
-  public static LocalCloud start(Emulators emulators, Settings settings) throws IOException {
-    return new LocalCloud(emulators, settings, 0);
-  }
-
-  /** @param port where the functions (the API at {@code /}) listen; 0 for any free port */
-  public static LocalCloud start(Emulators emulators, Settings settings, int port) throws IOException {
-    return new LocalCloud(emulators, settings, port);
-  }
-
   private static Subscription pushSubscription(String name, TopicName topic, String endpoint, boolean ordered) {
     return Subscription.newBuilder()
         .setName(SubscriptionName.of(PROJECT, name).toString())
@@ -209,16 +258,89 @@ public final class LocalCloud implements AutoCloseable {
         .build();
   }
 
+  /** With a bucket of its own (a temporary folder, deleted at close), its functions' logs in {@code target/}. */
+  public static LocalCloud start(Emulators emulators, Settings settings) throws IOException {
+    return start(emulators, settings, 0);
+  }
+
+  /** @param port where the API listens; 0 for any free port */
+  public static LocalCloud start(Emulators emulators, Settings settings, int port) throws IOException {
+    return new LocalCloud(emulators, settings, port, null, Path.of("target"));
+  }
+
+  /**
+   * @param bucketDir the folder that is the inbox bucket: kept, and found again by the next start
+   * @param logDir where each function's log goes ({@code function-<name>.log})
+   */
+  public static LocalCloud start(Emulators emulators, Settings settings, int port, Path bucketDir, Path logDir)
+      throws IOException {
+    return new LocalCloud(emulators, settings, port, bucketDir, logDir);
+  }
+
+  /** Cloud Scheduler's call ({@code test-data/wire/scheduler-sweep.http}); a failed sweep is tried again next time. */
+  private void sweep() {
+    try {
+      int status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(url(Service.SWEEP, "/")))
+          .header("Content-Type", "application/octet-stream").header("User-Agent", "Google-Cloud-Scheduler")
+          .header("X-CloudScheduler", "true").header("X-CloudScheduler-JobName", "csvimport-watchdog")
+          .header("X-CloudScheduler-ScheduleTime", Instant.now().toString())
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (status >= 300) {
+        LOG.warn("the sweep answered " + status + "; the next one tries again");
+      }
+    } catch (IOException e) {
+      LOG.warn("the sweep is unreachable; the next one tries again", "error", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Where a function answers now, {@code path} appended. */
+  public synchronized String url(Service service, String path) {
+    InvokedFunction function = functions.get(service);
+    if (function == null) {
+      throw new IllegalStateException(service + " is not running");
+    }
+    return function.url(path);
+  }
+
+  /** Where the API answers, {@code path} appended (e.g. {@code /api}, {@code /ui}). */
+  public String apiUrl(String path) {
+    return url(Service.API, path);
+  }
+
+  public int apiPort() {
+    return functions.get(Service.API).port();
+  }
+
+  /**
+   * Ends the function's instance with {@code kill -9} and starts a new one on the same port, as Cloud Run replaces
+   * an instance that crashed: what the old one was doing is lost, and the pushes and events that failed meanwhile
+   * come again.
+   */
+  public void replace(Service service) throws IOException {
+    InvokedFunction old;
+    synchronized (this) {
+      old = functions.get(service);
+    }
+    old.kill();
+    InvokedFunction replacement = startInstance(service, old.port());
+    synchronized (this) {
+      functions.put(service, replacement);
+    }
+    LOG.info("instance replaced", "function", service.name(), "port", old.port());
+  }
+
   /**
    * From now on the runner pulls the chunks itself, up to {@code inFlight} at a time, instead of the emulator pushing
    * them (which it does about one per core at a time, whatever the ordering keys): the benchmark's way to measure the
-   * pipeline rather than the emulator's push. Each pulled message goes through the same door as a push; a message is
-   * acknowledged when that door answers 2xx, else nacked and redelivered with the subscription's backoff.
+   * pipeline rather than the emulator's push. Each pulled message goes to the processor as its push would; a message
+   * is acknowledged when the processor answers 2xx, else nacked and redelivered with the subscription's backoff.
    */
   void pullChunks(int inFlight) throws IOException {
-    TransportChannelProvider channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
     try (SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-        .setTransportChannelProvider(channels).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+        .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build())) {
       subscriptions.modifyPushConfig(SubscriptionName.of(PROJECT, CHUNKS).toString(), PushConfig.getDefaultInstance());
     }
     MessageReceiver receiver = (message, reply) -> {
@@ -235,7 +357,7 @@ public final class LocalCloud implements AutoCloseable {
       }
     };
     chunkSubscriber = Subscriber.newBuilder(ProjectSubscriptionName.of(PROJECT, CHUNKS), receiver)
-        .setChannelProvider(channels).setCredentialsProvider(NoCredentialsProvider.create())
+        .setChannelProvider(channels()).setCredentialsProvider(noCredentials())
         .setExecutorProvider(InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(inFlight).build())
         .setFlowControlSettings(FlowControlSettings.newBuilder().setMaxOutstandingElementCount((long) inFlight)
             .build())
@@ -260,15 +382,29 @@ public final class LocalCloud implements AutoCloseable {
 
   /** Stops chunk delivery, so that a benchmark measures publishing alone. */
   void deleteChunkSubscription() throws IOException {
-    TransportChannelProvider channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
     try (SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-        .setTransportChannelProvider(channels).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+        .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build())) {
       subscriptions.deleteSubscription(SubscriptionName.of(PROJECT, CHUNKS));
     }
   }
 
   /**
-   * The job once it has ended, looked at every 100 ms: the pipeline runs on other threads, pushed by the Pub/Sub
+   * A fan-out in this JVM, publishing to the same topics: the benchmark's way to time the fan-out stage alone. The
+   * deployed fan-out runs in the trigger and the worker.
+   */
+  synchronized FanOut benchFanOut() {
+    if (benchFanOut == null) {
+      Publisher chunks = clients.publisher(CHUNK_TOPIC.toString(), PubSubChunkPublisher::configure);
+      Publisher requests = clients.publisher(FANOUT_TOPIC.toString(), UnaryOperator.identity());
+      benchPublishers.add(chunks);
+      benchPublishers.add(requests);
+      benchFanOut = stages.fanOut(new PubSubChunkPublisher(chunks), new PubSubFanOutRequests(requests));
+    }
+    return benchFanOut;
+  }
+
+  /**
+   * The job once it has ended, looked at every 100 ms: the pipeline runs in other processes, pushed by the Pub/Sub
    * emulator, and says nothing to whoever waits.
    *
    * @throws AssertionError when it has not ended within {@code timeout}
@@ -285,26 +421,9 @@ public final class LocalCloud implements AutoCloseable {
     throw new AssertionError("job " + jobId + " did not end within " + timeout);
   }
 
-  /** The stores and stages, for the runner's commands and tests to read what the functions did. */
+  /** The stores and stages on the same emulators and bucket, for the runner's commands and tests to read. */
   public Stages stages() {
     return stages;
-  }
-
-  public FanOut fanOut() {
-    return fanOut;
-  }
-
-  public ImportApi api() {
-    return api;
-  }
-
-  private String apiUrl() {
-    return server.url("");
-  }
-
-  /** Where files uploaded through the page go, instead of straight into the in-memory bucket. */
-  public void sendUploadsTo(LocalUploads.Sink sink) {
-    uploads.sendTo(sink);
   }
 
   /** Chunk messages whose last push failed and that wait for Pub/Sub to deliver them again. */
@@ -317,6 +436,7 @@ public final class LocalCloud implements AutoCloseable {
     return chunkPushes.mostAtOnce();
   }
 
+  /** A client of the bucket, as the functions have. */
   public Storage storage() {
     return storage;
   }
@@ -325,65 +445,64 @@ public final class LocalCloud implements AutoCloseable {
     return firestore;
   }
 
-  public LocalHttpServer server() {
-    return server;
+  /** The folder that is the bucket. */
+  public Path bucketDir() {
+    return bucketDir;
+  }
+
+  /** Whether the function's instance is running (it is not after it died, e.g. out of memory). */
+  public synchronized boolean alive(Service service) {
+    return functions.get(service).alive();
   }
 
   /**
-   * Uploads a file to the inbox bucket and delivers its finalize event to the trigger, retrying as Eventarc does
-   * when the trigger fails; answers the job id.
+   * Uploads a file to the inbox bucket, as a customer does, and answers its job id once Eventarc has delivered the
+   * finalize event to the trigger (again and again while the trigger fails).
    */
   public String drop(InputStream content, String objectName, Map<String, String> metadata) throws Exception {
-    return drop(content, objectName, metadata, generations.incrementAndGet());
+    BlobInfo info = BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).setContentType("text/csv")
+        .setMetadata(metadata).build();
+    Blob written = storage.createFrom(info, content);
+    awaitDelivery(eventarc.delivery(objectName, written.getGeneration()));
+    return JobIds.of(BUCKET, objectName, written.getGeneration());
   }
 
   /**
-   * As {@link #drop(InputStream, String, Map)}, with the object's generation given: the same file dropped again with
-   * the same generation (after a restart) is a redelivered event, which finds its job and applies nothing twice.
+   * Delivers the finalize event of the object as it is in the bucket again, as Eventarc may (at-least-once), and
+   * answers its job id once the trigger took it.
    */
-  public String drop(InputStream content, String objectName, Map<String, String> metadata, long generation)
-      throws Exception {
-    BlobInfo info = BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).setContentType("text/csv")
-        .setMetadata(metadata).build();
-    try (OutputStream out = Channels.newOutputStream(storage.writer(info))) {
-      content.transferTo(out);
+  public String redeliverFinalize(String objectName) throws Exception {
+    LocalStorageServer.FinalizedObject object = storageServer.object(BUCKET, objectName)
+        .orElseThrow(() -> new IllegalArgumentException("no object " + objectName + " in the bucket"));
+    awaitDelivery(eventarc.finalized(object));
+    return JobIds.of(BUCKET, objectName, object.resource().get("generation").getAsLong());
+  }
+
+  /**
+   * Delivers the finalize event of a file a person put into the bucket's folder, unless it was delivered for this
+   * generation of it already (an upload's, or an earlier call's); answers its job id, or empty when there is no such
+   * object.
+   */
+  public Optional<String> noticePlacedFile(String objectName) throws Exception {
+    Optional<LocalStorageServer.FinalizedObject> object = storageServer.object(BUCKET, objectName);
+    if (object.isEmpty()) {
+      return Optional.empty();
     }
-    deliver(finalizeEvent(objectName, generation, metadata));
-    return JobIds.of(BUCKET, objectName, generation);
+    awaitDelivery(eventarc.finalizedOnce(object.get()));
+    return Optional.of(JobIds.of(BUCKET, objectName, object.get().resource().get("generation").getAsLong()));
   }
 
-  /** A finalize event as Eventarc sends it. */
-  public static CloudEvent finalizeEvent(String objectName, long generation, Map<String, String> metadata)
-      throws IOException {
-    String data = JsonFormat.printer().print(StorageObjectData.newBuilder().setBucket(BUCKET).setName(objectName)
-        .setGeneration(generation).putAllMetadata(metadata).setContentType("text/csv").build());
-    return CloudEventBuilder.v1().withId("finalize-" + generation)
-        .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + BUCKET))
-        .withType(StorageTrigger.OBJECT_FINALIZED).withSubject("objects/" + objectName)
-        .withData("application/json", data.getBytes(StandardCharsets.UTF_8)).build();
-  }
-
-  /** Gives the event to the trigger until it succeeds, backing off between attempts. */
-  public void deliver(CloudEvent event) throws Exception {
-    Duration backoff = Duration.ofMillis(200);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        trigger.accept(event);
-        return;
-      } catch (Exception e) {
-        if (attempt == TRIGGER_ATTEMPTS) {
-          throw e;
-        }
-        LOG.warn("trigger failed; delivering the event again", "attempt", attempt, "error", e.getMessage());
-        Thread.sleep(backoff.toMillis());
-        backoff = backoff.multipliedBy(2);
-      }
+  private static void awaitDelivery(CompletableFuture<Void> delivery) throws Exception {
+    try {
+      delivery.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
 
   @Override
   public void close() {
-    watchdogTimer.shutdownNow();
+    scheduler.shutdownNow();
     if (chunkSubscriber != null) {
       chunkSubscriber.stopAsync();
       try {
@@ -392,9 +511,15 @@ public final class LocalCloud implements AutoCloseable {
         LOG.warn("the chunk subscriber did not stop within 10 seconds");
       }
     }
-    server.close();
-    pushServer.close();
-    for (Publisher publisher : new Publisher[] {chunkPublisher, fanOutPublisher}) {
+    if (pushServer != null) {
+      pushServer.close();
+    }
+    synchronized (this) {
+      functions.values().forEach(InvokedFunction::close);
+    }
+    eventarc.close();
+    storageServer.close();
+    for (Publisher publisher : benchPublishers) {
       publisher.shutdown();
       try {
         publisher.awaitTermination(10, TimeUnit.SECONDS);
@@ -408,28 +533,12 @@ public final class LocalCloud implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("closing Firestore failed", "error", e.getMessage());
     }
-  }
-
-  /** Turns a Pub/Sub push into the CloudEvent Eventarc would deliver to the trigger; what is no push gets a 400. */
-  private record PushToCloudEvent(FanOutWorker worker) implements HttpFunction {
-    @Override
-    public void service(com.google.cloud.functions.HttpRequest request,
-        com.google.cloud.functions.HttpResponse response) throws Exception {
-      byte[] body = request.getInputStream().readAllBytes();
-      String messageId;
-      try {
-        messageId = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject()
-            .getAsJsonObject("message").get("messageId").getAsString();
-      } catch (RuntimeException notAPush) {
-        LOG.error("fan-out push body is not a Pub/Sub push: refused", null);
-        response.setStatusCode(400);
-        return;
+    if (ownBucketDir) {
+      try (Stream<Path> files = Files.walk(bucketDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      } catch (IOException e) {
+        LOG.warn("the bucket's temporary folder could not be deleted", "folder", bucketDir.toString());
       }
-      worker.accept(CloudEventBuilder.v1().withId(messageId)
-          .withSource(URI.create("//pubsub.googleapis.com/projects/" + PROJECT + "/topics/" + FANOUT))
-          .withType(FanOutWorker.MESSAGE_PUBLISHED)
-          .withData("application/json", body).build());
-      response.setStatusCode(204);
     }
   }
 }

@@ -65,6 +65,10 @@ public final class LocalStorageServer implements AutoCloseable {
   private static final Pattern OBJECT_PATH = Pattern.compile("/(?:download/)?storage/v1/b/([^/]+)/o/(.+)");
   private static final Pattern LIST_PATH = Pattern.compile("/storage/v1/b/([^/]+)/o/?");
   private static final Pattern UPLOAD_PATH = Pattern.compile("/upload/storage/v1/b/([^/]+)/o/?");
+  /** The XML API's object path, where a V4-signed URL points. */
+  private static final Pattern SIGNED_PATH = Pattern.compile("/([^/]+)/(.+)");
+  private static final java.time.format.DateTimeFormatter SIGNED_DATE =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final int PAGE = 1000;
@@ -108,6 +112,14 @@ public final class LocalStorageServer implements AutoCloseable {
     server.start();
   }
 
+  /**
+   * The object as a finalize event would describe it now, if it exists: for a file a person put into the folder, which
+   * no upload told {@code onFinalize} of.
+   */
+  public Optional<FinalizedObject> object(String bucket, String name) throws IOException {
+    return resource(folder(bucket), bucket, name).map(resource -> new FinalizedObject(bucket, name, resource));
+  }
+
   /** What {@code STORAGE_EMULATOR_HOST} is set to for clients of this server. */
   public String host() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -127,8 +139,12 @@ public final class LocalStorageServer implements AutoCloseable {
       Matcher upload = UPLOAD_PATH.matcher(path);
       Matcher object = OBJECT_PATH.matcher(path);
       Matcher list = LIST_PATH.matcher(path);
+      Matcher signed = SIGNED_PATH.matcher(path);
+      allowOrigin(exchange);
       try {
-        if (upload.matches() && ("POST".equals(method) || "PUT".equals(method))) {
+        if ("OPTIONS".equals(method)) {
+          preflight(exchange);
+        } else if (upload.matches() && ("POST".equals(method) || "PUT".equals(method))) {
           upload(exchange, folder(upload.group(1)), upload.group(1), query);
         } else if (object.matches() && "GET".equals(method)) {
           get(exchange, object.group(1), decode(object.group(2)), query);
@@ -136,6 +152,8 @@ public final class LocalStorageServer implements AutoCloseable {
           delete(exchange, object.group(1), decode(object.group(2)), query);
         } else if (list.matches() && "GET".equals(method)) {
           list(exchange, list.group(1), query);
+        } else if (signed.matches() && "POST".equals(method) && query.containsKey("X-Goog-Signature")) {
+          signedResumableStart(exchange, signed.group(1), decode(signed.group(2)), query);
         } else {
           error(exchange, 501, "the local Cloud Storage server does not do " + method + " " + path);
         }
@@ -294,6 +312,90 @@ public final class LocalStorageServer implements AutoCloseable {
   }
 
   // --- writes ---
+
+  // --- the uploads page: a V4-signed resumable start from a browser, then the session's PUTs ---
+
+  /**
+   * Cross-origin requests from the uploads page, which is served by the API on another port, as the bucket's CORS
+   * configuration in terraform/storage.tf lets them from the API's origin.
+   */
+  private static void allowOrigin(HttpExchange exchange) {
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    if (origin != null) {
+      exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+      exchange.getResponseHeaders().set("Access-Control-Expose-Headers", "Location, Range, Content-Range");
+      exchange.getResponseHeaders().set("Vary", "Origin");
+    }
+  }
+
+  private static void preflight(HttpExchange exchange) throws IOException {
+    exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "POST, PUT");
+    String asked = exchange.getRequestHeaders().getFirst("Access-Control-Request-Headers");
+    if (asked != null) {
+      exchange.getResponseHeaders().set("Access-Control-Allow-Headers", asked);
+    }
+    exchange.getResponseHeaders().set("Access-Control-Max-Age", "3600");
+    exchange.sendResponseHeaders(200, -1);
+  }
+
+  /**
+   * A POST to a V4-signed URL with {@code x-goog-resumable: start}, as the uploads page sends it: checks that the URL
+   * carries a signature that has not expired and that every header it signed is sent, then opens a resumable session
+   * for the object, its content type and its {@code x-goog-meta-*} metadata (201 with the session's
+   * {@code Location}). It does not check the signature itself: the key that signed it lives in another process.
+   */
+  private void signedResumableStart(HttpExchange exchange, String bucket, String name, Map<String, String> query)
+      throws IOException, PreconditionFailed {
+    Path folder = folder(bucket);
+    if (!"start".equals(exchange.getRequestHeaders().getFirst("x-goog-resumable"))) {
+      error(exchange, 501, "the local Cloud Storage server takes only resumable starts at signed URLs");
+      return;
+    }
+    Instant signedAt;
+    long validSeconds;
+    try {
+      signedAt = Instant.from(SIGNED_DATE.parse(query.getOrDefault("X-Goog-Date", "")));
+      validSeconds = Long.parseLong(query.getOrDefault("X-Goog-Expires", ""));
+    } catch (RuntimeException unreadable) {
+      error(exchange, 400, "the signed URL's X-Goog-Date or X-Goog-Expires is missing or unreadable");
+      return;
+    }
+    if (Instant.now().isAfter(signedAt.plusSeconds(validSeconds))) {
+      error(exchange, 400, "the signed URL expired at " + signedAt.plusSeconds(validSeconds));
+      return;
+    }
+    for (String header : query.getOrDefault("X-Goog-SignedHeaders", "").split(";")) {
+      if (!header.isBlank() && !header.equals("host") && exchange.getRequestHeaders().getFirst(header) == null) {
+        error(exchange, 403, "the signed header " + header + " is missing");
+        return;
+      }
+    }
+    JsonObject resource = new JsonObject();
+    resource.addProperty("name", name);
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (contentType != null) {
+      resource.addProperty("contentType", contentType);
+    }
+    JsonObject metadata = new JsonObject();
+    exchange.getRequestHeaders().forEach((header, values) -> {
+      if (header.toLowerCase(java.util.Locale.ROOT).startsWith("x-goog-meta-")) {
+        // The XML API keeps metadata keys as the headers name them: lower case.
+        metadata.addProperty(header.substring("x-goog-meta-".length()).toLowerCase(java.util.Locale.ROOT),
+            values.get(0));
+      }
+    });
+    if (metadata.size() > 0) {
+      resource.add("metadata", metadata);
+    }
+    check(folder, bucket, name, Map.of());
+    String id = token();
+    Path part = folder.resolve(SIDE).resolve("uploads").resolve(id);
+    Files.createFile(part);
+    uploads.put(id, new Upload(bucket, resource, Map.of(), part));
+    exchange.getResponseHeaders().set("Location", host() + "/upload/storage/v1/b/"
+        + URLEncoder.encode(bucket, StandardCharsets.UTF_8) + "/o?uploadType=resumable&upload_id=" + id);
+    exchange.sendResponseHeaders(201, -1);
+  }
 
   private void upload(HttpExchange exchange, Path folder, String bucket, Map<String, String> query)
       throws IOException, PreconditionFailed {

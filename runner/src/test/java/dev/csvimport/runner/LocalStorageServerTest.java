@@ -186,4 +186,66 @@ class LocalStorageServerTest {
     StreamSupport.stream(blobs.spliterator(), false).forEach(blob -> names.add(blob.getName()));
     return names;
   }
+
+  /**
+   * The uploads page's way in: an upload URL signed as the API signs it in emulator mode, started from another origin
+   * with exactly the signed headers (CORS as the bucket's configuration allows it), then the file in ranged PUTs to
+   * the session; a start that leaves out a signed header is refused and writes nothing.
+   */
+  @Test
+  void aSignedResumableUploadFromThePageBecomesTheObjectWithItsMetadata() throws Exception {
+    CloudClients clients = new CloudClients(Map.of(CloudClients.STORAGE_EMULATOR_HOST, server.host()), "p");
+    dev.csvimport.api.UploadUrls.Upload upload = new dev.csvimport.api.SignedUploadUrls(storage,
+        clients.uploadSigner(), clients.storageEmulator()).resumable(BUCKET, "imports/page.csv",
+        Map.of("name", "Spring", "uploadedBy", "ana%40example.com", "encoding", "url"));
+    assertTrue(upload.url().startsWith(server.host() + "/" + BUCKET + "/imports/page.csv?"), upload.url());
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String origin = "http://127.0.0.1:8080";
+
+    java.net.http.HttpResponse<Void> preflight = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(upload.url())).method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+        .header("Origin", origin).header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type,x-goog-resumable").build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertEquals(200, preflight.statusCode());
+    assertEquals(origin, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+
+    java.net.http.HttpRequest.Builder withoutName = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(upload.url())).POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+    upload.headers().forEach((name, value) -> {
+      if (!name.equals("x-goog-meta-name")) {
+        withoutName.header(name, value);
+      }
+    });
+    assertEquals(403, http.send(withoutName.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode(), "a signed header left out");
+
+    java.net.http.HttpRequest.Builder start = java.net.http.HttpRequest.newBuilder(java.net.URI.create(upload.url()))
+        .header("Origin", origin).POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+    upload.headers().forEach(start::header);
+    java.net.http.HttpResponse<Void> started = http.send(start.build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertEquals(201, started.statusCode());
+    assertTrue(started.headers().firstValue("Access-Control-Expose-Headers").orElse("").contains("Location"));
+    String session = started.headers().firstValue("Location").orElseThrow();
+    byte[] content = "userId,Plan\nu1,gold\nu2,silver\n".getBytes(StandardCharsets.UTF_8);
+    int half = content.length / 2;
+    assertEquals(308, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(session))
+        .header("Content-Range", "bytes 0-" + (half - 1) + "/" + content.length)
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content, 0, half)).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+    assertTrue(finalized.isEmpty(), "nothing is finalized before the last byte");
+    assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(session))
+        .header("Content-Range", "bytes " + half + "-" + (content.length - 1) + "/" + content.length)
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content, half, content.length - half)).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+
+    Blob blob = storage.get(BlobId.of(BUCKET, "imports/page.csv"));
+    assertArrayEquals(content, blob.getContent());
+    assertEquals("text/csv", blob.getContentType());
+    assertEquals(Map.of("name", "Spring", "uploadedby", "ana%40example.com", "encoding", "url"), blob.getMetadata(),
+        "metadata keys as the XML API keeps them: lower case");
+    assertEquals(1, finalized.size());
+    assertEquals("imports/page.csv", finalized.get(0).name());
+  }
 }

@@ -83,7 +83,7 @@ class UploadsPageIT {
   }
 
   private void signIn(String key) {
-    browser.get(cloud.server().url("/"));
+    browser.get(cloud.apiUrl("/"));
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("appId")));
     byId("appId").sendKeys(APP);
     byId("clientKey").sendKeys(key);

@@ -88,12 +88,12 @@ class WriteApiIT {
   }
 
   private Answer get(String... pairs) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(cloud.server().url("/api?" + query(params(pairs))))).GET().build());
+    return send(HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api?" + query(params(pairs))))).GET().build());
   }
 
   /** POST to {@code path} with the call's parameters in the query and a JSON body, as Leanplum's clients send. */
   private Answer postJson(String path, String queryText, String body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cloud.server().url(path + "?" + queryText)))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cloud.apiUrl(path + "?" + queryText)))
         .header("Content-Type", "application/json").POST(BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
@@ -160,7 +160,7 @@ class WriteApiIT {
         "1.0.6", "userId", "u1", "userAttributes", "{\"Plan\":\"gold\",\"Age\":30,\"Tags\":[\"a\",\"b\"]}");
     assertEquals(200, byQuery.status());
     assertEquals(success(), byQuery.only());
-    Answer byForm = send(HttpRequest.newBuilder(URI.create(cloud.server().url("/api")))
+    Answer byForm = send(HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api")))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString(query(params(
             "action", "setUserAttributes", "appId", A, "clientKey", keysA.development(), "userId", "u1",
             "userAttributeValuesToAdd", "{\"Tags\":\"c\"}", "userAttributeValuesToIncrement", "{\"Visits\":2}"))))
@@ -298,7 +298,7 @@ class WriteApiIT {
     Answer javaSdk = postJson("/api-batch", query(params("action", "multi", "appId", A, "clientKey",
         keysA.production())), "{\"data\":" + data + "}");
     assertEquals(List.of(success()), javaSdk.elements());
-    Answer form = send(HttpRequest.newBuilder(URI.create(cloud.server().url("/api")))
+    Answer form = send(HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api")))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString(query(params(
             "action", "multi", "appId", A, "clientKey", keysA.production(), "data", data))))
         .build());

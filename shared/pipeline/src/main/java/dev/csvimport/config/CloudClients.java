@@ -11,8 +11,12 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import com.google.auth.ServiceAccountSigner;
+import com.google.auth.oauth2.ServiceAccountCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 
 /**
@@ -74,8 +78,45 @@ public final class CloudClients {
       }
       return options.build().getService();
     }
-    return StorageOptions.newBuilder().setHost(emulator.startsWith("http") ? emulator : "http://" + emulator)
+    return StorageOptions.newBuilder().setHost(withScheme(emulator))
         .setProjectId(emulatorProject()).setCredentials(NoCredentials.getInstance()).build().getService();
+  }
+
+  /**
+   * What signs the uploads page's upload URLs: null on Google Cloud, where the function's own service account signs;
+   * with a storage emulator, a key made for this process (the local server does not check signatures:
+   * docs/architecture.md).
+   */
+  public ServiceAccountSigner uploadSigner() {
+    return host(STORAGE_EMULATOR_HOST) == null ? null : localSigner();
+  }
+
+  /** The storage emulator's address with its scheme ({@code http://127.0.0.1:9023}); null on Google Cloud. */
+  public String storageEmulator() {
+    String emulator = host(STORAGE_EMULATOR_HOST);
+    return emulator == null ? null : withScheme(emulator);
+  }
+
+  /** The origin the uploads page may connect to besides its own, for its Content-Security-Policy. */
+  public String storageOrigin() {
+    String emulator = host(STORAGE_EMULATOR_HOST);
+    return emulator == null ? "https://storage.googleapis.com" : withScheme(emulator);
+  }
+
+  private static String withScheme(String host) {
+    return host.startsWith("http") ? host : "http://" + host;
+  }
+
+  private ServiceAccountSigner localSigner() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return ServiceAccountCredentials.newBuilder().setClientEmail("local-uploads@" + emulatorProject()
+          + ".iam.gserviceaccount.com").setPrivateKey(generator.generateKeyPair().getPrivate())
+          .setProjectId(emulatorProject()).build();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM cannot make RSA keys", e);
+    }
   }
 
   /** A publisher to {@code topic} ({@code projects/P/topics/T}), set up by {@code configure} before it is built. */

@@ -139,6 +139,11 @@ public final class Settings {
     return new Settings(changed);
   }
 
+  /** Every setting by name, as the environment variables a function would be deployed with. */
+  public Map<String, String> asEnvironment() {
+    return Map.copyOf(values);
+  }
+
   public String get(String name) {
     return values.get(name);
   }
