@@ -309,6 +309,69 @@ class WriteApiIT {
         .get("count").getAsInt());
   }
 
+  /**
+   * Two shapes real Leanplum accepts, from two public clients, sent unchanged as JSON, form and query: the Java SDK's
+   * batch (scopely/leanplum-java-sdk, Gson with every absent argument as null) and the Ruby client's device call
+   * (lumoslabs/leanplum_api, the fields inside deviceAttributes; Leanplum answered it {"success":true}). Each item
+   * succeeds, and the profiles and devices equal those the same data gives as a CSV file.
+   */
+  @Test
+  void theJavaSdksNullsAndTheRubyClientsDeviceAttributesLandAsTheirCsvDoes() throws Exception {
+    long time = recentSeconds(1);
+    Map<String, String> multi = params("action", "multi", "appId", B, "clientKey", keysB.development());
+    List<String> transports = List.of("json", "form", "query");
+    StringBuilder csv = new StringBuilder("action,userId,userAttributes.Plan,event,time,deviceId,appVersion,"
+        + "deviceModel\n");
+    for (int i = 0; i < transports.size(); i++) {
+      String user = "j" + i;
+      String device = "fu12" + i;
+      String javaSdk = "[{\"action\":\"setUserAttributes\",\"userId\":\"" + user + "\",\"time\":" + time
+          + ",\"userAttributes\":{\"Plan\":\"gold\"},\"userAttributeValuesToAdd\":null,"
+          + "\"userAttributeValuesToRemove\":null,\"newUserId\":null},{\"action\":\"track\",\"userId\":\""
+          + user + "\",\"time\":" + time + ",\"event\":\"Login\",\"value\":null,\"currencyCode\":null,"
+          + "\"info\":null,\"params\":null,\"messageId\":null,\"allowOffline\":false}]";
+      String ruby = "[{\"deviceId\":\"" + device + "\",\"action\":\"setDeviceAttributes\",\"deviceAttributes\":"
+          + "{\"appVersion\":\"x42x\",\"deviceModel\":\"p0d\",\"create_date\":\"2018-01-01\"}}]";
+      List<Answer> answers = new ArrayList<>();
+      for (String data : List.of(javaSdk, ruby)) {
+        switch (transports.get(i)) {
+          case "json" -> answers.add(postJson(data.equals(javaSdk) ? "/api-batch" : "/api", query(multi),
+              "{\"data\":" + data + "}"));
+          case "form" -> {
+            Map<String, String> form = new java.util.LinkedHashMap<>(multi);
+            form.put("data", data);
+            answers.add(send(HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString(query(form))).build()));
+          }
+          default -> {
+            Map<String, String> call = new java.util.LinkedHashMap<>(multi);
+            call.put("data", data);
+            answers.add(send(HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api?" + query(call)))).GET().build()));
+          }
+        }
+      }
+      assertEquals(List.of(success(), success()), answers.get(0).elements(), transports.get(i) + ": Java SDK");
+      JsonObject deviceAnswer = answers.get(1).only();
+      assertTrue(deviceAnswer.get("success").getAsBoolean(), transports.get(i) + ": Ruby client " + deviceAnswer);
+      assertEquals("ignored deviceAttributes.create_date: not a setDeviceAttributes argument here",
+          deviceAnswer.getAsJsonObject("warning").get("message").getAsString());
+      csv.append("setUserAttributes,").append(user).append(",gold,,,,,\n")
+          .append("track,").append(user).append(",,Login,").append(time).append(",,,\n")
+          .append("setDeviceAttributes,,,,,").append(device).append(",x42x,p0d\n");
+    }
+    Job job = awaitEnd(A, cloud.drop(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
+        "imports/setUserAttributes/clients.csv", Map.of()));
+    assertEquals(9, job.successesCount(), "the CSV twin applies every row");
+    for (int i = 0; i < transports.size(); i++) {
+      for (String user : List.of("j" + i, "fu12" + i)) {
+        assertEquals(exportUser(A, keysA.production(), user), exportUser(B, keysB.production(), user), user);
+      }
+    }
+    assertEquals("p0d", exportUser(B, keysB.production(), "fu120").getAsJsonArray("devices").get(0)
+        .getAsJsonObject().get("deviceModel").getAsString());
+  }
+
   @Test
   void aBatchThatIsNotValidIsRefusedWhole() throws Exception {
     JsonArray tooMany = new JsonArray();

@@ -89,6 +89,15 @@ public final class ItemChecker {
       Row row = new Row();
       List<String> ignored = new ArrayList<>();
       for (Map.Entry<String, JsonElement> field : item.entrySet()) {
+        if (field.getValue().isJsonNull() && !HeaderParser.DEVICE_ARGUMENTS.contains(field.getKey())) {
+          // An argument sent as null is an argument not given (Leanplum's Java SDK sends every absent one so); a
+          // device field's null is data, as a userAttributes null is: it removes the device's value.
+          continue;
+        }
+        if (field.getKey().equals("deviceAttributes") && FIELDS.get(action).contains(field.getKey())) {
+          deviceAttributes(row, object(field.getKey(), field.getValue()), ignored);
+          continue;
+        }
         if (!FIELDS.get(action).contains(field.getKey())) {
           if (!QUIETLY_IGNORED.contains(field.getKey())) {
             ignored.add(field.getKey());
@@ -173,13 +182,23 @@ public final class ItemChecker {
           }
         }
         break;
-      case "deviceAttributes":
-        for (Map.Entry<String, JsonElement> attribute : object(field, value).entrySet()) {
-          row.add(attribute.getKey(), cell(field + "." + attribute.getKey(), attribute.getValue()));
-        }
-        break;
       default:
         row.add(field, cell(field, value));
+    }
+  }
+
+  /**
+   * The device fields sent inside {@code deviceAttributes} (as Leanplum's Ruby client does), read as the same fields at
+   * the top level (a null removes the device's value); a name that is no device field csvimport keeps is noted as
+   * ignored, never a failure.
+   */
+  private static void deviceAttributes(Row row, JsonObject attributes, List<String> ignored) throws ItemError {
+    for (Map.Entry<String, JsonElement> attribute : attributes.entrySet()) {
+      if (HeaderParser.DEVICE_ARGUMENTS.contains(attribute.getKey())) {
+        row.add(attribute.getKey(), cell("deviceAttributes." + attribute.getKey(), attribute.getValue()));
+      } else {
+        ignored.add("deviceAttributes." + attribute.getKey());
+      }
     }
   }
 

@@ -78,6 +78,48 @@ class ItemCheckerTest {
         device.operation());
   }
 
+  /**
+   * Leanplum's Java SDK (scopely/leanplum-java-sdk) serializes its items with Gson, every absent argument as null: an
+   * argument sent as null is an argument not given, and none is a warning. A null inside userAttributes still removes.
+   */
+  @Test
+  void argumentsSentAsNullAreArgumentsNotGiven() {
+    RowResult track = check(Action.TRACK, "{\"action\":\"track\",\"userId\":\"u1\",\"time\":1795000000,"
+        + "\"event\":\"Login\",\"value\":null,\"currencyCode\":null,\"info\":null,\"params\":null,"
+        + "\"messageId\":null,\"allowOffline\":false}");
+    assertTrue(track.succeeded(), String.valueOf(track.failure()));
+    assertEquals(new TrackedEvent("u1", "Login", Instant.ofEpochSecond(1_795_000_000), null, null, null, Map.of()),
+        track.operation());
+    assertTrue(track.warnings().isEmpty(), track.warnings().toString());
+    RowResult user = check(Action.SET_USER_ATTRIBUTES, "{\"action\":\"setUserAttributes\",\"userId\":\"u1\","
+        + "\"userAttributes\":{\"Plan\":\"gold\",\"Old\":null},\"userAttributeValuesToAdd\":null,"
+        + "\"userAttributeValuesToRemove\":null,\"newUserId\":null}");
+    assertTrue(user.succeeded(), String.valueOf(user.failure()));
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("Plan", "gold");
+    attributes.put("Old", Removal.REMOVE);
+    assertEquals(attributes, ((UserUpdate) user.operation()).attributes());
+    assertTrue(user.warnings().isEmpty(), user.warnings().toString());
+    assertEquals("userId", check(Action.TRACK, "{\"userId\":null,\"event\":\"E\"}").failure().column(),
+        "a required argument sent as null is missing");
+  }
+
+  /**
+   * Leanplum's Ruby client (lumoslabs/leanplum_api) sends the device's fields inside deviceAttributes: the fields
+   * csvimport keeps are read as at the top level; the others are ignored with a warning that names them.
+   */
+  @Test
+  void deviceFieldsInsideDeviceAttributesAreReadAndOthersNamedAsIgnored() {
+    RowResult device = check(Action.SET_DEVICE_ATTRIBUTES, "{\"deviceId\":\"fu123\",\"action\":"
+        + "\"setDeviceAttributes\",\"deviceAttributes\":{\"appVersion\":\"x42x\",\"deviceModel\":\"p0d\","
+        + "\"create_date\":\"2018-01-01\"}}");
+    assertTrue(device.succeeded(), String.valueOf(device.failure()));
+    assertEquals(new DeviceUpdate("fu123", "fu123", Map.of("appVersion", "x42x", "deviceModel", "p0d")),
+        device.operation());
+    assertEquals(List.of("ignored deviceAttributes.create_date: not a setDeviceAttributes argument here"),
+        device.warnings().stream().map(w -> w.message()).toList());
+  }
+
   @Test
   void aSingleCallsParametersAreTextButForItsObjects() {
     JsonObject item = ItemChecker.itemOf(Map.of("userId", "u1", "userAttributes", "{\"Age\":30}", "time", "17"));
