@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -28,18 +29,21 @@ final class HttpForward implements HttpFunction {
 
   @Override
   public void service(HttpRequest request, HttpResponse response) throws Exception {
-    java.net.http.HttpRequest forwarded = java.net.http.HttpRequest.newBuilder(URI.create(url.get()))
-        .timeout(Duration.ofMinutes(10))
-        .header("Content-Type", request.getContentType().orElse("application/json"))
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.getInputStream().readAllBytes()))
-        .build();
+    response.setStatusCode(post(url.get(), Map.of("Content-Type",
+        request.getContentType().orElse("application/json")), request.getInputStream().readAllBytes()));
+  }
+
+  /** POSTs {@code body} with {@code headers} to a function: its status, or 503 when it cannot be reached. */
+  static int post(String url, Map<String, String> headers, byte[] body) throws InterruptedException {
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofMinutes(10)).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
     try {
-      response.setStatusCode(HTTP.send(forwarded, java.net.http.HttpResponse.BodyHandlers.discarding())
-          .statusCode());
+      return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException unreachable) {
-      LOG.warn("the function is unreachable: the push comes again", "url", url.get(), "error",
+      LOG.warn("the function is unreachable: the delivery comes again", "url", url, "error",
           unreachable.getMessage());
-      response.setStatusCode(503);
+      return 503;
     }
   }
 }

@@ -7,9 +7,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.csvimport.log.Log;
 import dev.csvimport.runner.LocalStorageServer.FinalizedObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +38,6 @@ final class LocalEventarc implements AutoCloseable {
 
   private final String bucket;
   private final Supplier<String> triggerUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ExecutorService deliveries = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "eventarc");
     thread.setDaemon(true);
@@ -100,28 +96,24 @@ final class LocalEventarc implements AutoCloseable {
     // One id per object generation: a redelivery is the same event, as Eventarc's are.
     String id = UUID.nameUUIDFromBytes((object.bucket() + "/" + object.name() + "/" + generation)
         .getBytes(StandardCharsets.UTF_8)).toString();
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("Content-Type", "application/json; charset=utf-8");
+    headers.put("ce-id", id);
+    headers.put("ce-source", "//storage.googleapis.com/projects/_/buckets/" + object.bucket());
+    headers.put("ce-specversion", "1.0");
+    headers.put("ce-type", OBJECT_FINALIZED);
+    headers.put("ce-subject", "objects/" + object.name());
+    headers.put("ce-bucket", object.bucket());
     Duration backoff = FIRST_BACKOFF;
     for (int attempt = 1; ; attempt++) {
-      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(URI.create(triggerUrl.get()))
-          .timeout(Duration.ofMinutes(10))
-          .header("Content-Type", "application/json; charset=utf-8")
-          .header("ce-id", id)
-          .header("ce-source", "//storage.googleapis.com/projects/_/buckets/" + object.bucket())
-          .header("ce-specversion", "1.0")
-          .header("ce-type", OBJECT_FINALIZED)
-          .header("ce-subject", "objects/" + object.name())
-          .header("ce-time", Instant.now().toString())
-          .header("ce-bucket", object.bucket())
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+      headers.put("ce-time", Instant.now().toString());
       String outcome;
       try {
-        int status = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = HttpForward.post(triggerUrl.get(), headers, body.getBytes(StandardCharsets.UTF_8));
         if (status >= 200 && status < 300) {
           return;
         }
         outcome = "status " + status;
-      } catch (IOException e) {
-        outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while delivering the finalize event of " + object.name());
@@ -162,21 +154,14 @@ final class LocalEventarc implements AutoCloseable {
         response.setStatusCode(400);
         return;
       }
-      java.net.http.HttpRequest event = java.net.http.HttpRequest.newBuilder(URI.create(workerUrl.get()))
-          .timeout(Duration.ofMinutes(10))
-          .header("Content-Type", "application/json; charset=utf-8")
-          .header("ce-id", messageId)
-          .header("ce-source", "//pubsub.googleapis.com/" + topic)
-          .header("ce-specversion", "1.0")
-          .header("ce-type", MESSAGE_PUBLISHED)
-          .header("ce-time", Instant.now().toString())
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
-      try {
-        response.setStatusCode(http.send(event, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
-      } catch (IOException unreachable) {
-        LOG.warn("the fan-out worker is unreachable: the push comes again", "error", unreachable.getMessage());
-        response.setStatusCode(503);
-      }
+      Map<String, String> headers = new java.util.LinkedHashMap<>();
+      headers.put("Content-Type", "application/json; charset=utf-8");
+      headers.put("ce-id", messageId);
+      headers.put("ce-source", "//pubsub.googleapis.com/" + topic);
+      headers.put("ce-specversion", "1.0");
+      headers.put("ce-type", MESSAGE_PUBLISHED);
+      headers.put("ce-time", Instant.now().toString());
+      response.setStatusCode(HttpForward.post(workerUrl.get(), headers, body));
     };
   }
 

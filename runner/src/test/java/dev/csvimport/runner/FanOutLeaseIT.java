@@ -75,18 +75,23 @@ class FanOutLeaseIT {
     throw new AssertionError("the job never came to: " + what);
   }
 
-  @Test
-  void aLiveFanOutKeepsItsLeaseLongPastItsTermAndNoOneTakesTheJobFromIt() throws Exception {
-    NewImport object = test.upload("imports/users.csv", 1, logins(12), "setUserAttributes");
-    String jobId = test.newJobs.forObject(object).jobId();
+  /** A fan-out of the object started on its own thread, held at its first publish until the test opens the gate. */
+  private CompletableFuture<Job> fanOutHeldAtItsFirstPublish(NewImport object) {
     test.publishGate = new CountDownLatch(1);
-    CompletableFuture<Job> live = CompletableFuture.supplyAsync(() -> {
+    return CompletableFuture.supplyAsync(() -> {
       try {
         return test.fanOut.start(object, "event-1");
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  @Test
+  void aLiveFanOutKeepsItsLeaseLongPastItsTermAndNoOneTakesTheJobFromIt() throws Exception {
+    NewImport object = test.upload("imports/users.csv", 1, logins(12), "setUserAttributes");
+    String jobId = test.newJobs.forObject(object).jobId();
+    CompletableFuture<Job> live = fanOutHeldAtItsFirstPublish(object);
     assertTrue(test.publishing.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the fan-out reached its first publish");
     Instant firstUntil = job(object.appId(), jobId).leaseUntil();
     // Held at a publish for two terms and more: only the heartbeat can keep the lease, and it does.
@@ -154,14 +159,7 @@ class FanOutLeaseIT {
   void aFanOutPresumedDeadThatComesBackStopsWithoutTouchingTheNewHoldersCheckpoint() throws Exception {
     NewImport object = test.upload("imports/users.csv", 1, logins(12), "setUserAttributes");
     String jobId = test.newJobs.forObject(object).jobId();
-    test.publishGate = new CountDownLatch(1);
-    CompletableFuture<Job> frozen = CompletableFuture.supplyAsync(() -> {
-      try {
-        return test.fanOut.start(object, "event-1");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Job> frozen = fanOutHeldAtItsFirstPublish(object);
     assertTrue(test.publishing.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
     // Another invocation took the job over (as after a freeze longer than the term) and checkpointed further.
     new FirestoreLayout(test.firestore).job(object.appId(), jobId).update(Map.of("leaseOwner", "new-holder",

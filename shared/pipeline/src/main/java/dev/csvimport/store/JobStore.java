@@ -90,23 +90,14 @@ public final class JobStore {
 
   /** Gives the job's lease back if {@code owner} holds it. */
   public LeaseTransaction releaseLease(Job job, String owner) throws StoreException {
-    DocumentReference ref = layout.job(job.appId(), job.jobId());
-    AtomicInteger attempts = new AtomicInteger();
-    boolean released = StoreException.await(layout.db().runTransaction(tx -> {
-      attempts.incrementAndGet();
-      if (!owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
-        return false;
-      }
+    return ifOwner(job, owner, () -> {
       Map<String, Object> cleared = new HashMap<>();
       cleared.put("leaseOwner", null);
       cleared.put("leaseUntil", null);
-      tx.update(ref, cleared);
-      return true;
-    }));
-    return new LeaseTransaction(released, attempts.get());
+      return cleared;
+    });
   }
 
-  /** The whole file was read once and can be imported: the job runs. */
   /**
    * The file was read whole and found importable: the job runs, with the limits its chunks are cut by from now on,
    * partitions sized for its rows, recorded so that every later invocation cuts the same chunks.
@@ -143,6 +134,16 @@ public final class JobStore {
 
   private LeaseTransaction whileLeased(Job job, String owner, Duration leaseFor, Map<String, Object> fields)
       throws StoreException {
+    return ifOwner(job, owner, () -> {
+      Map<String, Object> update = new HashMap<>(fields);
+      update.put("leaseUntil", timestamp(clock.instant().plus(leaseFor)));
+      return update;
+    });
+  }
+
+  /** Writes {@code update} to the job in a transaction that passes only while {@code owner} holds its lease. */
+  private LeaseTransaction ifOwner(Job job, String owner, java.util.function.Supplier<Map<String, Object>> update)
+      throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     AtomicInteger attempts = new AtomicInteger();
     boolean held = StoreException.await(layout.db().runTransaction(tx -> {
@@ -150,13 +151,12 @@ public final class JobStore {
       if (!owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
         return false;
       }
-      Map<String, Object> update = new HashMap<>(fields);
-      update.put("leaseUntil", timestamp(clock.instant().plus(leaseFor)));
-      tx.update(ref, update);
+      tx.update(ref, update.get());
       return true;
     }));
     return new LeaseTransaction(held, attempts.get());
   }
+
 
   /** The job's last attempt failed and will be retried: say why, for getMultiResults. */
   public void noteWaiting(Job job, String reason) throws StoreException {
