@@ -441,15 +441,6 @@ public final class LocalCloud implements AutoCloseable {
     return storage;
   }
 
-  public Firestore firestore() {
-    return firestore;
-  }
-
-  /** The folder that is the bucket. */
-  public Path bucketDir() {
-    return bucketDir;
-  }
-
   /** Whether the function's instance is running (it is not after it died, e.g. out of memory). */
   public synchronized boolean alive(Service service) {
     return functions.get(service).alive();

@@ -77,11 +77,6 @@ final class LocalEventarc implements AutoCloseable {
     return before != null ? before : finalized(object);
   }
 
-  /** Whether that object generation's event was delivered, or is being delivered. */
-  boolean delivered(String name, long generation) {
-    return delivered.containsKey(key(name, generation));
-  }
-
   /** The delivery of that object generation's event, once the storage server has told of it. */
   CompletableFuture<Void> delivery(String name, long generation) {
     CompletableFuture<Void> delivery = delivered.get(key(name, generation));
