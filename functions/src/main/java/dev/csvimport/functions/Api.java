@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The HTTP API at {@code /api} (and {@code /}, {@code /api-batch}): Leanplum's envelope, JSON always, never a stack trace. Also the uploads
- * page at {@code /ui} (where {@code GET /} without parameters leads), its files from the jar. Requests are
- * logged with a request id, the action, app and job; never a key. A client's {@code Idempotency-Key} header is its
- * {@code requestId}.
+ * The HTTP API at {@code /api} (and {@code /}, {@code /api-batch}): Leanplum's envelope, JSON
+ * always, never a stack trace. Also the uploads page at {@code /ui} (where {@code GET /} without
+ * parameters leads), its files from the jar. Requests are logged with a request id, the action, app
+ * and job; never a key. A client's {@code Idempotency-Key} header is its {@code requestId}.
  */
 public final class Api implements HttpFunction {
 
@@ -52,17 +52,36 @@ public final class Api implements HttpFunction {
   private static final Set<String> API_PATHS = Set.of("/", "/api", "/api-batch");
 
   /** The uploads page's files, from the jar, by path. */
-  private static final Map<String, String> PAGE = Map.of("/ui", "index.html", "/ui/", "index.html",
-      "/ui/app.js", "app.js", "/ui/app.css", "app.css");
-  private static final Map<String, String> PAGE_TYPES = Map.of("html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+  private static final Map<String, String> PAGE =
+      Map.of(
+          "/ui",
+          "index.html",
+          "/ui/",
+          "index.html",
+          "/ui/app.js",
+          "app.js",
+          "/ui/app.css",
+          "app.css");
+
+  private static final Map<String, String> PAGE_TYPES =
+      Map.of(
+          "html",
+          "text/html; charset=utf-8",
+          "js",
+          "text/javascript; charset=utf-8",
+          "css",
+          "text/css; charset=utf-8");
+
   /**
-   * No inline script or style, nothing from elsewhere but the uploads to Cloud Storage: a cell or an import name that
-   * holds markup is shown as text by the page, and could not run if it were not.
+   * No inline script or style, nothing from elsewhere but the uploads to Cloud Storage: a cell or
+   * an import name that holds markup is shown as text by the page, and could not run if it were
+   * not.
    */
   static String contentSecurityPolicy(String storageOrigin) {
     return "default-src 'none'; script-src 'self'; style-src 'self'; "
-        + "img-src 'self' data:; connect-src 'self' " + storageOrigin + "; form-action 'none'; "
+        + "img-src 'self' data:; connect-src 'self' "
+        + storageOrigin
+        + "; form-action 'none'; "
         + "frame-ancestors 'none'; base-uri 'none'";
   }
 
@@ -76,7 +95,9 @@ public final class Api implements HttpFunction {
       servePage(PAGE.get(request.getPath()), response, contentSecurityPolicy);
       return;
     }
-    if (request.getMethod().equals("GET") && request.getPath().equals("/") && request.getQuery().isEmpty()) {
+    if (request.getMethod().equals("GET")
+        && request.getPath().equals("/")
+        && request.getQuery().isEmpty()) {
       response.appendHeader("Location", "/ui");
       response.setStatusCode(302);
       return;
@@ -84,7 +105,8 @@ public final class Api implements HttpFunction {
     long start = System.nanoTime();
     String traceContext = request.getFirstHeader("X-Cloud-Trace-Context").orElse(null);
     String trace = Log.trace(projectId, traceContext);
-    String requestId = traceContext != null ? traceContext.split("[/;]")[0] : UUID.randomUUID().toString();
+    String requestId =
+        traceContext != null ? traceContext.split("[/;]")[0] : UUID.randomUUID().toString();
     ApiRequest call = null;
     ApiAnswer answer;
     try {
@@ -94,9 +116,14 @@ public final class Api implements HttpFunction {
       if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
         throw new ApiError(405, "use GET or POST");
       }
-      call = ApiRequest.parse(requestId, request.getMethod(), request.getQuery().orElse(null),
-          request.getContentType().orElse(null), request.getInputStream())
-          .withDefault("requestId", request.getFirstHeader("Idempotency-Key").orElse(null));
+      call =
+          ApiRequest.parse(
+                  requestId,
+                  request.getMethod(),
+                  request.getQuery().orElse(null),
+                  request.getContentType().orElse(null),
+                  request.getInputStream())
+              .withDefault("requestId", request.getFirstHeader("Idempotency-Key").orElse(null));
       answer = api.handle(call);
     } catch (ApiError e) {
       answer = ApiAnswer.error(e.status(), e.getMessage());
@@ -108,10 +135,24 @@ public final class Api implements HttpFunction {
     response.setContentType(ApiAnswer.CONTENT_TYPE);
     response.appendHeader("Cache-Control", "no-store");
     response.getWriter().write(answer.body());
-    LOG.info("api request", Log.TRACE, trace, "requestId", requestId, "method", request.getMethod(), "status",
-        answer.status(), "action", call == null ? null : call.parameter("action"), "appId",
-        call == null ? null : call.parameter("appId"), "jobId", call == null ? null : call.parameter("jobId"),
-        "millis", (System.nanoTime() - start) / 1_000_000);
+    LOG.info(
+        "api request",
+        Log.TRACE,
+        trace,
+        "requestId",
+        requestId,
+        "method",
+        request.getMethod(),
+        "status",
+        answer.status(),
+        "action",
+        call == null ? null : call.parameter("action"),
+        "appId",
+        call == null ? null : call.parameter("appId"),
+        "jobId",
+        call == null ? null : call.parameter("jobId"),
+        "millis",
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   private static void servePage(String file, HttpResponse response, String contentSecurityPolicy)

@@ -15,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The chunk processor: the push endpoint of the chunk subscription. A 2xx answer acknowledges the message, anything
- * else has Pub/Sub deliver it again; on the last attempt the chunk's rows are recorded as failed instead.
+ * The chunk processor: the push endpoint of the chunk subscription. A 2xx answer acknowledges the
+ * message, anything else has Pub/Sub deliver it again; on the last attempt the chunk's rows are
+ * recorded as failed instead.
  */
 public final class ChunkProcessor implements HttpFunction {
 
   private static final Log LOG = Log.of(ChunkProcessor.class);
+
   /** Pub/Sub messages are at most 10 MB; their push body is base64 and a little more. */
   private static final int MAX_BODY_BYTES = 14 << 20;
 
@@ -31,7 +33,10 @@ public final class ChunkProcessor implements HttpFunction {
     this(Instance.stages().applier(), Instance.settings().maxDeliveryAttempts());
   }
 
-  /** @param maxDeliveryAttempts the subscription's last attempt, when the rows are recorded as failed instead */
+  /**
+   * @param maxDeliveryAttempts the subscription's last attempt, when the rows are recorded as
+   *     failed instead
+   */
   public ChunkProcessor(ChunkApplier applier, int maxDeliveryAttempts) {
     this.applier = applier;
     this.maxDeliveryAttempts = maxDeliveryAttempts;
@@ -59,8 +64,14 @@ public final class ChunkProcessor implements HttpFunction {
       applier.apply(delivery);
       response.setStatusCode(204);
     } catch (ChunkApplier.ChunkRefused refused) {
-      // Nothing was written; Pub/Sub delivers it again until its dead-letter topic keeps it for inspection.
-      LOG.error("delivery refused: " + refused.getMessage(), null, "appId", delivery.appId(), "jobId",
+      // Nothing was written; Pub/Sub delivers it again until its dead-letter topic keeps it for
+      // inspection.
+      LOG.error(
+          "delivery refused: " + refused.getMessage(),
+          null,
+          "appId",
+          delivery.appId(),
+          "jobId",
           delivery.jobId());
       response.setStatusCode(400);
     } catch (Exception e) {
@@ -74,16 +85,24 @@ public final class ChunkProcessor implements HttpFunction {
         response.setStatusCode(204);
         return;
       }
-      LOG.warn("chunk not applied; Pub/Sub will deliver it again", "appId", delivery.appId(), "jobId",
-          delivery.jobId(), "deliveryAttempt", push.deliveryAttempt(), "error",
+      LOG.warn(
+          "chunk not applied; Pub/Sub will deliver it again",
+          "appId",
+          delivery.appId(),
+          "jobId",
+          delivery.jobId(),
+          "deliveryAttempt",
+          push.deliveryAttempt(),
+          "error",
           e.getClass().getSimpleName() + ": " + e.getMessage());
       response.setStatusCode(500);
     }
   }
 
   /**
-   * Reads Pub/Sub's push body: {@code {"message":{"data":base64,"attributes":{appId,jobId,..}},"deliveryAttempt":n}}
-   * ({@code deliveryAttempt} only where the subscription has a dead-letter policy; 1 otherwise).
+   * Reads Pub/Sub's push body: {@code
+   * {"message":{"data":base64,"attributes":{appId,jobId,..}},"deliveryAttempt":n}} ({@code
+   * deliveryAttempt} only where the subscription has a dead-letter policy; 1 otherwise).
    *
    * @throws IllegalArgumentException saying what is missing
    */
@@ -105,8 +124,12 @@ public final class ChunkProcessor implements HttpFunction {
       }
       attempt = deliveryAttempt.getAsInt();
     }
-    return new Push(new ChunkApplier.Delivery(text(attributes.get(PubSubChunkPublisher.APP_ID), "appId"),
-        text(attributes.get(PubSubChunkPublisher.JOB_ID), "jobId"), payload), attempt);
+    return new Push(
+        new ChunkApplier.Delivery(
+            text(attributes.get(PubSubChunkPublisher.APP_ID), "appId"),
+            text(attributes.get(PubSubChunkPublisher.JOB_ID), "jobId"),
+            payload),
+        attempt);
   }
 
   private static JsonElement parse(String body) {
@@ -125,7 +148,9 @@ public final class ChunkProcessor implements HttpFunction {
   }
 
   private static String text(JsonElement element, String what) {
-    if (element == null || !element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()
+    if (element == null
+        || !element.isJsonPrimitive()
+        || !element.getAsJsonPrimitive().isString()
         || element.getAsString().isEmpty()) {
       throw new IllegalArgumentException(what + " is missing");
     }

@@ -15,8 +15,9 @@ import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The fan-out worker: each message on the fan-out topic names a job whose fan-out goes on, after a trigger used its
- * time budget, or starts, for an import the API's {@code multi} created. Deployed on the fan-out topic.
+ * The fan-out worker: each message on the fan-out topic names a job whose fan-out goes on, after a
+ * trigger used its time budget, or starts, for an import the API's {@code multi} created. Deployed
+ * on the fan-out topic.
  */
 public final class FanOutWorker implements CloudEventsFunction {
 
@@ -36,7 +37,12 @@ public final class FanOutWorker implements CloudEventsFunction {
   @Override
   public void accept(CloudEvent event) throws Exception {
     if (!MESSAGE_PUBLISHED.equals(event.getType())) {
-      LOG.warn("event of an unexpected type: ignored", "type", event.getType(), "eventId", event.getId());
+      LOG.warn(
+          "event of an unexpected type: ignored",
+          "type",
+          event.getType(),
+          "eventId",
+          event.getId());
       return;
     }
     MessagePublishedData published = decodePublished(event);
@@ -46,7 +52,12 @@ public final class FanOutWorker implements CloudEventsFunction {
       request = PubSubFanOutRequests.decode(text);
     } catch (IllegalArgumentException e) {
       // Redelivering a message that can never be read would only repeat this: acknowledge it.
-      LOG.error("fan-out message is not a fan-out request: ignored", null, "eventId", event.getId(), "error",
+      LOG.error(
+          "fan-out message is not a fan-out request: ignored",
+          null,
+          "eventId",
+          event.getId(),
+          "error",
           e.getMessage());
       return;
     }
@@ -54,16 +65,19 @@ public final class FanOutWorker implements CloudEventsFunction {
   }
 
   /**
-   * Pub/Sub's JSON repeats {@code messageId} and {@code publishTime} as {@code message_id} and {@code publish_time},
-   * which the protobuf parser refuses as fields set twice: keep the camelCase ones.
+   * Pub/Sub's JSON repeats {@code messageId} and {@code publishTime} as {@code message_id} and
+   * {@code publish_time}, which the protobuf parser refuses as fields set twice: keep the camelCase
+   * ones.
    */
-  private static MessagePublishedData decodePublished(CloudEvent event) throws InvalidProtocolBufferException {
+  private static MessagePublishedData decodePublished(CloudEvent event)
+      throws InvalidProtocolBufferException {
     if (event.getData() == null) {
       throw new InvalidProtocolBufferException("the event has no data");
     }
     JsonElement parsed;
     try {
-      parsed = JsonParser.parseString(new String(event.getData().toBytes(), StandardCharsets.UTF_8));
+      parsed =
+          JsonParser.parseString(new String(event.getData().toBytes(), StandardCharsets.UTF_8));
     } catch (JsonParseException e) {
       throw new InvalidProtocolBufferException("the event's data is not JSON");
     }

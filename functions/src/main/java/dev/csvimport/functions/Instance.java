@@ -13,9 +13,10 @@ import java.time.Clock;
 import java.util.function.UnaryOperator;
 
 /**
- * A deployed function's instance: its settings and clients, from its environment ({@link CloudClients} chooses
- * emulators or Google Cloud), each created once when a door's no-argument constructor first asks for it. Each function
- * is its own deployment, so an instance creates only what its door uses.
+ * A deployed function's instance: its settings and clients, from its environment ({@link
+ * CloudClients} chooses emulators or Google Cloud), each created once when a door's no-argument
+ * constructor first asks for it. Each function is its own deployment, so an instance creates only
+ * what its door uses.
  */
 final class Instance {
 
@@ -43,15 +44,19 @@ final class Instance {
 
   static synchronized Stages stages() {
     if (stages == null) {
-      stages = new Stages(clients().firestore(), clients().storage(), settings(), Clock.systemUTC());
+      stages =
+          new Stages(clients().firestore(), clients().storage(), settings(), Clock.systemUTC());
     }
     return stages;
   }
 
   /** The API, its upload URLs signed for Cloud Storage or addressed to the storage emulator. */
   static synchronized ImportApi api() {
-    return stages().api(fanOutRequests(), new SignedUploadUrls(clients().storage(), clients().uploadSigner(),
-        clients().storageEmulator()));
+    return stages()
+        .api(
+            fanOutRequests(),
+            new SignedUploadUrls(
+                clients().storage(), clients().uploadSigner(), clients().storageEmulator()));
   }
 
   /** Where the uploads page may send files besides its own origin. */
@@ -61,16 +66,18 @@ final class Instance {
 
   static synchronized ChunkPublisher chunkPublisher() {
     if (chunkPublisher == null) {
-      chunkPublisher = new PubSubChunkPublisher(clients().publisher(topic(Settings.CHUNK_TOPIC),
-          PubSubChunkPublisher::configure));
+      chunkPublisher =
+          new PubSubChunkPublisher(
+              clients().publisher(topic(Settings.CHUNK_TOPIC), PubSubChunkPublisher::configure));
     }
     return chunkPublisher;
   }
 
   static synchronized FanOutRequests fanOutRequests() {
     if (fanOutRequests == null) {
-      fanOutRequests = new PubSubFanOutRequests(clients().publisher(topic(Settings.FANOUT_TOPIC),
-          UnaryOperator.identity()));
+      fanOutRequests =
+          new PubSubFanOutRequests(
+              clients().publisher(topic(Settings.FANOUT_TOPIC), UnaryOperator.identity()));
     }
     return fanOutRequests;
   }
@@ -78,7 +85,8 @@ final class Instance {
   private static String topic(String setting) {
     String topic = settings().get(setting);
     if (topic.isEmpty()) {
-      throw new IllegalStateException(setting + " is not set for this function: set it in its deployment");
+      throw new IllegalStateException(
+          setting + " is not set for this function: set it in its deployment");
     }
     return topic;
   }

@@ -8,8 +8,9 @@ import dev.csvimport.log.Log;
 import dev.csvimport.watchdog.Watchdog;
 
 /**
- * The watchdog's door: Cloud Scheduler POSTs here every few minutes (with an OIDC token; the function is not public)
- * and each call sweeps the jobs that stopped moving. Answers what the sweep did.
+ * The watchdog's door: Cloud Scheduler POSTs here every few minutes (with an OIDC token; the
+ * function is not public) and each call sweeps the jobs that stopped moving. Answers what the sweep
+ * did.
  */
 public final class ScheduledSweep implements HttpFunction {
 

@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The storage trigger: a new CSV object in an app's inbox becomes an import, fanned out as far as this invocation's
- * time budget allows ({@link FanOutWorker} continues it). Deployed once for every app: each inbox bucket's Eventarc
- * trigger delivers its finalize events to it over HTTP, as CloudEvents in binary mode ({@link #service}); the local
- * runner hands it events directly ({@link #accept}).
+ * The storage trigger: a new CSV object in an app's inbox becomes an import, fanned out as far as
+ * this invocation's time budget allows ({@link FanOutWorker} continues it). Deployed once for every
+ * app: each inbox bucket's Eventarc trigger delivers its finalize events to it over HTTP, as
+ * CloudEvents in binary mode ({@link #service}); the local runner hands it events directly ({@link
+ * #accept}).
  */
 public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
 
@@ -36,11 +37,14 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
   private final FanOut fanOut;
 
   public StorageTrigger() {
-    this(Instance.settings(), Instance.stages().fanOut(Instance.chunkPublisher(),
-        Instance.fanOutRequests()));
+    this(
+        Instance.settings(),
+        Instance.stages().fanOut(Instance.chunkPublisher(), Instance.fanOutRequests()));
   }
 
-  /** @param settings which app owns which bucket, and the inbox prefix */
+  /**
+   * @param settings which app owns which bucket, and the inbox prefix
+   */
   public StorageTrigger(Settings settings, FanOut fanOut) {
     this.settings = settings;
     this.fanOut = fanOut;
@@ -48,13 +52,15 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
 
   @Override
   public void accept(CloudEvent event) throws Exception {
-    onEvent(event.getType(), event.getId(), event.getData() == null ? null : event.getData().toBytes());
+    onEvent(
+        event.getType(), event.getId(), event.getData() == null ? null : event.getData().toBytes());
   }
 
   /**
-   * An event as Eventarc delivers it to a Cloud Run service: {@code ce-type} and {@code ce-id} headers, the object as
-   * the JSON body. Handled (or ignored) answers 204; a failure throws, the framework answers 500, and Eventarc
-   * delivers the event again. A request that is not a CloudEvent is a 400.
+   * An event as Eventarc delivers it to a Cloud Run service: {@code ce-type} and {@code ce-id}
+   * headers, the object as the JSON body. Handled (or ignored) answers 204; a failure throws, the
+   * framework answers 500, and Eventarc delivers the event again. A request that is not a
+   * CloudEvent is a 400.
    */
   @Override
   public void service(HttpRequest request, HttpResponse response) throws Exception {
@@ -81,8 +87,14 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
     String name = object.getName();
     String prefix = settings.inboxPrefix();
     if (!name.startsWith(prefix) || !name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      LOG.info("object is not a CSV file in the inbox: ignored", "bucket", object.getBucket(), "object", name,
-          "inboxPrefix", prefix);
+      LOG.info(
+          "object is not a CSV file in the inbox: ignored",
+          "bucket",
+          object.getBucket(),
+          "object",
+          name,
+          "inboxPrefix",
+          prefix);
       return;
     }
     String appId = settings.appOfBucket(object.getBucket());
@@ -93,15 +105,35 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
     Map<String, String> metadata = metadataOf(object);
     String action = metadata.getOrDefault("action", actionFromPath(name, prefix));
     String displayName = metadata.getOrDefault("name", name.substring(name.lastIndexOf('/') + 1));
-    var job = fanOut.start(new NewImport(appId, object.getBucket(), name, object.getGeneration(),
-        action, displayName, metadata.get("uploadedBy")), eventId);
-    LOG.info("object handled", "appId", appId, "jobId", job.jobId(), "object", name, "generation",
-        object.getGeneration(), "eventId", eventId);
+    var job =
+        fanOut.start(
+            new NewImport(
+                appId,
+                object.getBucket(),
+                name,
+                object.getGeneration(),
+                action,
+                displayName,
+                metadata.get("uploadedBy")),
+            eventId);
+    LOG.info(
+        "object handled",
+        "appId",
+        appId,
+        "jobId",
+        job.jobId(),
+        "object",
+        name,
+        "generation",
+        object.getGeneration(),
+        "eventId",
+        eventId);
   }
 
   /**
-   * The object's metadata by key, whatever case its keys arrived in (an upload through Cloud Storage's XML API lowers
-   * them); values the uploads page URL-encoded ({@code encoding=url}, for names that are not ASCII) decoded.
+   * The object's metadata by key, whatever case its keys arrived in (an upload through Cloud
+   * Storage's XML API lowers them); values the uploads page URL-encoded ({@code encoding=url}, for
+   * names that are not ASCII) decoded.
    */
   static Map<String, String> metadataOf(StorageObjectData object) {
     Map<String, String> metadata = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -131,11 +163,14 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
     return Action.fromApiName(folder).isPresent() ? folder : null;
   }
 
-  private static <B extends Message.Builder> B decode(byte[] data, B builder) throws InvalidProtocolBufferException {
+  private static <B extends Message.Builder> B decode(byte[] data, B builder)
+      throws InvalidProtocolBufferException {
     if (data == null || data.length == 0) {
       throw new InvalidProtocolBufferException("the event has no data");
     }
-    JsonFormat.parser().ignoringUnknownFields().merge(new String(data, StandardCharsets.UTF_8), builder);
+    JsonFormat.parser()
+        .ignoringUnknownFields()
+        .merge(new String(data, StandardCharsets.UTF_8), builder);
     return builder;
   }
 }

@@ -19,7 +19,10 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
-/** Pub/Sub's push contract: 2xx acknowledges, anything else is delivered again, until the last attempt. */
+/**
+ * Pub/Sub's push contract: 2xx acknowledges, anything else is delivered again, until the last
+ * attempt.
+ */
 class ChunkProcessorTest {
 
   private final ChunkApplier applier = mock(ChunkApplier.class);
@@ -29,23 +32,29 @@ class ChunkProcessorTest {
   /** A push body as Pub/Sub sends it when the subscription has a dead-letter policy. */
   private static HttpRequest push(Integer deliveryAttempt) throws Exception {
     String data = Base64.getEncoder().encodeToString("{\"p\":0}".getBytes(StandardCharsets.UTF_8));
-    String body = "{\"message\":{\"data\":\"" + data + "\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"},"
-        + "\"messageId\":\"1\"},\"subscription\":\"projects/p/subscriptions/s\""
-        + (deliveryAttempt == null ? "" : ",\"deliveryAttempt\":" + deliveryAttempt) + "}";
+    String body =
+        "{\"message\":{\"data\":\""
+            + data
+            + "\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"},"
+            + "\"messageId\":\"1\"},\"subscription\":\"projects/p/subscriptions/s\""
+            + (deliveryAttempt == null ? "" : ",\"deliveryAttempt\":" + deliveryAttempt)
+            + "}";
     return request("POST", body);
   }
 
   private static HttpRequest request(String method, String body) throws Exception {
     HttpRequest request = mock(HttpRequest.class);
     when(request.getMethod()).thenReturn(method);
-    when(request.getInputStream()).thenReturn(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    when(request.getInputStream())
+        .thenReturn(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     return request;
   }
 
   @Test
   void anAppliedChunkIsAcknowledged() throws Exception {
     processor.service(push(null), response);
-    ArgumentCaptor<ChunkApplier.Delivery> delivered = ArgumentCaptor.forClass(ChunkApplier.Delivery.class);
+    ArgumentCaptor<ChunkApplier.Delivery> delivered =
+        ArgumentCaptor.forClass(ChunkApplier.Delivery.class);
     verify(applier).apply(delivered.capture());
     assertEquals("a", delivered.getValue().appId());
     assertEquals("j", delivered.getValue().jobId());
@@ -76,11 +85,17 @@ class ChunkProcessorTest {
     HttpResponse second = mock(HttpResponse.class);
     processor.service(request("GET", ""), second);
     verify(second).setStatusCode(405);
-    for (String junk : new String[] {"", "[]", "not json", "{\"message\":[]}",
-        "{\"message\":{\"data\":\"e30=\",\"attributes\":{\"appId\":\"a\"}}}",
-        "{\"message\":{\"data\":\"%%%\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"}}}",
-        "{\"message\":{\"data\":\"e30=\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"}},"
-            + "\"deliveryAttempt\":\"x\"}"}) {
+    for (String junk :
+        new String[] {
+          "",
+          "[]",
+          "not json",
+          "{\"message\":[]}",
+          "{\"message\":{\"data\":\"e30=\",\"attributes\":{\"appId\":\"a\"}}}",
+          "{\"message\":{\"data\":\"%%%\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"}}}",
+          "{\"message\":{\"data\":\"e30=\",\"attributes\":{\"appId\":\"a\",\"jobId\":\"j\"}},"
+              + "\"deliveryAttempt\":\"x\"}"
+        }) {
       HttpResponse refused = mock(HttpResponse.class);
       processor.service(request("POST", junk), refused);
       verify(refused).setStatusCode(400);

@@ -9,23 +9,23 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
 import com.google.events.cloud.storage.v1.StorageObjectData;
 import com.google.protobuf.util.JsonFormat;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.chunk.ChunkLimits;
-import dev.csvimport.job.Job;
-import java.time.Instant;
 import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.NewImport;
-import com.google.cloud.functions.HttpRequest;
-import com.google.cloud.functions.HttpResponse;
+import dev.csvimport.job.Job;
 import io.cloudevents.CloudEvent;
-import java.io.ByteArrayInputStream;
-import java.util.Optional;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -33,20 +33,44 @@ import org.mockito.ArgumentCaptor;
 class StorageTriggerTest {
 
   private final FanOut fanOut = mock(FanOut.class);
-  private final StorageTrigger trigger = new StorageTrigger(
-      new Settings(Map.of(Settings.BUCKET_APPS, "inbox-a=app-a, inbox-b=app-b")), fanOut);
+  private final StorageTrigger trigger =
+      new StorageTrigger(
+          new Settings(Map.of(Settings.BUCKET_APPS, "inbox-a=app-a, inbox-b=app-b")), fanOut);
 
   @BeforeEach
   void wire() throws Exception {
-    when(fanOut.start(any(), any())).thenReturn(Job.create("app", "job-1", "b", "o", 42, null, "o", null,
-        Instant.EPOCH, ChunkLimits.DEFAULT, Instant.EPOCH));
+    when(fanOut.start(any(), any()))
+        .thenReturn(
+            Job.create(
+                "app",
+                "job-1",
+                "b",
+                "o",
+                42,
+                null,
+                "o",
+                null,
+                Instant.EPOCH,
+                ChunkLimits.DEFAULT,
+                Instant.EPOCH));
   }
 
-  private static CloudEvent finalized(String bucket, String name, Map<String, String> metadata) throws Exception {
-    String data = JsonFormat.printer().print(StorageObjectData.newBuilder().setBucket(bucket).setName(name)
-        .setGeneration(42).putAllMetadata(metadata).build());
-    return CloudEventBuilder.v1().withId("event-1").withSource(URI.create("//storage.googleapis.com/b"))
-        .withType(StorageTrigger.OBJECT_FINALIZED).withData("application/json", data.getBytes(StandardCharsets.UTF_8))
+  private static CloudEvent finalized(String bucket, String name, Map<String, String> metadata)
+      throws Exception {
+    String data =
+        JsonFormat.printer()
+            .print(
+                StorageObjectData.newBuilder()
+                    .setBucket(bucket)
+                    .setName(name)
+                    .setGeneration(42)
+                    .putAllMetadata(metadata)
+                    .build());
+    return CloudEventBuilder.v1()
+        .withId("event-1")
+        .withSource(URI.create("//storage.googleapis.com/b"))
+        .withType(StorageTrigger.OBJECT_FINALIZED)
+        .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
         .build();
   }
 
@@ -67,10 +91,13 @@ class StorageTriggerTest {
     assertNull(started.uploadedBy());
   }
 
-  /** Eventarc delivers to the one deployed trigger service over HTTP: a CloudEvent in binary mode. */
+  /**
+   * Eventarc delivers to the one deployed trigger service over HTTP: a CloudEvent in binary mode.
+   */
   @Test
   void anEventarcDeliveryOverHttpStartsTheSameImport() throws Exception {
-    CloudEvent event = finalized("inbox-a", "imports/setUserAttributes/users.csv", Map.of("uploadedBy", "bo"));
+    CloudEvent event =
+        finalized("inbox-a", "imports/setUserAttributes/users.csv", Map.of("uploadedBy", "bo"));
     HttpRequest request = mock(HttpRequest.class);
     when(request.getFirstHeader("ce-type")).thenReturn(Optional.of(event.getType()));
     when(request.getFirstHeader("ce-id")).thenReturn(Optional.of(event.getId()));
@@ -92,8 +119,17 @@ class StorageTriggerTest {
 
   @Test
   void metadataGivesTheActionNameAndUploader() throws Exception {
-    trigger.accept(finalized("inbox-a", "imports/track/users.csv",
-        Map.of("action", "setUserAttributes", "name", "Spring users", "uploadedBy", "ann@example.com")));
+    trigger.accept(
+        finalized(
+            "inbox-a",
+            "imports/track/users.csv",
+            Map.of(
+                "action",
+                "setUserAttributes",
+                "name",
+                "Spring users",
+                "uploadedBy",
+                "ann@example.com")));
     NewImport started = startedImport();
     assertEquals("setUserAttributes", started.action(), "metadata wins over the folder");
     assertEquals("Spring users", started.name());
@@ -104,7 +140,8 @@ class StorageTriggerTest {
   void aFolderThatIsNoActionGivesNone() {
     assertNull(StorageTrigger.actionFromPath("imports/2024/users.csv", "imports/"));
     assertNull(StorageTrigger.actionFromPath("imports/users.csv", "imports/"));
-    assertEquals("setDeviceAttributes",
+    assertEquals(
+        "setDeviceAttributes",
         StorageTrigger.actionFromPath("imports/setDeviceAttributes/x.csv", "imports/"));
   }
 
@@ -114,8 +151,12 @@ class StorageTriggerTest {
     trigger.accept(finalized("inbox-a", "imports/readme.txt", Map.of()));
     trigger.accept(finalized("inbox-a", "exports/users.csv", Map.of()));
     trigger.accept(finalized("someone-elses-bucket", "imports/users.csv", Map.of()));
-    trigger.accept(CloudEventBuilder.v1().withId("x").withSource(URI.create("//x")).withType("something.else")
-        .build());
+    trigger.accept(
+        CloudEventBuilder.v1()
+            .withId("x")
+            .withSource(URI.create("//x"))
+            .withType("something.else")
+            .build());
     verify(fanOut, never()).start(any(), any());
   }
 }

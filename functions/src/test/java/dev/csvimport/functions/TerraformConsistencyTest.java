@@ -22,14 +22,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Terraform and the code in step: what the .tf files name exists, and what the code needs, Terraform sets. */
+/**
+ * Terraform and the code in step: what the .tf files name exists, and what the code needs,
+ * Terraform sets.
+ */
 class TerraformConsistencyTest {
 
   private static final Path TERRAFORM = Path.of("..", "terraform");
   private static final Pattern ENTRY_POINT = Pattern.compile("entry_point\\s*=\\s*\"([^\"]+)\"");
-  private static final Pattern ENVIRONMENT = Pattern.compile("common_environment\\s*=\\s*\\{([^}]*)}",
-      Pattern.DOTALL);
-  private static final Pattern VARIABLE = Pattern.compile("^\\s*([A-Z][A-Z0-9_]*)\\s*=", Pattern.MULTILINE);
+  private static final Pattern ENVIRONMENT =
+      Pattern.compile("common_environment\\s*=\\s*\\{([^}]*)}", Pattern.DOTALL);
+  private static final Pattern VARIABLE =
+      Pattern.compile("^\\s*([A-Z][A-Z0-9_]*)\\s*=", Pattern.MULTILINE);
 
   private static String allTerraform() throws Exception {
     try (Stream<Path> files = Files.list(TERRAFORM)) {
@@ -47,12 +51,15 @@ class TerraformConsistencyTest {
     Set<String> found = new TreeSet<>();
     while (entryPoints.find()) {
       Class<?> type = Class.forName(entryPoints.group(1));
-      assertTrue(HttpFunction.class.isAssignableFrom(type) || CloudEventsFunction.class.isAssignableFrom(type),
+      assertTrue(
+          HttpFunction.class.isAssignableFrom(type)
+              || CloudEventsFunction.class.isAssignableFrom(type),
           type + " is not a function");
       type.getConstructor();
       found.add(type.getSimpleName());
     }
-    assertEquals(Set.of("Api", "ChunkProcessor", "FanOutWorker", "ScheduledSweep", "StorageTrigger"), found);
+    assertEquals(
+        Set.of("Api", "ChunkProcessor", "FanOutWorker", "ScheduledSweep", "StorageTrigger"), found);
   }
 
   @Test
@@ -68,19 +75,28 @@ class TerraformConsistencyTest {
     for (String name : set) {
       assertTrue(defaults.containsKey(name), name + " is set by Terraform but read by no code");
     }
-    Set<String> withoutDefault = defaults.entrySet().stream().filter(e -> e.getValue().isEmpty())
-        .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> withoutDefault =
+        defaults.entrySet().stream()
+            .filter(e -> e.getValue().isEmpty())
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toCollection(TreeSet::new));
     assertFalse(withoutDefault.isEmpty());
-    assertTrue(set.containsAll(withoutDefault), "Terraform must set " + withoutDefault + ", which have no default");
+    assertTrue(
+        set.containsAll(withoutDefault),
+        "Terraform must set " + withoutDefault + ", which have no default");
   }
 
   @Test
   void terraformIsFormatted() throws Exception {
-    boolean installed = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "terraform")));
+    boolean installed =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "terraform")));
     assumeTrue(installed, "terraform is not installed here");
-    Process fmt = new ProcessBuilder("terraform", "fmt", "-check", "-recursive", "-diff", ".")
-        .directory(TERRAFORM.toFile()).redirectErrorStream(true).start();
+    Process fmt =
+        new ProcessBuilder("terraform", "fmt", "-check", "-recursive", "-diff", ".")
+            .directory(TERRAFORM.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(fmt.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(fmt.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, fmt.exitValue(), "terraform fmt -check -recursive terraform fails:\n" + output);

@@ -12,24 +12,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code csvimport apps create APP --bucket B}: an app's buckets and new keys, printed once. */
-@Command(name = "apps", mixinStandardHelpOptions = true, description = "Manages apps and their keys.",
+@Command(
+    name = "apps",
+    mixinStandardHelpOptions = true,
+    description = "Manages apps and their keys.",
     subcommands = {AppsCommand.Create.class})
 final class AppsCommand {
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Creates APP (or gives it new keys) with its buckets, and prints its development and production "
-          + "keys. Only their hashes are stored: keep the keys now. Against the Firestore emulator at "
-          + "FIRESTORE_EMULATOR_HOST, or against a project's Firestore with --project.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description =
+          "Creates APP (or gives it new keys) with its buckets, and prints its development and"
+              + " production keys. Only their hashes are stored: keep the keys now. Against the"
+              + " Firestore emulator at FIRESTORE_EMULATOR_HOST, or against a project's Firestore"
+              + " with --project.")
   static final class Create implements Callable<Integer> {
 
     @Parameters(paramLabel = "APP", description = "the app id")
     String appId;
 
-    @Option(names = "--bucket", paramLabel = "B", required = true, description = "a bucket of the app (repeatable)")
+    @Option(
+        names = "--bucket",
+        paramLabel = "B",
+        required = true,
+        description = "a bucket of the app (repeatable)")
     List<String> buckets;
 
-    @Option(names = "--project", paramLabel = "P",
-        description = "the Google Cloud project whose Firestore holds the apps (default: the emulator)")
+    @Option(
+        names = "--project",
+        paramLabel = "P",
+        description =
+            "the Google Cloud project whose Firestore holds the apps (default: the emulator)")
     String project;
 
     @Override
@@ -40,8 +54,10 @@ final class AppsCommand {
       } else {
         String emulator = System.getenv(Emulators.FIRESTORE_HOST_VARIABLE);
         if (emulator == null || emulator.isBlank()) {
-          System.err.println("give --project P, or set " + Emulators.FIRESTORE_HOST_VARIABLE
-              + " (bin/csvimport serve prints it)");
+          System.err.println(
+              "give --project P, or set "
+                  + Emulators.FIRESTORE_HOST_VARIABLE
+                  + " (bin/csvimport serve prints it)");
           return 2;
         }
         options.setProjectId(LocalCloud.PROJECT).setEmulatorHost(emulator);
@@ -49,7 +65,9 @@ final class AppsCommand {
       try (Firestore firestore = options.build().getService()) {
         AppStore.Keys keys;
         try {
-          keys = new AppStore(new FirestoreLayout(firestore), Clock.systemUTC()).create(appId, buckets);
+          keys =
+              new AppStore(new FirestoreLayout(firestore), Clock.systemUTC())
+                  .create(appId, buckets);
         } catch (AppStore.BucketTaken taken) {
           System.err.println(taken.getMessage());
           return 1;

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * The Firestore and Pub/Sub emulators (the real ones, from the Google Cloud SDK), started on free ports unless
- * FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST point to running ones. What it starts it stops, process tree and all,
- * when closed or when the JVM exits.
+ * The Firestore and Pub/Sub emulators (the real ones, from the Google Cloud SDK), started on free
+ * ports unless FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST point to running ones. What it starts
+ * it stops, process tree and all, when closed or when the JVM exits.
  */
 public final class Emulators implements AutoCloseable {
 
@@ -35,7 +35,10 @@ public final class Emulators implements AutoCloseable {
   /** Emulators not yet started: {@link #start} starts them (tests start one at a time). */
   Emulators() {}
 
-  /** Starts what the environment does not already point to; {@code log} receives the emulators' output. */
+  /**
+   * Starts what the environment does not already point to; {@code log} receives the emulators'
+   * output.
+   */
   public static Emulators start(Map<String, String> environment, Path log) throws IOException {
     String firestore = environment.get(FIRESTORE_HOST_VARIABLE);
     String pubsub = environment.get(PUBSUB_HOST_VARIABLE);
@@ -45,8 +48,12 @@ public final class Emulators implements AutoCloseable {
       Files.createDirectories(log.getParent());
       if (firestore == null || firestore.isBlank()) {
         Path script = sdkFile("platform/cloud-firestore-emulator/cloud_firestore_emulator");
-        emulators.firestoreHost = emulators.launchOnFreePort("Firestore", Emulators::freePort,
-            port -> List.of(script.toString(), "start", "--host=127.0.0.1", "--port=" + port), log);
+        emulators.firestoreHost =
+            emulators.launchOnFreePort(
+                "Firestore",
+                Emulators::freePort,
+                port -> List.of(script.toString(), "start", "--host=127.0.0.1", "--port=" + port),
+                log);
       } else {
         emulators.firestoreHost = firestore;
         awaitReady("http://" + firestore + "/", "Firestore", null);
@@ -67,8 +74,11 @@ public final class Emulators implements AutoCloseable {
   /** The Pub/Sub emulator on a port {@code ports} gives (a test gives a taken one first). */
   String launchPubSub(IntSupplierWithIo ports, Path log) throws IOException {
     Path script = sdkFile("platform/pubsub-emulator/bin/cloud-pubsub-emulator");
-    return launchOnFreePort("Pub/Sub", ports, port -> List.of(script.toString(), "--host=127.0.0.1",
-        "--port=" + port), log);
+    return launchOnFreePort(
+        "Pub/Sub",
+        ports,
+        port -> List.of(script.toString(), "--host=127.0.0.1", "--port=" + port),
+        log);
   }
 
   /** A source of port numbers that may fail as a socket does. */
@@ -78,26 +88,37 @@ public final class Emulators implements AutoCloseable {
   }
 
   /**
-   * Starts an emulator on a free port. A free port can be taken by another process before the emulator binds it; the
-   * emulator then exits (BindException), and it is started again on another port.
+   * Starts an emulator on a free port. A free port can be taken by another process before the
+   * emulator binds it; the emulator then exits (BindException), and it is started again on another
+   * port.
    */
-  private String launchOnFreePort(String name, IntSupplierWithIo ports, IntFunction<List<String>> command, Path log)
+  private String launchOnFreePort(
+      String name, IntSupplierWithIo ports, IntFunction<List<String>> command, Path log)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
       int port = ports.get();
       long logged = Files.exists(log) ? Files.size(log) : 0;
       Process process = launch(command.apply(port), log);
       String host = "127.0.0.1:" + port;
-      // The Pub/Sub emulator's JVM outlives its failed bind (its other threads keep it up): read its output too.
-      if (awaitReady("http://" + host + "/", name, () -> !process.isAlive() || logSince(log, logged)
-          .contains("Address already in use"))) {
+      // The Pub/Sub emulator's JVM outlives its failed bind (its other threads keep it up): read
+      // its output too.
+      if (awaitReady(
+          "http://" + host + "/",
+          name,
+          () -> !process.isAlive() || logSince(log, logged).contains("Address already in use"))) {
         return host;
       }
       stop(process);
       started.remove(process);
       if (attempt == LAUNCH_ATTEMPTS) {
-        throw new IOException("the " + name + " emulator exited before it answered, " + attempt + " times (see "
-            + log + ")");
+        throw new IOException(
+            "the "
+                + name
+                + " emulator exited before it answered, "
+                + attempt
+                + " times (see "
+                + log
+                + ")");
       }
     }
   }
@@ -111,13 +132,18 @@ public final class Emulators implements AutoCloseable {
   }
 
   /**
-   * Deletes every Firestore document and every Pub/Sub topic and subscription. The Firestore emulator refuses the
-   * deletion while an abandoned transaction still holds a lock, until the lock times out: keep asking until it is done.
+   * Deletes every Firestore document and every Pub/Sub topic and subscription. The Firestore
+   * emulator refuses the deletion while an abandoned transaction still holds a lock, until the lock
+   * times out: keep asking until it is done.
    */
   public void reset(String projectId) throws IOException {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
-    String documents = "http://" + firestoreHost + "/emulator/v1/projects/" + projectId
-        + "/databases/(default)/documents";
+    String documents =
+        "http://"
+            + firestoreHost
+            + "/emulator/v1/projects/"
+            + projectId
+            + "/databases/(default)/documents";
     int status;
     while ((status = requestOrMinusOne("DELETE", documents)) != 200) {
       if (Instant.now().isAfter(deadline)) {
@@ -149,8 +175,10 @@ public final class Emulators implements AutoCloseable {
   }
 
   private Process launch(List<String> command, Path log) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().remove(FIRESTORE_HOST_VARIABLE);
     builder.environment().remove(PUBSUB_HOST_VARIABLE);
     Process process = builder.start();
@@ -182,8 +210,12 @@ public final class Emulators implements AutoCloseable {
         return candidate;
       }
     }
-    throw new IOException(relative + " was not found in the Google Cloud SDK (looked in " + roots + "); install it"
-        + " with: gcloud components install cloud-firestore-emulator pubsub-emulator");
+    throw new IOException(
+        relative
+            + " was not found in the Google Cloud SDK (looked in "
+            + roots
+            + "); install it"
+            + " with: gcloud components install cloud-firestore-emulator pubsub-emulator");
   }
 
   /** Whether a launched emulator failed to start. */
@@ -194,15 +226,19 @@ public final class Emulators implements AutoCloseable {
 
   private static String logSince(Path log, long offset) throws IOException {
     byte[] all = Files.readAllBytes(log);
-    return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+    return new String(
+        all,
+        (int) Math.min(offset, all.length),
+        (int) Math.max(0, all.length - offset),
         java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
-   * Waits until the emulator answers at {@code url}; answers false when {@code failed} (null: not ours to check) says
-   * it failed first, as an emulator whose port was taken does.
+   * Waits until the emulator answers at {@code url}; answers false when {@code failed} (null: not
+   * ours to check) says it failed first, as an emulator whose port was taken does.
    */
-  private static boolean awaitReady(String url, String name, FailureCheck failed) throws IOException {
+  private static boolean awaitReady(String url, String name, FailureCheck failed)
+      throws IOException {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       if (failed != null && failed.failed()) {
@@ -210,7 +246,8 @@ public final class Emulators implements AutoCloseable {
       }
       try {
         if (request("GET", url, 2000) == 200) {
-          // Another process on a port taken before ours bound it would answer too: only ours, not failed, counts.
+          // Another process on a port taken before ours bound it would answer too: only ours, not
+          // failed, counts.
           return failed == null || !failed.failed();
         }
       } catch (IOException notYet) {
@@ -223,7 +260,8 @@ public final class Emulators implements AutoCloseable {
         throw new IOException("interrupted while waiting for the " + name + " emulator", e);
       }
     }
-    throw new IOException("the " + name + " emulator did not answer at " + url + " within " + START_TIMEOUT);
+    throw new IOException(
+        "the " + name + " emulator did not answer at " + url + " within " + START_TIMEOUT);
   }
 
   private static int request(String method, String url) throws IOException {

@@ -6,12 +6,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.csvimport.Stages;
+import dev.csvimport.api.ApiAnswer;
 import dev.csvimport.config.Settings;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
-import dev.csvimport.api.ApiAnswer;
-import dev.csvimport.write.ItemAnswer;
 import dev.csvimport.store.JobStore;
+import dev.csvimport.write.ItemAnswer;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,33 +29,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code csvimport import FILE}: one import, start to finish, then what getMultiResults and exportUser answer. */
-@Command(name = "import", mixinStandardHelpOptions = true,
-    description = "Imports FILE as if it were dropped into an app's bucket, waits for the job to end, and prints "
-        + "its getMultiResults answer, its results file and the profiles asked for.")
+/**
+ * {@code csvimport import FILE}: one import, start to finish, then what getMultiResults and
+ * exportUser answer.
+ */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description =
+        "Imports FILE as if it were dropped into an app's bucket, waits for the job to end, and"
+            + " prints its getMultiResults answer, its results file and the profiles asked for.")
 final class ImportCommand implements Callable<Integer> {
 
-  private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
-      .create();
-  private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+  private static final Gson PRETTY =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
+  private static final Gson COMPACT =
+      new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "FILE", description = "the CSV file")
   Path file;
 
-  @Option(names = "--action", paramLabel = "A",
+  @Option(
+      names = "--action",
+      paramLabel = "A",
       description = "the file's default action: setUserAttributes, setDeviceAttributes or track")
   String action;
 
-  @Option(names = "--app", paramLabel = "APP", defaultValue = "local", description = "the app id (default: local)")
+  @Option(
+      names = "--app",
+      paramLabel = "APP",
+      defaultValue = "local",
+      description = "the app id (default: local)")
   String appId;
 
-  @Option(names = "--show-user", paramLabel = "ID", description = "print this user's profile (repeatable)")
+  @Option(
+      names = "--show-user",
+      paramLabel = "ID",
+      description = "print this user's profile (repeatable)")
   List<String> showUsers = new ArrayList<>();
 
-  @Option(names = "--json", description = "print one JSON object {job, results, users} and nothing else")
+  @Option(
+      names = "--json",
+      description = "print one JSON object {job, results, users} and nothing else")
   boolean json;
 
   @Override
@@ -66,7 +83,8 @@ final class ImportCommand implements Callable<Integer> {
     }
     WorkDir.logTo("runner.log");
     PrintStream err = System.err;
-    err.println("starting the Firestore and Pub/Sub emulators (logs in " + WorkDir.emulatorLog() + ")");
+    err.println(
+        "starting the Firestore and Pub/Sub emulators (logs in " + WorkDir.emulatorLog() + ")");
     Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + appId));
     try (Emulators emulators = Emulators.start(System.getenv(), WorkDir.emulatorLog());
         LocalCloud cloud = LocalCloud.start(emulators, settings, 0, null, WorkDir.PATH)) {
@@ -76,15 +94,18 @@ final class ImportCommand implements Callable<Integer> {
       }
       String objectName = settings.inboxPrefix() + file.getFileName();
       err.println("importing " + file + " as gs://" + LocalCloud.BUCKET + "/" + objectName);
-      CompletableFuture<String> dropped = CompletableFuture.supplyAsync(() -> {
-        try (InputStream content = Files.newInputStream(file)) {
-          return cloud.drop(content, objectName, metadata);
-        } catch (Exception e) {
-          throw new IllegalStateException("the trigger failed: " + e.getMessage(), e);
-        }
-      });
+      CompletableFuture<String> dropped =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (InputStream content = Files.newInputStream(file)) {
+                  return cloud.drop(content, objectName, metadata);
+                } catch (Exception e) {
+                  throw new IllegalStateException("the trigger failed: " + e.getMessage(), e);
+                }
+              });
       Job job = awaitEnd(cloud.stages(), dropped, err);
-      JsonObject answer = cloud.stages().answers().multiResults(job, cloud.stages().jobs().totals(job));
+      JsonObject answer =
+          cloud.stages().answers().multiResults(job, cloud.stages().jobs().totals(job));
       JsonArray results = results(cloud, job);
       Map<String, JsonObject> users = new LinkedHashMap<>();
       for (String userId : showUsers) {
@@ -96,7 +117,8 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   /** Polls the job, drawing a progress bar, until it ends. */
-  private Job awaitEnd(Stages stages, CompletableFuture<String> dropped, PrintStream err) throws Exception {
+  private Job awaitEnd(Stages stages, CompletableFuture<String> dropped, PrintStream err)
+      throws Exception {
     String jobId = dropped.get();
     ProgressBar bar = new ProgressBar(err);
     while (true) {
@@ -116,9 +138,13 @@ final class ImportCommand implements Callable<Integer> {
     if (job.resultsFile() == null) {
       return lines;
     }
-    String content = new String(cloud.storage().readAllBytes(job.bucket(), job.resultsFile()),
-        StandardCharsets.UTF_8);
-    content.lines().filter(line -> !line.isBlank()).forEach(line -> lines.add(JsonParser.parseString(line)));
+    String content =
+        new String(
+            cloud.storage().readAllBytes(job.bucket(), job.resultsFile()), StandardCharsets.UTF_8);
+    content
+        .lines()
+        .filter(line -> !line.isBlank())
+        .forEach(line -> lines.add(JsonParser.parseString(line)));
     return lines;
   }
 
@@ -146,9 +172,10 @@ final class ImportCommand implements Callable<Integer> {
     out.println(PRETTY.toJson(answer));
     out.println("results file (" + results.size() + " lines):");
     results.forEach(line -> out.println(COMPACT.toJson(line)));
-    users.forEach((id, user) -> {
-      out.println("exportUser " + id + ":");
-      out.println(PRETTY.toJson(user));
-    });
+    users.forEach(
+        (id, user) -> {
+          out.println("exportUser " + id + ":");
+          out.println(PRETTY.toJson(user));
+        });
   }
 }

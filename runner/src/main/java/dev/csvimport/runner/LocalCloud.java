@@ -68,13 +68,15 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * The deployed system, on this machine: each function of the shaded jar in its own process under Google's Functions
- * Framework invoker ({@link InvokedFunction}), with the target, signature type and environment Terraform gives it,
- * against the Firestore and Pub/Sub emulators and a bucket that is a folder ({@link LocalStorageServer}). What the
- * emulators cannot do, the runner does in Google's own wire formats ({@code test-data/wire/}): Eventarc's delivery of
- * finalize events and of fan-out messages ({@link LocalEventarc}), Pub/Sub's {@code deliveryAttempt}
- * ({@link PushAttempts}, in front of the processor), and Cloud Scheduler's call to the sweep every minute. This JVM
- * reads what the functions did through its own clients on the same emulators ({@link #stages()}).
+ * The deployed system, on this machine: each function of the shaded jar in its own process under
+ * Google's Functions Framework invoker ({@link InvokedFunction}), with the target, signature type
+ * and environment Terraform gives it, against the Firestore and Pub/Sub emulators and a bucket that
+ * is a folder ({@link LocalStorageServer}). What the emulators cannot do, the runner does in
+ * Google's own wire formats ({@code test-data/wire/}): Eventarc's delivery of finalize events and
+ * of fan-out messages ({@link LocalEventarc}), Pub/Sub's {@code deliveryAttempt} ({@link
+ * PushAttempts}, in front of the processor), and Cloud Scheduler's call to the sweep every minute.
+ * This JVM reads what the functions did through its own clients on the same emulators ({@link
+ * #stages()}).
  */
 public final class LocalCloud implements AutoCloseable {
 
@@ -122,12 +124,16 @@ public final class LocalCloud implements AutoCloseable {
   private final PushAttempts chunkPushes;
   private final LocalHttpServer pushServer;
   private final HttpClient http = HttpClient.newHttpClient();
+
   /** Cloud Scheduler's job on Google Cloud: a POST to the sweep every minute. */
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "scheduler");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "scheduler");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private volatile Subscriber chunkSubscriber;
   private FanOut benchFanOut;
   private final List<Publisher> benchPublishers = new ArrayList<>();
@@ -139,7 +145,8 @@ public final class LocalCloud implements AutoCloseable {
     this.logDir = logDir;
     Files.createDirectories(this.bucketDir);
     this.eventarc = new LocalEventarc(BUCKET, () -> url(Service.TRIGGER, "/"));
-    this.storageServer = new LocalStorageServer(Map.of(BUCKET, this.bucketDir), 0, eventarc::finalized);
+    this.storageServer =
+        new LocalStorageServer(Map.of(BUCKET, this.bucketDir), 0, eventarc::finalized);
     Map<String, String> environment = new HashMap<>(settings.asEnvironment());
     environment.put(Settings.PROJECT_ID, PROJECT);
     environment.put(Settings.CHUNK_TOPIC, CHUNK_TOPIC.toString());
@@ -154,39 +161,62 @@ public final class LocalCloud implements AutoCloseable {
     this.stages = new Stages(firestore, storage, new Settings(this.environment), Clock.systemUTC());
     this.channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
     startAll(port);
-    // The push doors are for the Pub/Sub emulator only: on their own port, under a random path made for this run, as
+    // The push doors are for the Pub/Sub emulator only: on their own port, under a random path made
+    // for this run, as
     // the deployed processor takes only the push subscription's OIDC token.
     String token = randomToken();
     this.chunkPushes = new PushAttempts(new HttpForward(() -> url(Service.PROCESSOR, "/")));
-    this.pushServer = new LocalHttpServer(0, Map.of("/" + token + "/chunks", chunkPushes,
-        "/" + token + "/fanout", eventarc.pubSubTrigger(FANOUT_TOPIC.toString(), () -> url(Service.FANOUT_WORKER,
-            "/"))));
-    try (TopicAdminClient topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
-            .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build());
-        SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-            .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build())) {
+    this.pushServer =
+        new LocalHttpServer(
+            0,
+            Map.of(
+                "/" + token + "/chunks",
+                chunkPushes,
+                "/" + token + "/fanout",
+                eventarc.pubSubTrigger(
+                    FANOUT_TOPIC.toString(), () -> url(Service.FANOUT_WORKER, "/"))));
+    try (TopicAdminClient topics =
+            TopicAdminClient.create(
+                TopicAdminSettings.newBuilder()
+                    .setTransportChannelProvider(channels())
+                    .setCredentialsProvider(noCredentials())
+                    .build());
+        SubscriptionAdminClient subscriptions =
+            SubscriptionAdminClient.create(
+                SubscriptionAdminSettings.newBuilder()
+                    .setTransportChannelProvider(channels())
+                    .setCredentialsProvider(noCredentials())
+                    .build())) {
       ensureTopic(topics, CHUNK_TOPIC);
       ensureTopic(topics, FANOUT_TOPIC);
-      ensurePushSubscription(subscriptions,
+      ensurePushSubscription(
+          subscriptions,
           pushSubscription(CHUNKS, CHUNK_TOPIC, pushServer.url("/" + token + "/chunks"), true));
-      ensurePushSubscription(subscriptions,
+      ensurePushSubscription(
+          subscriptions,
           pushSubscription(FANOUT, FANOUT_TOPIC, pushServer.url("/" + token + "/fanout"), false));
     }
-    scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(),
-        TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::sweep, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Starts the five functions at once (each start is mostly one JVM loading the jar); the API on {@code port}. */
+  /**
+   * Starts the five functions at once (each start is mostly one JVM loading the jar); the API on
+   * {@code port}.
+   */
   private void startAll(int apiPort) throws IOException {
     Map<Service, CompletableFuture<InvokedFunction>> starting = new EnumMap<>(Service.class);
     for (Service service : Service.values()) {
-      starting.put(service, CompletableFuture.supplyAsync(() -> {
-        try {
-          return startInstance(service, service == Service.API ? apiPort : 0);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }));
+      starting.put(
+          service,
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return startInstance(service, service == Service.API ? apiPort : 0);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }));
     }
     IOException failed = null;
     for (Map.Entry<Service, CompletableFuture<InvokedFunction>> start : starting.entrySet()) {
@@ -204,8 +234,14 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   private InvokedFunction startInstance(Service service, int port) throws IOException {
-    return InvokedFunction.start(InvokedFunction.invokerJar(), InvokedFunction.functionsJar(), service.target,
-        environment, logDir.resolve(service.logName()), START_TIMEOUT, port);
+    return InvokedFunction.start(
+        InvokedFunction.invokerJar(),
+        InvokedFunction.functionsJar(),
+        service.target,
+        environment,
+        logDir.resolve(service.logName()),
+        START_TIMEOUT,
+        port);
   }
 
   private static TransportChannelProvider channels(ManagedChannel channel) {
@@ -235,36 +271,49 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
-  /** Creates the subscription, or points an existing one (from a run before a restart) at this run's push door. */
-  private static void ensurePushSubscription(SubscriptionAdminClient subscriptions, Subscription subscription) {
+  /**
+   * Creates the subscription, or points an existing one (from a run before a restart) at this run's
+   * push door.
+   */
+  private static void ensurePushSubscription(
+      SubscriptionAdminClient subscriptions, Subscription subscription) {
     try {
       subscriptions.createSubscription(subscription);
     } catch (AlreadyExistsException exists) {
       subscriptions.modifyPushConfig(subscription.getName(), subscription.getPushConfig());
-      LOG.info("subscription exists: now pushes to this run", "subscription", subscription.getName());
+      LOG.info(
+          "subscription exists: now pushes to this run", "subscription", subscription.getName());
     }
   }
 
-  private static Subscription pushSubscription(String name, TopicName topic, String endpoint, boolean ordered) {
+  private static Subscription pushSubscription(
+      String name, TopicName topic, String endpoint, boolean ordered) {
     return Subscription.newBuilder()
         .setName(SubscriptionName.of(PROJECT, name).toString())
         .setTopic(topic.toString())
         .setPushConfig(PushConfig.newBuilder().setPushEndpoint(endpoint).build())
         .setAckDeadlineSeconds(60)
         .setEnableMessageOrdering(ordered)
-        .setRetryPolicy(RetryPolicy.newBuilder()
-            .setMinimumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(1).build())
-            .setMaximumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(5).build()))
+        .setRetryPolicy(
+            RetryPolicy.newBuilder()
+                .setMinimumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(1).build())
+                .setMaximumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(5).build()))
         .build();
   }
 
-  /** With a bucket of its own (a temporary folder, deleted at close), its functions' logs in {@code target/}. */
+  /**
+   * With a bucket of its own (a temporary folder, deleted at close), its functions' logs in {@code
+   * target/}.
+   */
   public static LocalCloud start(Emulators emulators, Settings settings) throws IOException {
     return start(emulators, settings, 0);
   }
 
-  /** @param port where the API listens; 0 for any free port */
-  public static LocalCloud start(Emulators emulators, Settings settings, int port) throws IOException {
+  /**
+   * @param port where the API listens; 0 for any free port
+   */
+  public static LocalCloud start(Emulators emulators, Settings settings, int port)
+      throws IOException {
     return new LocalCloud(emulators, settings, port, null, Path.of("target"));
   }
 
@@ -272,20 +321,30 @@ public final class LocalCloud implements AutoCloseable {
    * @param bucketDir the folder that is the inbox bucket: kept, and found again by the next start
    * @param logDir where each function's log goes ({@code function-<name>.log})
    */
-  public static LocalCloud start(Emulators emulators, Settings settings, int port, Path bucketDir, Path logDir)
+  public static LocalCloud start(
+      Emulators emulators, Settings settings, int port, Path bucketDir, Path logDir)
       throws IOException {
     return new LocalCloud(emulators, settings, port, bucketDir, logDir);
   }
 
-  /** Cloud Scheduler's call ({@code test-data/wire/scheduler-sweep.http}); a failed sweep is tried again next time. */
+  /**
+   * Cloud Scheduler's call ({@code test-data/wire/scheduler-sweep.http}); a failed sweep is tried
+   * again next time.
+   */
   private void sweep() {
     try {
-      int status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(url(Service.SWEEP, "/")))
-          .header("Content-Type", "application/octet-stream").header("User-Agent", "Google-Cloud-Scheduler")
-          .header("X-CloudScheduler", "true").header("X-CloudScheduler-JobName", "csvimport-watchdog")
-          .header("X-CloudScheduler-ScheduleTime", Instant.now().toString())
-          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(URI.create(url(Service.SWEEP, "/")))
+                      .header("Content-Type", "application/octet-stream")
+                      .header("User-Agent", "Google-Cloud-Scheduler")
+                      .header("X-CloudScheduler", "true")
+                      .header("X-CloudScheduler-JobName", "csvimport-watchdog")
+                      .header("X-CloudScheduler-ScheduleTime", Instant.now().toString())
+                      .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding())
+              .statusCode();
       if (status >= 300) {
         LOG.warn("the sweep answered " + status + "; the next one tries again");
       }
@@ -315,9 +374,9 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /**
-   * Ends the function's instance with {@code kill -9} and starts a new one on the same port, as Cloud Run replaces
-   * an instance that crashed: what the old one was doing is lost, and the pushes and events that failed meanwhile
-   * come again.
+   * Ends the function's instance with {@code kill -9} and starts a new one on the same port, as
+   * Cloud Run replaces an instance that crashed: what the old one was doing is lost, and the pushes
+   * and events that failed meanwhile come again.
    */
   public void replace(Service service) throws IOException {
     InvokedFunction old;
@@ -333,35 +392,48 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /**
-   * From now on the runner pulls the chunks itself, up to {@code inFlight} at a time, instead of the emulator pushing
-   * them (which it does about one per core at a time, whatever the ordering keys): the benchmark's way to measure the
-   * pipeline rather than the emulator's push. Each pulled message goes to the processor as its push would; a message
-   * is acknowledged when the processor answers 2xx, else nacked and redelivered with the subscription's backoff.
+   * From now on the runner pulls the chunks itself, up to {@code inFlight} at a time, instead of
+   * the emulator pushing them (which it does about one per core at a time, whatever the ordering
+   * keys): the benchmark's way to measure the pipeline rather than the emulator's push. Each pulled
+   * message goes to the processor as its push would; a message is acknowledged when the processor
+   * answers 2xx, else nacked and redelivered with the subscription's backoff.
    */
   void pullChunks(int inFlight) throws IOException {
-    try (SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-        .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build())) {
-      subscriptions.modifyPushConfig(SubscriptionName.of(PROJECT, CHUNKS).toString(), PushConfig.getDefaultInstance());
+    try (SubscriptionAdminClient subscriptions =
+        SubscriptionAdminClient.create(
+            SubscriptionAdminSettings.newBuilder()
+                .setTransportChannelProvider(channels())
+                .setCredentialsProvider(noCredentials())
+                .build())) {
+      subscriptions.modifyPushConfig(
+          SubscriptionName.of(PROJECT, CHUNKS).toString(), PushConfig.getDefaultInstance());
     }
-    MessageReceiver receiver = (message, reply) -> {
-      try {
-        int status = chunkPushes.deliver(pushEnvelope(message));
-        if (status >= 200 && status < 300) {
-          reply.ack();
-        } else {
-          reply.nack();
-        }
-      } catch (Exception e) {
-        LOG.warn("pulled chunk could not be delivered: it comes again", "error", e.getMessage());
-        reply.nack();
-      }
-    };
-    chunkSubscriber = Subscriber.newBuilder(ProjectSubscriptionName.of(PROJECT, CHUNKS), receiver)
-        .setChannelProvider(channels()).setCredentialsProvider(noCredentials())
-        .setExecutorProvider(InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(inFlight).build())
-        .setFlowControlSettings(FlowControlSettings.newBuilder().setMaxOutstandingElementCount((long) inFlight)
-            .build())
-        .build();
+    MessageReceiver receiver =
+        (message, reply) -> {
+          try {
+            int status = chunkPushes.deliver(pushEnvelope(message));
+            if (status >= 200 && status < 300) {
+              reply.ack();
+            } else {
+              reply.nack();
+            }
+          } catch (Exception e) {
+            LOG.warn(
+                "pulled chunk could not be delivered: it comes again", "error", e.getMessage());
+            reply.nack();
+          }
+        };
+    chunkSubscriber =
+        Subscriber.newBuilder(ProjectSubscriptionName.of(PROJECT, CHUNKS), receiver)
+            .setChannelProvider(channels())
+            .setCredentialsProvider(noCredentials())
+            .setExecutorProvider(
+                InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(inFlight).build())
+            .setFlowControlSettings(
+                FlowControlSettings.newBuilder()
+                    .setMaxOutstandingElementCount((long) inFlight)
+                    .build())
+            .build();
     chunkSubscriber.startAsync().awaitRunning();
   }
 
@@ -382,15 +454,19 @@ public final class LocalCloud implements AutoCloseable {
 
   /** Stops chunk delivery, so that a benchmark measures publishing alone. */
   void deleteChunkSubscription() throws IOException {
-    try (SubscriptionAdminClient subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-        .setTransportChannelProvider(channels()).setCredentialsProvider(noCredentials()).build())) {
+    try (SubscriptionAdminClient subscriptions =
+        SubscriptionAdminClient.create(
+            SubscriptionAdminSettings.newBuilder()
+                .setTransportChannelProvider(channels())
+                .setCredentialsProvider(noCredentials())
+                .build())) {
       subscriptions.deleteSubscription(SubscriptionName.of(PROJECT, CHUNKS));
     }
   }
 
   /**
-   * A fan-out in this JVM, publishing to the same topics: the benchmark's way to time the fan-out stage alone. The
-   * deployed fan-out runs in the trigger and the worker.
+   * A fan-out in this JVM, publishing to the same topics: the benchmark's way to time the fan-out
+   * stage alone. The deployed fan-out runs in the trigger and the worker.
    */
   synchronized FanOut benchFanOut() {
     if (benchFanOut == null) {
@@ -398,14 +474,15 @@ public final class LocalCloud implements AutoCloseable {
       Publisher requests = clients.publisher(FANOUT_TOPIC.toString(), UnaryOperator.identity());
       benchPublishers.add(chunks);
       benchPublishers.add(requests);
-      benchFanOut = stages.fanOut(new PubSubChunkPublisher(chunks), new PubSubFanOutRequests(requests));
+      benchFanOut =
+          stages.fanOut(new PubSubChunkPublisher(chunks), new PubSubFanOutRequests(requests));
     }
     return benchFanOut;
   }
 
   /**
-   * The job once it has ended, looked at every 100 ms: the pipeline runs in other processes, pushed by the Pub/Sub
-   * emulator, and says nothing to whoever waits.
+   * The job once it has ended, looked at every 100 ms: the pipeline runs in other processes, pushed
+   * by the Pub/Sub emulator, and says nothing to whoever waits.
    *
    * @throws AssertionError when it has not ended within {@code timeout}
    */
@@ -421,7 +498,10 @@ public final class LocalCloud implements AutoCloseable {
     throw new AssertionError("job " + jobId + " did not end within " + timeout);
   }
 
-  /** The stores and stages on the same emulators and bucket, for the runner's commands and tests to read. */
+  /**
+   * The stores and stages on the same emulators and bucket, for the runner's commands and tests to
+   * read.
+   */
   public Stages stages() {
     return stages;
   }
@@ -447,32 +527,39 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /**
-   * Uploads a file to the inbox bucket, as a customer does, and answers its job id once Eventarc has delivered the
-   * finalize event to the trigger (again and again while the trigger fails).
+   * Uploads a file to the inbox bucket, as a customer does, and answers its job id once Eventarc
+   * has delivered the finalize event to the trigger (again and again while the trigger fails).
    */
-  public String drop(InputStream content, String objectName, Map<String, String> metadata) throws Exception {
-    BlobInfo info = BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).setContentType("text/csv")
-        .setMetadata(metadata).build();
+  public String drop(InputStream content, String objectName, Map<String, String> metadata)
+      throws Exception {
+    BlobInfo info =
+        BlobInfo.newBuilder(BlobId.of(BUCKET, objectName))
+            .setContentType("text/csv")
+            .setMetadata(metadata)
+            .build();
     Blob written = storage.createFrom(info, content);
     awaitDelivery(eventarc.delivery(objectName, written.getGeneration()));
     return JobIds.of(BUCKET, objectName, written.getGeneration());
   }
 
   /**
-   * Delivers the finalize event of the object as it is in the bucket again, as Eventarc may (at-least-once), and
-   * answers its job id once the trigger took it.
+   * Delivers the finalize event of the object as it is in the bucket again, as Eventarc may
+   * (at-least-once), and answers its job id once the trigger took it.
    */
   public String redeliverFinalize(String objectName) throws Exception {
-    LocalStorageServer.FinalizedObject object = storageServer.object(BUCKET, objectName)
-        .orElseThrow(() -> new IllegalArgumentException("no object " + objectName + " in the bucket"));
+    LocalStorageServer.FinalizedObject object =
+        storageServer
+            .object(BUCKET, objectName)
+            .orElseThrow(
+                () -> new IllegalArgumentException("no object " + objectName + " in the bucket"));
     awaitDelivery(eventarc.finalized(object));
     return JobIds.of(BUCKET, objectName, object.resource().get("generation").getAsLong());
   }
 
   /**
-   * Delivers the finalize event of a file a person put into the bucket's folder, unless it was delivered for this
-   * generation of it already (an upload's, or an earlier call's); answers its job id, or empty when there is no such
-   * object.
+   * Delivers the finalize event of a file a person put into the bucket's folder, unless it was
+   * delivered for this generation of it already (an upload's, or an earlier call's); answers its
+   * job id, or empty when there is no such object.
    */
   public Optional<String> noticePlacedFile(String objectName) throws Exception {
     Optional<LocalStorageServer.FinalizedObject> object = storageServer.object(BUCKET, objectName);
@@ -480,7 +567,8 @@ public final class LocalCloud implements AutoCloseable {
       return Optional.empty();
     }
     awaitDelivery(eventarc.finalizedOnce(object.get()));
-    return Optional.of(JobIds.of(BUCKET, objectName, object.get().resource().get("generation").getAsLong()));
+    return Optional.of(
+        JobIds.of(BUCKET, objectName, object.get().resource().get("generation").getAsLong()));
   }
 
   private static void awaitDelivery(CompletableFuture<Void> delivery) throws Exception {
@@ -528,7 +616,8 @@ public final class LocalCloud implements AutoCloseable {
       try (Stream<Path> files = Files.walk(bucketDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
       } catch (IOException e) {
-        LOG.warn("the bucket's temporary folder could not be deleted", "folder", bucketDir.toString());
+        LOG.warn(
+            "the bucket's temporary folder could not be deleted", "folder", bucketDir.toString());
       }
     }
   }

@@ -39,24 +39,29 @@ import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Serves {@link HttpFunction}s on a local port, on Jetty as the Functions Framework does in the cloud: the local
- * runner's stand-in for Cloud Functions' HTTP front. A request Jetty refuses before any function sees it (a malformed
- * URI such as {@code %zz}, a request line or headers over 64 KiB) gets its status with the API's JSON envelope.
+ * Serves {@link HttpFunction}s on a local port, on Jetty as the Functions Framework does in the
+ * cloud: the local runner's stand-in for Cloud Functions' HTTP front. A request Jetty refuses
+ * before any function sees it (a malformed URI such as {@code %zz}, a request line or headers over
+ * 64 KiB) gets its status with the API's JSON envelope.
  */
 public final class LocalHttpServer implements AutoCloseable {
 
   private static final Log LOG = Log.of(LocalHttpServer.class);
+
   /** Request line and headers; Cloud Run's own limit is of the same order. */
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private final Server server;
   private final ServerConnector connector;
+
   /** Longest path first, so that the most specific function answers. */
   private final List<Map.Entry<String, HttpFunction>> routes;
 
   public LocalHttpServer(int port, Map<String, HttpFunction> functionsByPath) throws IOException {
     this.routes = new ArrayList<>(functionsByPath.entrySet());
-    routes.sort(Comparator.comparingInt((Map.Entry<String, HttpFunction> e) -> e.getKey().length()).reversed());
+    routes.sort(
+        Comparator.comparingInt((Map.Entry<String, HttpFunction> e) -> e.getKey().length())
+            .reversed());
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("local-http");
     this.server = new Server(threads);
@@ -69,7 +74,8 @@ public final class LocalHttpServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new GracefulHandler(new Functions()));
     server.setErrorHandler(new JsonErrors());
-    // Stopping lets the requests in flight finish: an interrupted one could leave a transaction open.
+    // Stopping lets the requests in flight finish: an interrupted one could leave a transaction
+    // open.
     server.setStopTimeout(30_000);
     try {
       server.start();
@@ -104,7 +110,10 @@ public final class LocalHttpServer implements AutoCloseable {
     return null;
   }
 
-  /** Runs the function whose path the request's starts with; functions block, so each runs on a pool thread. */
+  /**
+   * Runs the function whose path the request's starts with; functions block, so each runs on a pool
+   * thread.
+   */
   private final class Functions extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -121,12 +130,15 @@ public final class LocalHttpServer implements AutoCloseable {
         answer.reset(500);
       }
       try {
-        // A function may answer without reading the whole body (a 413): the rest is read and dropped before the
-        // answer goes out. Otherwise the connection is closed under a client that may already have pooled it, and its
+        // A function may answer without reading the whole body (a 413): the rest is read and
+        // dropped before the
+        // answer goes out. Otherwise the connection is closed under a client that may already have
+        // pooled it, and its
         // next request there reads no bytes (seen in ApiIT, and in 3 to 6 of 100 tries in a loop).
         Content.Source.consumeAll(request);
       } catch (IOException e) {
-        LOG.warn("the rest of a request body could not be read", "path", path, "error", e.getMessage());
+        LOG.warn(
+            "the rest of a request body could not be read", "path", path, "error", e.getMessage());
       }
       answer.sendTo(response, callback);
       return true;
@@ -138,12 +150,17 @@ public final class LocalHttpServer implements AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
       int status = response.getStatus() < 400 ? 500 : response.getStatus();
-      String message = status == 414 || status == 431 ? "the request line or its headers are too long"
-          : status == 400 ? "the request is malformed (its URL or headers could not be read)"
-          : "the request could not be served (HTTP " + status + ")";
+      String message =
+          status == 414 || status == 431
+              ? "the request line or its headers are too long"
+              : status == 400
+                  ? "the request is malformed (its URL or headers could not be read)"
+                  : "the request could not be served (HTTP " + status + ")";
       response.getHeaders().put("Content-Type", ApiAnswer.CONTENT_TYPE);
-      response.write(true, ByteBuffer.wrap(ApiAnswer.error(status, message).body()
-          .getBytes(StandardCharsets.UTF_8)), callback);
+      response.write(
+          true,
+          ByteBuffer.wrap(ApiAnswer.error(status, message).body().getBytes(StandardCharsets.UTF_8)),
+          callback);
       return true;
     }
   }
@@ -303,7 +320,8 @@ public final class LocalHttpServer implements AutoCloseable {
         LOG.warn("could not finish an answer", "error", e.getMessage());
       }
       response.setStatus(status);
-      headers.forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
+      headers.forEach(
+          (name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
       byte[] bytes = body.toByteArray();
       response.write(true, ByteBuffer.wrap(bytes), callback);
     }

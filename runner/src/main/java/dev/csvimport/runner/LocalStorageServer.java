@@ -41,19 +41,21 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * Cloud Storage on this machine, for the functions that now run in processes of their own: the subset of the JSON API
- * that google-cloud-storage uses for what csvimport does, over folders (one per bucket), so that every function, the
- * runner and a person with a file manager see the same objects. Clients reach it through {@code STORAGE_EMULATOR_HOST}.
+ * Cloud Storage on this machine, for the functions that now run in processes of their own: the
+ * subset of the JSON API that google-cloud-storage uses for what csvimport does, over folders (one
+ * per bucket), so that every function, the runner and a person with a file manager see the same
+ * objects. Clients reach it through {@code STORAGE_EMULATOR_HOST}.
  *
- * <p>It does: objects get (metadata, and media with {@code Range}), list (prefix, delimiter, pages), delete, uploads
- * (media, multipart and resumable, with {@code Content-Range} and the 308 status query), generations and the
- * {@code ifGenerationMatch} / {@code ifGenerationNotMatch} / {@code ifMetagenerationMatch} preconditions (412), and it
- * tells {@code onFinalize} of every object it finished writing, as Cloud Storage tells Eventarc. It keeps only each
- * object's live generation (no versioning), knows no IAM, signs nothing and does no bucket operations; an object a
- * person puts into the folder directly takes its modification time as its generation.
+ * <p>It does: objects get (metadata, and media with {@code Range}), list (prefix, delimiter,
+ * pages), delete, uploads (media, multipart and resumable, with {@code Content-Range} and the 308
+ * status query), generations and the {@code ifGenerationMatch} / {@code ifGenerationNotMatch} /
+ * {@code ifMetagenerationMatch} preconditions (412), and it tells {@code onFinalize} of every
+ * object it finished writing, as Cloud Storage tells Eventarc. It keeps only each object's live
+ * generation (no versioning), knows no IAM, signs nothing and does no bucket operations; an object
+ * a person puts into the folder directly takes its modification time as its generation.
  *
- * <p>Beside each bucket's objects, {@code .csvimport-storage/} holds what a file cannot: each object's generation,
- * content type and metadata, and uploads in progress.
+ * <p>Beside each bucket's objects, {@code .csvimport-storage/} holds what a file cannot: each
+ * object's generation, content type and metadata, and uploads in progress.
  */
 public final class LocalStorageServer implements AutoCloseable {
 
@@ -62,31 +64,39 @@ public final class LocalStorageServer implements AutoCloseable {
 
   private static final Log LOG = Log.of(LocalStorageServer.class);
   static final String SIDE = ".csvimport-storage";
-  private static final Pattern OBJECT_PATH = Pattern.compile("/(?:download/)?storage/v1/b/([^/]+)/o/(.+)");
+  private static final Pattern OBJECT_PATH =
+      Pattern.compile("/(?:download/)?storage/v1/b/([^/]+)/o/(.+)");
   private static final Pattern LIST_PATH = Pattern.compile("/storage/v1/b/([^/]+)/o/?");
   private static final Pattern UPLOAD_PATH = Pattern.compile("/upload/storage/v1/b/([^/]+)/o/?");
+
   /** The XML API's object path, where a V4-signed URL points. */
   private static final Pattern SIGNED_PATH = Pattern.compile("/([^/]+)/(.+)");
+
   private static final java.time.format.DateTimeFormatter SIGNED_DATE =
-      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+          .withZone(java.time.ZoneOffset.UTC);
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final int PAGE = 1000;
 
   private final Map<String, Path> buckets;
   private final Consumer<FinalizedObject> onFinalize;
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "local-storage");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "local-storage");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
   private final Object writes = new Object();
   private long lastGeneration;
 
   /** An upload in progress: where its bytes gather, and the object it becomes. */
-  private record Upload(String bucket, JsonObject resource, Map<String, String> preconditions, Path part) {}
+  private record Upload(
+      String bucket, JsonObject resource, Map<String, String> preconditions, Path part) {}
 
   /** A precondition the object's state does not meet: Cloud Storage's 412. */
   private static final class PreconditionFailed extends Exception {
@@ -97,9 +107,11 @@ public final class LocalStorageServer implements AutoCloseable {
 
   /**
    * @param buckets each bucket's folder
-   * @param onFinalize told of each object once it is written, on the writer's thread, before the writer's answer
+   * @param onFinalize told of each object once it is written, on the writer's thread, before the
+   *     writer's answer
    */
-  public LocalStorageServer(Map<String, Path> buckets, int port, Consumer<FinalizedObject> onFinalize)
+  public LocalStorageServer(
+      Map<String, Path> buckets, int port, Consumer<FinalizedObject> onFinalize)
       throws IOException {
     this.buckets = Map.copyOf(buckets);
     this.onFinalize = onFinalize;
@@ -113,11 +125,12 @@ public final class LocalStorageServer implements AutoCloseable {
   }
 
   /**
-   * The object as a finalize event would describe it now, if it exists: for a file a person put into the folder, which
-   * no upload told {@code onFinalize} of.
+   * The object as a finalize event would describe it now, if it exists: for a file a person put
+   * into the folder, which no upload told {@code onFinalize} of.
    */
   public Optional<FinalizedObject> object(String bucket, String name) throws IOException {
-    return resource(folder(bucket), bucket, name).map(resource -> new FinalizedObject(bucket, name, resource));
+    return resource(folder(bucket), bucket, name)
+        .map(resource -> new FinalizedObject(bucket, name, resource));
   }
 
   /** What {@code STORAGE_EMULATOR_HOST} is set to for clients of this server. */
@@ -152,7 +165,9 @@ public final class LocalStorageServer implements AutoCloseable {
           delete(exchange, object.group(1), decode(object.group(2)), query);
         } else if (list.matches() && "GET".equals(method)) {
           list(exchange, list.group(1), query);
-        } else if (signed.matches() && "POST".equals(method) && query.containsKey("X-Goog-Signature")) {
+        } else if (signed.matches()
+            && "POST".equals(method)
+            && query.containsKey("X-Goog-Signature")) {
           signedResumableStart(exchange, signed.group(1), decode(signed.group(2)), query);
         } else {
           error(exchange, 501, "the local Cloud Storage server does not do " + method + " " + path);
@@ -189,13 +204,21 @@ public final class LocalStorageServer implements AutoCloseable {
   private void get(HttpExchange exchange, String bucket, String name, Map<String, String> query)
       throws IOException, PreconditionFailed {
     Path folder = folder(bucket);
-    JsonObject resource = resource(folder, decode(bucket), name)
-        .orElseThrow(() -> new NoSuchFileException("no such object: " + decode(bucket) + "/" + name));
+    JsonObject resource =
+        resource(folder, decode(bucket), name)
+            .orElseThrow(
+                () -> new NoSuchFileException("no such object: " + decode(bucket) + "/" + name));
     check(resource, query);
     String generation = query.get("generation");
     if (generation != null && !generation.equals(resource.get("generation").getAsString())) {
-      throw new NoSuchFileException("no such object: " + decode(bucket) + "/" + name + "#" + generation
-          + " (only the live generation is kept)");
+      throw new NoSuchFileException(
+          "no such object: "
+              + decode(bucket)
+              + "/"
+              + name
+              + "#"
+              + generation
+              + " (only the live generation is kept)");
     }
     if (!"media".equals(query.get("alt"))) {
       json(exchange, 200, resource);
@@ -216,7 +239,10 @@ public final class LocalStorageServer implements AutoCloseable {
         from = Math.max(0, size - Long.parseLong(matcher.group(2)));
       } else {
         from = Long.parseLong(matcher.group(1));
-        to = matcher.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(matcher.group(2)));
+        to =
+            matcher.group(2).isEmpty()
+                ? size - 1
+                : Math.min(size - 1, Long.parseLong(matcher.group(2)));
       }
       if (from >= size && size > 0) {
         exchange.getResponseHeaders().set("Content-Range", "bytes */" + size);
@@ -228,33 +254,50 @@ public final class LocalStorageServer implements AutoCloseable {
     }
     long length = Math.max(0, to - from + 1);
     exchange.getResponseHeaders().set("Content-Type", resource.get("contentType").getAsString());
-    exchange.getResponseHeaders().set("x-goog-generation", resource.get("generation").getAsString());
-    exchange.getResponseHeaders().set("x-goog-metageneration", resource.get("metageneration").getAsString());
+    exchange
+        .getResponseHeaders()
+        .set("x-goog-generation", resource.get("generation").getAsString());
+    exchange
+        .getResponseHeaders()
+        .set("x-goog-metageneration", resource.get("metageneration").getAsString());
     exchange.getResponseHeaders().set("x-goog-stored-content-length", Long.toString(size));
     exchange.getResponseHeaders().set("ETag", resource.get("etag").getAsString());
     if (status == 200) {
-      exchange.getResponseHeaders().set("x-goog-hash", "crc32c=" + resource.get("crc32c").getAsString() + ",md5="
-          + resource.get("md5Hash").getAsString());
+      exchange
+          .getResponseHeaders()
+          .set(
+              "x-goog-hash",
+              "crc32c="
+                  + resource.get("crc32c").getAsString()
+                  + ",md5="
+                  + resource.get("md5Hash").getAsString());
     }
     exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
     if (length > 0) {
-      try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
+      try (InputStream in = Files.newInputStream(file);
+          OutputStream out = exchange.getResponseBody()) {
         in.skipNBytes(from);
         copy(in, out, length);
       }
     }
   }
 
-  private void list(HttpExchange exchange, String bucket, Map<String, String> query) throws IOException {
+  private void list(HttpExchange exchange, String bucket, Map<String, String> query)
+      throws IOException {
     Path folder = folder(bucket);
     String prefix = query.getOrDefault("prefix", "");
     String delimiter = query.get("delimiter");
-    int max = query.containsKey("maxResults") ? Math.min(PAGE, Integer.parseInt(query.get("maxResults"))) : PAGE;
+    int max =
+        query.containsKey("maxResults")
+            ? Math.min(PAGE, Integer.parseInt(query.get("maxResults")))
+            : PAGE;
     String after = query.get("pageToken");
     TreeSet<String> names = new TreeSet<>();
     try (Stream<Path> walk = Files.walk(folder)) {
-      walk.filter(Files::isRegularFile).map(file -> folder.relativize(file).toString().replace('\\', '/'))
-          .filter(name -> !name.startsWith(SIDE + "/") && name.startsWith(prefix)).forEach(names::add);
+      walk.filter(Files::isRegularFile)
+          .map(file -> folder.relativize(file).toString().replace('\\', '/'))
+          .filter(name -> !name.startsWith(SIDE + "/") && name.startsWith(prefix))
+          .forEach(names::add);
     }
     List<JsonObject> items = new ArrayList<>();
     TreeSet<String> prefixes = new TreeSet<>();
@@ -263,7 +306,8 @@ public final class LocalStorageServer implements AutoCloseable {
       if (items.size() + prefixes.size() == max) {
         break;
       }
-      int cut = delimiter == null || delimiter.isEmpty() ? -1 : name.indexOf(delimiter, prefix.length());
+      int cut =
+          delimiter == null || delimiter.isEmpty() ? -1 : name.indexOf(delimiter, prefix.length());
       if (cut >= 0) {
         prefixes.add(name.substring(0, cut + delimiter.length()));
       } else {
@@ -284,8 +328,9 @@ public final class LocalStorageServer implements AutoCloseable {
       answer.add("prefixes", array);
     }
     if (last != null && names.higher(last) != null) {
-      answer.addProperty("nextPageToken", Base64.getUrlEncoder().encodeToString(last.getBytes(
-          StandardCharsets.UTF_8)));
+      answer.addProperty(
+          "nextPageToken",
+          Base64.getUrlEncoder().encodeToString(last.getBytes(StandardCharsets.UTF_8)));
     }
     json(exchange, 200, answer);
   }
@@ -302,8 +347,10 @@ public final class LocalStorageServer implements AutoCloseable {
       throws IOException, PreconditionFailed {
     Path folder = folder(bucket);
     synchronized (writes) {
-      JsonObject resource = resource(folder, decode(bucket), name)
-          .orElseThrow(() -> new NoSuchFileException("no such object: " + decode(bucket) + "/" + name));
+      JsonObject resource =
+          resource(folder, decode(bucket), name)
+              .orElseThrow(
+                  () -> new NoSuchFileException("no such object: " + decode(bucket) + "/" + name));
       check(resource, query);
       Files.delete(folder.resolve(name));
       Files.deleteIfExists(sidecar(folder, name));
@@ -316,14 +363,16 @@ public final class LocalStorageServer implements AutoCloseable {
   // --- the uploads page: a V4-signed resumable start from a browser, then the session's PUTs ---
 
   /**
-   * Cross-origin requests from the uploads page, which is served by the API on another port, as the bucket's CORS
-   * configuration in terraform/storage.tf lets them from the API's origin.
+   * Cross-origin requests from the uploads page, which is served by the API on another port, as the
+   * bucket's CORS configuration in terraform/storage.tf lets them from the API's origin.
    */
   private static void allowOrigin(HttpExchange exchange) {
     String origin = exchange.getRequestHeaders().getFirst("Origin");
     if (origin != null) {
       exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
-      exchange.getResponseHeaders().set("Access-Control-Expose-Headers", "Location, Range, Content-Range");
+      exchange
+          .getResponseHeaders()
+          .set("Access-Control-Expose-Headers", "Location, Range, Content-Range");
       exchange.getResponseHeaders().set("Vary", "Origin");
     }
   }
@@ -339,16 +388,21 @@ public final class LocalStorageServer implements AutoCloseable {
   }
 
   /**
-   * A POST to a V4-signed URL with {@code x-goog-resumable: start}, as the uploads page sends it: checks that the URL
-   * carries a signature that has not expired and that every header it signed is sent, then opens a resumable session
-   * for the object, its content type and its {@code x-goog-meta-*} metadata (201 with the session's
-   * {@code Location}). It does not check the signature itself: the key that signed it lives in another process.
+   * A POST to a V4-signed URL with {@code x-goog-resumable: start}, as the uploads page sends it:
+   * checks that the URL carries a signature that has not expired and that every header it signed is
+   * sent, then opens a resumable session for the object, its content type and its {@code
+   * x-goog-meta-*} metadata (201 with the session's {@code Location}). It does not check the
+   * signature itself: the key that signed it lives in another process.
    */
-  private void signedResumableStart(HttpExchange exchange, String bucket, String name, Map<String, String> query)
+  private void signedResumableStart(
+      HttpExchange exchange, String bucket, String name, Map<String, String> query)
       throws IOException, PreconditionFailed {
     Path folder = folder(bucket);
     if (!"start".equals(exchange.getRequestHeaders().getFirst("x-goog-resumable"))) {
-      error(exchange, 501, "the local Cloud Storage server takes only resumable starts at signed URLs");
+      error(
+          exchange,
+          501,
+          "the local Cloud Storage server takes only resumable starts at signed URLs");
       return;
     }
     Instant signedAt;
@@ -357,7 +411,8 @@ public final class LocalStorageServer implements AutoCloseable {
       signedAt = Instant.from(SIGNED_DATE.parse(query.getOrDefault("X-Goog-Date", "")));
       validSeconds = Long.parseLong(query.getOrDefault("X-Goog-Expires", ""));
     } catch (RuntimeException unreadable) {
-      error(exchange, 400, "the signed URL's X-Goog-Date or X-Goog-Expires is missing or unreadable");
+      error(
+          exchange, 400, "the signed URL's X-Goog-Date or X-Goog-Expires is missing or unreadable");
       return;
     }
     if (Instant.now().isAfter(signedAt.plusSeconds(validSeconds))) {
@@ -365,7 +420,9 @@ public final class LocalStorageServer implements AutoCloseable {
       return;
     }
     for (String header : query.getOrDefault("X-Goog-SignedHeaders", "").split(";")) {
-      if (!header.isBlank() && !header.equals("host") && exchange.getRequestHeaders().getFirst(header) == null) {
+      if (!header.isBlank()
+          && !header.equals("host")
+          && exchange.getRequestHeaders().getFirst(header) == null) {
         error(exchange, 403, "the signed header " + header + " is missing");
         return;
       }
@@ -377,13 +434,17 @@ public final class LocalStorageServer implements AutoCloseable {
       resource.addProperty("contentType", contentType);
     }
     JsonObject metadata = new JsonObject();
-    exchange.getRequestHeaders().forEach((header, values) -> {
-      if (header.toLowerCase(java.util.Locale.ROOT).startsWith("x-goog-meta-")) {
-        // The XML API keeps metadata keys as the headers name them: lower case.
-        metadata.addProperty(header.substring("x-goog-meta-".length()).toLowerCase(java.util.Locale.ROOT),
-            values.get(0));
-      }
-    });
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (header, values) -> {
+              if (header.toLowerCase(java.util.Locale.ROOT).startsWith("x-goog-meta-")) {
+                // The XML API keeps metadata keys as the headers name them: lower case.
+                metadata.addProperty(
+                    header.substring("x-goog-meta-".length()).toLowerCase(java.util.Locale.ROOT),
+                    values.get(0));
+              }
+            });
     if (metadata.size() > 0) {
       resource.add("metadata", metadata);
     }
@@ -392,8 +453,15 @@ public final class LocalStorageServer implements AutoCloseable {
     Path part = folder.resolve(SIDE).resolve("uploads").resolve(id);
     Files.createFile(part);
     uploads.put(id, new Upload(bucket, resource, Map.of(), part));
-    exchange.getResponseHeaders().set("Location", host() + "/upload/storage/v1/b/"
-        + URLEncoder.encode(bucket, StandardCharsets.UTF_8) + "/o?uploadType=resumable&upload_id=" + id);
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Location",
+            host()
+                + "/upload/storage/v1/b/"
+                + URLEncoder.encode(bucket, StandardCharsets.UTF_8)
+                + "/o?uploadType=resumable&upload_id="
+                + id);
     exchange.sendResponseHeaders(201, -1);
   }
 
@@ -420,8 +488,15 @@ public final class LocalStorageServer implements AutoCloseable {
       Map<String, String> preconditions = preconditions(query);
       check(folder, decode(bucket), name(resource), preconditions);
       uploads.put(id, new Upload(decode(bucket), resource, preconditions, part));
-      exchange.getResponseHeaders().set("Location", host() + "/upload/storage/v1/b/" + bucket
-          + "/o?uploadType=resumable&upload_id=" + id);
+      exchange
+          .getResponseHeaders()
+          .set(
+              "Location",
+              host()
+                  + "/upload/storage/v1/b/"
+                  + bucket
+                  + "/o?uploadType=resumable&upload_id="
+                  + id);
       exchange.sendResponseHeaders(200, -1);
       return;
     }
@@ -437,7 +512,8 @@ public final class LocalStorageServer implements AutoCloseable {
           Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
         }
       } else {
-        throw new IllegalArgumentException("uploadType must be media, multipart or resumable, not " + type);
+        throw new IllegalArgumentException(
+            "uploadType must be media, multipart or resumable, not " + type);
       }
       String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
       if (!resource.has("contentType") && "media".equals(type) && contentType != null) {
@@ -449,7 +525,8 @@ public final class LocalStorageServer implements AutoCloseable {
     }
   }
 
-  private void resumableAppend(HttpExchange exchange, String id) throws IOException, PreconditionFailed {
+  private void resumableAppend(HttpExchange exchange, String id)
+      throws IOException, PreconditionFailed {
     Upload upload = uploads.get(id);
     if (upload == null) {
       error(exchange, 404, "no such upload session (finished, cancelled or never started): " + id);
@@ -475,7 +552,8 @@ public final class LocalStorageServer implements AutoCloseable {
       long total;
       if (range == null) {
         if (have != 0) {
-          throw new IllegalArgumentException("a PUT without Content-Range sends the whole object at once");
+          throw new IllegalArgumentException(
+              "a PUT without Content-Range sends the whole object at once");
         }
         Files.write(upload.part(), body, StandardOpenOption.APPEND);
         total = body.length;
@@ -485,15 +563,25 @@ public final class LocalStorageServer implements AutoCloseable {
           long from = Long.parseLong(range.group(1));
           long to = Long.parseLong(range.group(2));
           if (to - from + 1 != body.length) {
-            throw new IllegalArgumentException("Content-Range " + header + " names " + (to - from + 1)
-                + " bytes; the body has " + body.length);
+            throw new IllegalArgumentException(
+                "Content-Range "
+                    + header
+                    + " names "
+                    + (to - from + 1)
+                    + " bytes; the body has "
+                    + body.length);
           }
           if (from > have) {
-            throw new IllegalArgumentException("Content-Range starts at " + from + "; the upload has " + have
-                + " bytes: the bytes between are missing");
+            throw new IllegalArgumentException(
+                "Content-Range starts at "
+                    + from
+                    + "; the upload has "
+                    + have
+                    + " bytes: the bytes between are missing");
           }
           if (to >= have) {
-            try (var channel = java.nio.channels.FileChannel.open(upload.part(), StandardOpenOption.WRITE)) {
+            try (var channel =
+                java.nio.channels.FileChannel.open(upload.part(), StandardOpenOption.WRITE)) {
               channel.position(from);
               channel.write(java.nio.ByteBuffer.wrap(body));
             }
@@ -504,15 +592,23 @@ public final class LocalStorageServer implements AutoCloseable {
       if (total >= 0 && size == total) {
         uploads.remove(id);
         try {
-          json(exchange, 200, finish(folder(upload.bucket()), upload.bucket(), upload.resource(),
-              upload.preconditions(), upload.part()));
+          json(
+              exchange,
+              200,
+              finish(
+                  folder(upload.bucket()),
+                  upload.bucket(),
+                  upload.resource(),
+                  upload.preconditions(),
+                  upload.part()));
         } finally {
           Files.deleteIfExists(upload.part());
         }
         return;
       }
       if (total >= 0 && size > total) {
-        throw new IllegalArgumentException("the upload has " + size + " bytes, more than the " + total + " declared");
+        throw new IllegalArgumentException(
+            "the upload has " + size + " bytes, more than the " + total + " declared");
       }
       if (size > 0) {
         exchange.getResponseHeaders().set("Range", "bytes=0-" + (size - 1));
@@ -521,10 +617,14 @@ public final class LocalStorageServer implements AutoCloseable {
     }
   }
 
-  /** Reads a {@code multipart/related} body: the object's JSON resource, then its content (into {@code part}). */
+  /**
+   * Reads a {@code multipart/related} body: the object's JSON resource, then its content (into
+   * {@code part}).
+   */
   private static JsonObject multipart(HttpExchange exchange, Path part) throws IOException {
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    Matcher boundaryOf = Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType == null ? "" : contentType);
+    Matcher boundaryOf =
+        Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType == null ? "" : contentType);
     if (!boundaryOf.find()) {
       throw new IllegalArgumentException("a multipart upload needs a boundary in its Content-Type");
     }
@@ -548,16 +648,20 @@ public final class LocalStorageServer implements AutoCloseable {
       at = next;
     }
     if (parts.size() != 2) {
-      throw new IllegalArgumentException("a multipart upload has two parts, metadata and media; this one has "
-          + parts.size());
+      throw new IllegalArgumentException(
+          "a multipart upload has two parts, metadata and media; this one has " + parts.size());
     }
-    JsonObject resource = JsonParser.parseString(new String(content(parts.get(0)), StandardCharsets.UTF_8))
-        .getAsJsonObject();
+    JsonObject resource =
+        JsonParser.parseString(new String(content(parts.get(0)), StandardCharsets.UTF_8))
+            .getAsJsonObject();
     Files.write(part, content(parts.get(1)));
     return resource;
   }
 
-  /** A part's content: after its headers' blank line, before the CRLF that precedes the next delimiter. */
+  /**
+   * A part's content: after its headers' blank line, before the CRLF that precedes the next
+   * delimiter.
+   */
   private static byte[] content(byte[] part) {
     byte[] blank = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     int headersEnd = indexOf(part, blank, 0);
@@ -596,15 +700,26 @@ public final class LocalStorageServer implements AutoCloseable {
       throw new IllegalArgumentException("the upload names no object");
     }
     String name = resource.get("name").getAsString();
-    if (name.startsWith("/") || name.contains("..") || name.startsWith(SIDE) || name.endsWith("/")) {
+    if (name.startsWith("/")
+        || name.contains("..")
+        || name.startsWith(SIDE)
+        || name.endsWith("/")) {
       throw new IllegalArgumentException("the local server keeps no object named " + name);
     }
     return name;
   }
 
-  /** Makes the written bytes the object's live generation, if the preconditions still hold, and says so. */
-  private JsonObject finish(Path folder, String bucket, JsonObject requested, Map<String, String> preconditions,
-      Path part) throws IOException, PreconditionFailed {
+  /**
+   * Makes the written bytes the object's live generation, if the preconditions still hold, and says
+   * so.
+   */
+  private JsonObject finish(
+      Path folder,
+      String bucket,
+      JsonObject requested,
+      Map<String, String> preconditions,
+      Path part)
+      throws IOException, PreconditionFailed {
     String name = name(requested);
     JsonObject resource;
     synchronized (writes) {
@@ -612,20 +727,27 @@ public final class LocalStorageServer implements AutoCloseable {
       Path target = folder.resolve(name);
       Files.createDirectories(target.getParent());
       try {
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
       }
       long generation = nextGeneration();
       JsonObject side = new JsonObject();
       side.addProperty("generation", generation);
-      side.addProperty("contentType", requested.has("contentType") ? requested.get("contentType").getAsString()
-          : "application/octet-stream");
+      side.addProperty(
+          "contentType",
+          requested.has("contentType")
+              ? requested.get("contentType").getAsString()
+              : "application/octet-stream");
       if (requested.has("contentEncoding")) {
         side.addProperty("contentEncoding", requested.get("contentEncoding").getAsString());
       }
-      side.add("metadata", requested.has("metadata") && requested.get("metadata").isJsonObject()
-          ? requested.getAsJsonObject("metadata") : new JsonObject());
+      side.add(
+          "metadata",
+          requested.has("metadata") && requested.get("metadata").isJsonObject()
+              ? requested.getAsJsonObject("metadata")
+              : new JsonObject());
       side.addProperty("fileStamp", stamp(target));
       Path sidecar = sidecar(folder, name);
       Files.createDirectories(sidecar.getParent());
@@ -653,8 +775,9 @@ public final class LocalStorageServer implements AutoCloseable {
   }
 
   /**
-   * The object's resource, or none. Its generation is the one this server gave it, unless the file changed since (a
-   * person replaced it in the folder): then, as for a file put there directly, its modification time.
+   * The object's resource, or none. Its generation is the one this server gave it, unless the file
+   * changed since (a person replaced it in the folder): then, as for a file put there directly, its
+   * modification time.
    */
   Optional<JsonObject> resource(Path folder, String bucket, String name) throws IOException {
     Path file = folder.resolve(name);
@@ -664,13 +787,17 @@ public final class LocalStorageServer implements AutoCloseable {
     JsonObject side = null;
     Path sidecar = sidecar(folder, name);
     if (Files.isRegularFile(sidecar)) {
-      side = JsonParser.parseString(Files.readString(sidecar, StandardCharsets.UTF_8)).getAsJsonObject();
+      side =
+          JsonParser.parseString(Files.readString(sidecar, StandardCharsets.UTF_8))
+              .getAsJsonObject();
       if (!stamp(file).equals(side.get("fileStamp").getAsString())) {
         side = null;
       }
     }
-    long generation = side != null ? side.get("generation").getAsLong()
-        : Files.getLastModifiedTime(file).to(java.util.concurrent.TimeUnit.MICROSECONDS);
+    long generation =
+        side != null
+            ? side.get("generation").getAsLong()
+            : Files.getLastModifiedTime(file).to(java.util.concurrent.TimeUnit.MICROSECONDS);
     byte[] md5;
     CRC32C crc = new CRC32C();
     try (InputStream in = Files.newInputStream(file)) {
@@ -685,21 +812,35 @@ public final class LocalStorageServer implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     int crc32c = (int) crc.getValue();
-    byte[] crcBytes = {(byte) (crc32c >>> 24), (byte) (crc32c >>> 16), (byte) (crc32c >>> 8), (byte) crc32c};
+    byte[] crcBytes = {
+      (byte) (crc32c >>> 24), (byte) (crc32c >>> 16), (byte) (crc32c >>> 8), (byte) crc32c
+    };
     String time = Files.getLastModifiedTime(file).toInstant().toString();
     String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     JsonObject resource = new JsonObject();
     resource.addProperty("kind", "storage#object");
     resource.addProperty("id", bucket + "/" + name + "/" + generation);
     resource.addProperty("selfLink", "/storage/v1/b/" + bucket + "/o/" + encoded);
-    resource.addProperty("mediaLink", "/download/storage/v1/b/" + bucket + "/o/" + encoded + "?generation="
-        + generation + "&alt=media");
+    resource.addProperty(
+        "mediaLink",
+        "/download/storage/v1/b/"
+            + bucket
+            + "/o/"
+            + encoded
+            + "?generation="
+            + generation
+            + "&alt=media");
     resource.addProperty("name", name);
     resource.addProperty("bucket", bucket);
     resource.addProperty("generation", Long.toString(generation));
     resource.addProperty("metageneration", "1");
-    resource.addProperty("contentType", side != null ? side.get("contentType").getAsString()
-        : name.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "text/csv" : "application/octet-stream");
+    resource.addProperty(
+        "contentType",
+        side != null
+            ? side.get("contentType").getAsString()
+            : name.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
+                ? "text/csv"
+                : "application/octet-stream");
     if (side != null && side.has("contentEncoding")) {
       resource.addProperty("contentEncoding", side.get("contentEncoding").getAsString());
     }
@@ -718,8 +859,12 @@ public final class LocalStorageServer implements AutoCloseable {
 
   private static Map<String, String> preconditions(Map<String, String> query) {
     Map<String, String> preconditions = new HashMap<>();
-    for (String name : List.of("ifGenerationMatch", "ifGenerationNotMatch", "ifMetagenerationMatch",
-        "ifMetagenerationNotMatch")) {
+    for (String name :
+        List.of(
+            "ifGenerationMatch",
+            "ifGenerationNotMatch",
+            "ifMetagenerationMatch",
+            "ifMetagenerationNotMatch")) {
       if (query.containsKey(name)) {
         preconditions.put(name, query.get(name));
       }
@@ -737,41 +882,64 @@ public final class LocalStorageServer implements AutoCloseable {
     String metageneration = resource.map(r -> r.get("metageneration").getAsString()).orElse("0");
     String match = preconditions.get("ifGenerationMatch");
     if (match != null && !match.equals(generation)) {
-      throw new PreconditionFailed("ifGenerationMatch=" + match + " but " + bucket + "/" + name + " is at generation "
-          + generation + (generation.equals("0") ? " (it does not exist)" : ""));
+      throw new PreconditionFailed(
+          "ifGenerationMatch="
+              + match
+              + " but "
+              + bucket
+              + "/"
+              + name
+              + " is at generation "
+              + generation
+              + (generation.equals("0") ? " (it does not exist)" : ""));
     }
     String notMatch = preconditions.get("ifGenerationNotMatch");
     if (notMatch != null && notMatch.equals(generation)) {
-      throw new PreconditionFailed("ifGenerationNotMatch=" + notMatch + " and " + bucket + "/" + name
-          + " is at that generation");
+      throw new PreconditionFailed(
+          "ifGenerationNotMatch="
+              + notMatch
+              + " and "
+              + bucket
+              + "/"
+              + name
+              + " is at that generation");
     }
     String metaMatch = preconditions.get("ifMetagenerationMatch");
     if (metaMatch != null && !metaMatch.equals(metageneration)) {
-      throw new PreconditionFailed("ifMetagenerationMatch=" + metaMatch + " but the metageneration is "
-          + metageneration);
+      throw new PreconditionFailed(
+          "ifMetagenerationMatch=" + metaMatch + " but the metageneration is " + metageneration);
     }
     String metaNotMatch = preconditions.get("ifMetagenerationNotMatch");
     if (metaNotMatch != null && metaNotMatch.equals(metageneration)) {
-      throw new PreconditionFailed("ifMetagenerationNotMatch=" + metaNotMatch + " and the metageneration is that");
+      throw new PreconditionFailed(
+          "ifMetagenerationNotMatch=" + metaNotMatch + " and the metageneration is that");
     }
   }
 
-  private void check(JsonObject resource, Map<String, String> query) throws IOException, PreconditionFailed {
+  private void check(JsonObject resource, Map<String, String> query)
+      throws IOException, PreconditionFailed {
     Map<String, String> preconditions = preconditions(query);
     if (!preconditions.isEmpty()) {
-      check(folder(resource.get("bucket").getAsString()), resource.get("bucket").getAsString(),
-          resource.get("name").getAsString(), preconditions);
+      check(
+          folder(resource.get("bucket").getAsString()),
+          resource.get("bucket").getAsString(),
+          resource.get("name").getAsString(),
+          preconditions);
     }
   }
 
   // --- HTTP ---
 
-  /** The request's body, inflated where the client compressed it (google-http-client gzips multipart uploads). */
+  /**
+   * The request's body, inflated where the client compressed it (google-http-client gzips multipart
+   * uploads).
+   */
   private static InputStream body(HttpExchange exchange) throws IOException {
     String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
     InputStream in = exchange.getRequestBody();
     return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("gzip")
-        ? new java.util.zip.GZIPInputStream(in) : in;
+        ? new java.util.zip.GZIPInputStream(in)
+        : in;
   }
 
   private static void copy(InputStream in, OutputStream out, long length) throws IOException {
@@ -813,8 +981,9 @@ public final class LocalStorageServer implements AutoCloseable {
     }
     for (String pair : raw.split("&")) {
       int equals = pair.indexOf('=');
-      query.put(decode(equals < 0 ? pair : pair.substring(0, equals)), equals < 0 ? ""
-          : decode(pair.substring(equals + 1)));
+      query.put(
+          decode(equals < 0 ? pair : pair.substring(0, equals)),
+          equals < 0 ? "" : decode(pair.substring(equals + 1)));
     }
     return query;
   }

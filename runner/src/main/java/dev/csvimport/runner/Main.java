@@ -5,7 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/csvimport}: the pipeline on this machine. */
-@Command(name = "csvimport", mixinStandardHelpOptions = true,
+@Command(
+    name = "csvimport",
+    mixinStandardHelpOptions = true,
     description = "Runs csvimport on this machine, against the Firestore and Pub/Sub emulators.",
     subcommands = {ImportCommand.class, ServeCommand.class, AppsCommand.class, BenchCommand.class})
 public final class Main {

@@ -18,8 +18,14 @@ final class ProgressBar {
     long read = Math.max(job.rowsRead(), totals.rows());
     double share = job.fanOutComplete() && read > 0 ? (double) totals.rows() / read : 0;
     int filled = (int) Math.round(share * WIDTH);
-    err.printf("\r%-8s [%s%s] %,d rows done (%,d applied, %,d failed) of %s   ", job.state(),
-        "#".repeat(filled), " ".repeat(WIDTH - filled), totals.rows(), totals.successes(), totals.failures(),
+    err.printf(
+        "\r%-8s [%s%s] %,d rows done (%,d applied, %,d failed) of %s   ",
+        job.state(),
+        "#".repeat(filled),
+        " ".repeat(WIDTH - filled),
+        totals.rows(),
+        totals.successes(),
+        totals.failures(),
         job.fanOutComplete() ? String.format("%,d", read) : String.format("%,d+ read", read));
     err.flush();
   }

@@ -20,10 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Pub/Sub's side of a push with a dead-letter policy, which the emulator leaves out: each delivery of a message carries
- * {@code deliveryAttempt}, counted per message, so the local chunk processor reaches its last attempt (and records
- * the chunk's rows as failed) instead of retrying for ever. A message's count is forgotten once it is acknowledged,
- * so memory holds only messages still in flight.
+ * Pub/Sub's side of a push with a dead-letter policy, which the emulator leaves out: each delivery
+ * of a message carries {@code deliveryAttempt}, counted per message, so the local chunk processor
+ * reaches its last attempt (and records the chunk's rows as failed) instead of retrying for ever. A
+ * message's count is forgotten once it is acknowledged, so memory holds only messages still in
+ * flight.
  */
 final class PushAttempts implements HttpFunction {
 
@@ -45,12 +46,14 @@ final class PushAttempts implements HttpFunction {
       return;
     }
     int attempt = attempts.merge(messageId, 1, Integer::sum);
-    JsonObject envelope = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
+    JsonObject envelope =
+        JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
     envelope.addProperty("deliveryAttempt", attempt);
     StatusRecorder recorded = new StatusRecorder(response);
     mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
     try {
-      push.service(new WithBody(request, envelope.toString().getBytes(StandardCharsets.UTF_8)), recorded);
+      push.service(
+          new WithBody(request, envelope.toString().getBytes(StandardCharsets.UTF_8)), recorded);
     } finally {
       running.decrementAndGet();
       if (recorded.status >= 200 && recorded.status < 300) {
@@ -60,8 +63,8 @@ final class PushAttempts implements HttpFunction {
   }
 
   /**
-   * Delivers a push envelope as the emulator's push would, without HTTP: what a pulled message becomes when the
-   * runner pulls chunks itself. Answers the status the processor set.
+   * Delivers a push envelope as the emulator's push would, without HTTP: what a pulled message
+   * becomes when the runner pulls chunks itself. Answers the status the processor set.
    */
   int deliver(byte[] envelope) throws Exception {
     StatusRecorder recorded = new StatusRecorder(null);
@@ -69,7 +72,10 @@ final class PushAttempts implements HttpFunction {
     return recorded.status;
   }
 
-  /** The most pushes that were being handled at once: how much of the partitions' parallelism the emulator used. */
+  /**
+   * The most pushes that were being handled at once: how much of the partitions' parallelism the
+   * emulator used.
+   */
   int mostAtOnce() {
     return mostAtOnce.get();
   }
@@ -82,7 +88,8 @@ final class PushAttempts implements HttpFunction {
   private static String messageId(byte[] body) {
     try {
       JsonElement envelope = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
-      if (!envelope.isJsonObject() || !envelope.getAsJsonObject().has("message")
+      if (!envelope.isJsonObject()
+          || !envelope.getAsJsonObject().has("message")
           || !envelope.getAsJsonObject().get("message").isJsonObject()) {
         return null;
       }

@@ -23,22 +23,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code csvimport serve --bucket-dir DIR}: a folder is the bucket, served to the functions by the local storage
- * server. Every complete CSV that appears under {@code DIR/imports/} (put there by hand, or uploaded through the page
- * or the API) is imported, its results file lands in {@code DIR/results/}, and the HTTP API answers on the port.
+ * {@code csvimport serve --bucket-dir DIR}: a folder is the bucket, served to the functions by the
+ * local storage server. Every complete CSV that appears under {@code DIR/imports/} (put there by
+ * hand, or uploaded through the page or the API) is imported, its results file lands in {@code
+ * DIR/results/}, and the HTTP API answers on the port.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Runs until stopped: imports every complete CSV that appears under DIR/imports/ and answers the "
-        + "HTTP API on the port.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs until stopped: imports every complete CSV that appears under DIR/imports/ and answers"
+            + " the HTTP API on the port.")
 final class ServeCommand implements Callable<Integer> {
 
   static final String APP = "local";
   private static final Log LOG = Log.of(ServeCommand.class);
 
-  @Option(names = "--bucket-dir", paramLabel = "DIR", required = true, description = "the folder that is the bucket")
+  @Option(
+      names = "--bucket-dir",
+      paramLabel = "DIR",
+      required = true,
+      description = "the folder that is the bucket")
   Path bucketDir;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "the API's port (default 8080)")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description = "the API's port (default 8080)")
   int port;
 
   private final Map<Path, String> seen = new ConcurrentHashMap<>();
@@ -56,7 +68,10 @@ final class ServeCommand implements Callable<Integer> {
       AppStore.Keys keys = cloud.stages().apps().create(APP, List.of(LocalCloud.BUCKET));
       PrintStream out = System.out;
       out.println("csvimport is serving. Stop it with Ctrl-C.");
-      out.println("  drop CSV files into:  " + inbox.toAbsolutePath() + "/ (or a subfolder named after an action)");
+      out.println(
+          "  drop CSV files into:  "
+              + inbox.toAbsolutePath()
+              + "/ (or a subfolder named after an action)");
       out.println("  results files go to:  " + bucketDir.resolve("results").toAbsolutePath() + "/");
       out.println("  uploads page:         " + cloud.apiUrl("/ui"));
       out.println("  API:                  " + cloud.apiUrl("/api"));
@@ -64,11 +79,22 @@ final class ServeCommand implements Callable<Integer> {
       out.println("  development key:      " + keys.development());
       out.println("  production key:       " + keys.production());
       out.println("  bucket:               " + LocalCloud.BUCKET);
-      out.println("  FIRESTORE_EMULATOR_HOST=" + emulators.firestoreHost() + " PUBSUB_EMULATOR_HOST="
-          + emulators.pubsubHost() + " STORAGE_EMULATOR_HOST=" + cloud.storage().getOptions().getHost());
+      out.println(
+          "  FIRESTORE_EMULATOR_HOST="
+              + emulators.firestoreHost()
+              + " PUBSUB_EMULATOR_HOST="
+              + emulators.pubsubHost()
+              + " STORAGE_EMULATOR_HOST="
+              + cloud.storage().getOptions().getHost());
       out.println("  functions' logs:      " + WorkDir.PATH.toAbsolutePath() + "/function-*.log");
-      out.println("try: curl '" + cloud.apiUrl("/api") + "?action=listJobs&appId=" + APP + "&clientKey="
-          + keys.production() + "'");
+      out.println(
+          "try: curl '"
+              + cloud.apiUrl("/api")
+              + "?action=listJobs&appId="
+              + APP
+              + "&clientKey="
+              + keys.production()
+              + "'");
       out.flush();
       while (!Thread.currentThread().isInterrupted()) {
         scan(inbox, cloud);
@@ -81,16 +107,19 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Imports each CSV whose size and modification time did not change since the last scan: a complete file. Cloud
-   * Storage tells Eventarc of an object once it is written; a file put into the folder by hand tells no one, so the
-   * scan delivers its finalize event (a file uploaded through the page or the API has had its own already). A
-   * restart delivers each file's event again, which finds its job instead of importing it twice, and resumes one
-   * interrupted.
+   * Imports each CSV whose size and modification time did not change since the last scan: a
+   * complete file. Cloud Storage tells Eventarc of an object once it is written; a file put into
+   * the folder by hand tells no one, so the scan delivers its finalize event (a file uploaded
+   * through the page or the API has had its own already). A restart delivers each file's event
+   * again, which finds its job instead of importing it twice, and resumes one interrupted.
    */
   private void scan(Path inbox, LocalCloud cloud) throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(inbox)) {
-      files = walk.filter(Files::isRegularFile).filter(f -> f.toString().toLowerCase().endsWith(".csv")).toList();
+      files =
+          walk.filter(Files::isRegularFile)
+              .filter(f -> f.toString().toLowerCase().endsWith(".csv"))
+              .toList();
     }
     for (Path file : files) {
       FileTime modified = Files.getLastModifiedTime(file);
@@ -114,14 +143,23 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** Waits for the job to end and says how it ended; its results file is in the folder's {@code results/}. */
+  /**
+   * Waits for the job to end and says how it ended; its results file is in the folder's {@code
+   * results/}.
+   */
   private void reportEnd(LocalCloud cloud, String jobId) {
     try {
       while (true) {
         Optional<Job> job = cloud.stages().jobs().get(APP, jobId);
         if (job.isPresent() && job.get().state().ended()) {
-          System.out.println("job " + jobId + " " + job.get().state()
-              + (job.get().failure() == null ? "" : ": " + job.get().failure()) + " at " + Instant.now());
+          System.out.println(
+              "job "
+                  + jobId
+                  + " "
+                  + job.get().state()
+                  + (job.get().failure() == null ? "" : ": " + job.get().failure())
+                  + " at "
+                  + Instant.now());
           return;
         }
         Thread.sleep(500);

@@ -6,14 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /**
- * Deterministic synthetic import files, one per action, of any length: the same seed and row count always give the
- * same bytes. Read as a stream, so a file of gigabytes never exists whole.
+ * Deterministic synthetic import files, one per action, of any length: the same seed and row count
+ * always give the same bytes. Read as a stream, so a file of gigabytes never exists whole.
  */
 final class SyntheticCsv extends InputStream {
 
   enum Kind {
-    USERS("userId,email,Plan,Age<int>,Score<float>,Signup<dd/MM/yyyy HH:mm:ss>,userAttributeValuesToAdd.Tags,"
-        + "userAttributeValuesToIncrement.Logins"),
+    USERS(
+        "userId,email,Plan,Age<int>,Score<float>,Signup<dd/MM/yyyy"
+            + " HH:mm:ss>,userAttributeValuesToAdd.Tags,userAttributeValuesToIncrement.Logins"),
     EVENTS("userId,event,time,value,currencyCode,params.sku,params.quantity<int>"),
     DEVICES("deviceId,userId,appVersion,systemName,systemVersion,deviceModel,iosPushToken,locale");
 
@@ -65,17 +66,53 @@ final class SyntheticCsv extends InputStream {
     int user = random.nextInt(users);
     switch (kind) {
       case USERS:
-        return "user-" + user + ",user" + user + "@example.com," + PLANS[random.nextInt(4)] + ","
-            + (18 + random.nextInt(60)) + "," + random.nextInt(1000) / 10.0 + ","
-            + twoDigits(1 + random.nextInt(28)) + "/0" + (1 + random.nextInt(9)) + "/20" + (10 + random.nextInt(15))
-            + " 12:30:00,tag-" + random.nextInt(20) + "," + (1 + random.nextInt(3)) + "\n";
+        return "user-"
+            + user
+            + ",user"
+            + user
+            + "@example.com,"
+            + PLANS[random.nextInt(4)]
+            + ","
+            + (18 + random.nextInt(60))
+            + ","
+            + random.nextInt(1000) / 10.0
+            + ","
+            + twoDigits(1 + random.nextInt(28))
+            + "/0"
+            + (1 + random.nextInt(9))
+            + "/20"
+            + (10 + random.nextInt(15))
+            + " 12:30:00,tag-"
+            + random.nextInt(20)
+            + ","
+            + (1 + random.nextInt(3))
+            + "\n";
       case EVENTS:
-        return "user-" + user + "," + EVENTS[random.nextInt(4)] + "," + (1_790_000_000 + random.nextInt(3_000_000))
-            + "," + random.nextInt(10_000) / 100.0 + ",USD,SKU-" + random.nextInt(500) + ","
-            + (1 + random.nextInt(5)) + "\n";
+        return "user-"
+            + user
+            + ","
+            + EVENTS[random.nextInt(4)]
+            + ","
+            + (1_790_000_000 + random.nextInt(3_000_000))
+            + ","
+            + random.nextInt(10_000) / 100.0
+            + ",USD,SKU-"
+            + random.nextInt(500)
+            + ","
+            + (1 + random.nextInt(5))
+            + "\n";
       default:
-        return "device-" + row + ",user-" + user + ",5." + random.nextInt(10) + ".0,iOS,17." + random.nextInt(5)
-            + ",iPhone15,token" + Long.toHexString(random.nextLong()) + ",en_US\n";
+        return "device-"
+            + row
+            + ",user-"
+            + user
+            + ",5."
+            + random.nextInt(10)
+            + ".0,iOS,17."
+            + random.nextInt(5)
+            + ",iPhone15,token"
+            + Long.toHexString(random.nextLong())
+            + ",en_US\n";
     }
   }
 

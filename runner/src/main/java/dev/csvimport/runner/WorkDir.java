@@ -15,11 +15,18 @@ final class WorkDir {
 
   private WorkDir() {}
 
-  /** Sends the structured logs to {@code .csvimport/<name>}, so the terminal shows only answers and progress. */
+  /**
+   * Sends the structured logs to {@code .csvimport/<name>}, so the terminal shows only answers and
+   * progress.
+   */
   static void logTo(String name) throws IOException {
     Files.createDirectories(PATH);
-    Log.writeTo(new PrintStream(Files.newOutputStream(PATH.resolve(name), StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND), true, StandardCharsets.UTF_8));
+    Log.writeTo(
+        new PrintStream(
+            Files.newOutputStream(
+                PATH.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+            true,
+            StandardCharsets.UTF_8));
   }
 
   static Path emulatorLog() {

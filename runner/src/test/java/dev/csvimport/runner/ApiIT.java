@@ -4,8 +4,6 @@ import static dev.csvimport.runner.QueryStrings.params;
 import static dev.csvimport.runner.QueryStrings.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
@@ -13,13 +11,10 @@ import static org.mockito.Mockito.when;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
-import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.BlobInfo;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.csvimport.config.Settings;
-import dev.csvimport.fanout.NewImport;
 import dev.csvimport.functions.Api;
 import dev.csvimport.job.Job;
 import dev.csvimport.store.AppStore;
@@ -40,7 +35,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The API over a live HTTP port, on the emulators: every action, every error, and one app never seeing another's. */
+/**
+ * The API over a live HTTP port, on the emulators: every action, every error, and one app never
+ * seeing another's.
+ */
 @ExtendWith(EmulatorsExtension.class)
 class ApiIT {
 
@@ -57,15 +55,31 @@ class ApiIT {
 
   @BeforeEach
   void start(Emulators emulators) throws Exception {
-    cloud = LocalCloud.start(emulators, new Settings(Map.of(Settings.BUCKET_APPS,
-        LocalCloud.BUCKET + "=" + A + "," + B_BUCKET + "=" + B, Settings.PARTITIONS, "4")), 0);
+    cloud =
+        LocalCloud.start(
+            emulators,
+            new Settings(
+                Map.of(
+                    Settings.BUCKET_APPS,
+                    LocalCloud.BUCKET + "=" + A + "," + B_BUCKET + "=" + B,
+                    Settings.PARTITIONS,
+                    "4")),
+            0);
     keysA = cloud.stages().apps().create(A, List.of(LocalCloud.BUCKET));
     keysB = cloud.stages().apps().create(B, List.of(B_BUCKET));
-    jobA = cloud.drop(new ByteArrayInputStream("userId,Plan,Age<int>\nu1,gold,30\nu2,silver,x\n"
-        .getBytes(StandardCharsets.UTF_8)), "imports/setUserAttributes/users.csv", Map.of("uploadedBy", "ann"));
+    jobA =
+        cloud.drop(
+            new ByteArrayInputStream(
+                "userId,Plan,Age<int>\nu1,gold,30\nu2,silver,x\n".getBytes(StandardCharsets.UTF_8)),
+            "imports/setUserAttributes/users.csv",
+            Map.of("uploadedBy", "ann"));
     awaitEnd(A, jobA);
-    cloud.stages().layout().user(B, "secret-user").set(Map.of("userId", "secret-user", "attributes",
-        Map.of("Plan", "b-only"))).get();
+    cloud
+        .stages()
+        .layout()
+        .user(B, "secret-user")
+        .set(Map.of("userId", "secret-user", "attributes", Map.of("Plan", "b-only")))
+        .get();
   }
 
   @AfterEach
@@ -83,136 +97,278 @@ class ApiIT {
     JsonArray elements = envelope.getAsJsonArray("response");
     assertEquals(1, elements.size());
     JsonObject element = elements.get(0).getAsJsonObject();
-    assertEquals(response.statusCode() == 200, element.get("success").getAsBoolean(), response.body());
-    assertFalse(response.body().contains("Exception") || response.body().contains("\tat "), response.body());
-    return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), element);
+    assertEquals(
+        response.statusCode() == 200, element.get("success").getAsBoolean(), response.body());
+    assertFalse(
+        response.body().contains("Exception") || response.body().contains("\tat "),
+        response.body());
+    return new Answer(
+        response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), element);
   }
 
   private Answer get(String... pairs) throws Exception {
-    return send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api?" + query(params(pairs)))))
-        .GET().build());
+    return send(
+        java.net.http.HttpRequest.newBuilder(
+                URI.create(cloud.apiUrl("/api?" + query(params(pairs)))))
+            .GET()
+            .build());
   }
 
   private Answer post(String contentType, String body) throws Exception {
-    return send(java.net.http.HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api")))
-        .header("Content-Type", contentType).POST(BodyPublishers.ofString(body)).build());
+    return send(
+        java.net.http.HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api")))
+            .header("Content-Type", contentType)
+            .POST(BodyPublishers.ofString(body))
+            .build());
   }
 
   private static void assertUserNotFound(Answer answer, String why) {
     assertEquals(200, answer.status(), why);
-    assertEquals("User not found; request skipped.", answer.element().getAsJsonObject("warning").get("message")
-        .getAsString(), why);
+    assertEquals(
+        "User not found; request skipped.",
+        answer.element().getAsJsonObject("warning").get("message").getAsString(),
+        why);
   }
 
   private static String message(Answer answer) {
     return answer.element().getAsJsonObject("error").get("message").getAsString();
   }
 
-  /** Sends a request line as it is (an HTTP client would refuse to), answers the status line and the body. */
+  /**
+   * Sends a request line as it is (an HTTP client would refuse to), answers the status line and the
+   * body.
+   */
   private String[] raw(String requestTarget) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", cloud.apiPort())) {
-      socket.getOutputStream().write(("GET " + requestTarget + " HTTP/1.1\r\nHost: localhost\r\nConnection: close"
-          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET "
+                      + requestTarget
+                      + " HTTP/1.1\r\nHost: localhost\r\nConnection: close"
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return new String[] {response.substring(0, response.indexOf("\r\n")),
-          response.substring(response.indexOf("\r\n\r\n") + 4)};
+      return new String[] {
+        response.substring(0, response.indexOf("\r\n")),
+        response.substring(response.indexOf("\r\n\r\n") + 4)
+      };
     }
   }
 
   /**
-   * A malformed query reaches the function, which answers the JSON envelope; what the invoker's own server refuses
-   * before any function sees it (a malformed path, a request line over its limit) gets a 4xx with an empty body:
-   * never HTML, never a stack trace, never a reset. (On Google Cloud, Google's front end answers those itself.)
+   * A malformed query reaches the function, which answers the JSON envelope; what the invoker's own
+   * server refuses before any function sees it (a malformed path, a request line over its limit)
+   * gets a 4xx with an empty body: never HTML, never a stack trace, never a reset. (On Google
+   * Cloud, Google's front end answers those itself.)
    */
   @Test
   void malformedAndOversizedRequestLinesGetA4xxAndNeverATrace() throws Exception {
     for (String target : new String[] {"/api?action=listJobs&appId=%zz", "/api?action=%"}) {
       String[] answer = raw(target);
       assertTrue(answer[0].contains(" 400 "), target + " -> " + answer[0]);
-      JsonObject element = JsonParser.parseString(answer[1]).getAsJsonObject().getAsJsonArray("response").get(0)
-          .getAsJsonObject();
+      JsonObject element =
+          JsonParser.parseString(answer[1])
+              .getAsJsonObject()
+              .getAsJsonArray("response")
+              .get(0)
+              .getAsJsonObject();
       assertFalse(element.get("success").getAsBoolean());
     }
-    for (String target : new String[] {"/ap%zzi", "/api?action=listJobs&appId=" + "a".repeat(600_000)}) {
+    for (String target :
+        new String[] {"/ap%zzi", "/api?action=listJobs&appId=" + "a".repeat(600_000)}) {
       String[] answer = raw(target);
-      assertTrue(answer[0].contains(" 400 ") || answer[0].contains(" 414 ") || answer[0].contains(" 431 "),
+      assertTrue(
+          answer[0].contains(" 400 ") || answer[0].contains(" 414 ") || answer[0].contains(" 431 "),
           target.substring(0, Math.min(60, target.length())) + " -> " + answer[0]);
       assertEquals("", answer[1], "the invoker's own refusal has no body");
     }
   }
 
-  /** Ids too long for Firestore's queries and ids that are not whole Unicode get a 400 in the envelope, not a 500. */
+  /**
+   * Ids too long for Firestore's queries and ids that are not whole Unicode get a 400 in the
+   * envelope, not a 500.
+   */
   @Test
   void hostileIdsGetA400InTheEnvelope() throws Exception {
-    Answer longFile = get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "file",
-        "f".repeat(2000));
+    Answer longFile =
+        get(
+            "action",
+            "getMultiResults",
+            "appId",
+            A,
+            "clientKey",
+            keysA.production(),
+            "file",
+            "f".repeat(2000));
     assertEquals(400, longFile.status());
     assertEquals("parameter file is 2000 characters long; at most 1024", message(longFile));
-    assertEquals(400, get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId",
-        "u".repeat(401)).status());
+    assertEquals(
+        400,
+        get(
+                "action",
+                "exportUser",
+                "appId",
+                A,
+                "clientKey",
+                keysA.production(),
+                "userId",
+                "u".repeat(401))
+            .status());
     for (String field : new String[] {"appId", "jobId", "userId", "pageToken", "file"}) {
-      String body = "{\"action\":\"getMultiResults\",\"appId\":\"" + A + "\",\"clientKey\":\""
-          + keysA.production() + "\",\"" + field + "\":\"a\\ud800b\"}";
+      String body =
+          "{\"action\":\"getMultiResults\",\"appId\":\""
+              + A
+              + "\",\"clientKey\":\""
+              + keysA.production()
+              + "\",\""
+              + field
+              + "\":\"a\\ud800b\"}";
       Answer lone = post("application/json", body);
       assertEquals(400, lone.status(), field);
       assertTrue(message(lone).contains("lone surrogate"), message(lone));
     }
   }
 
-  /** The page's actions: preview needs a key and a small body; uploadUrl signs only the app's bucket and inbox. */
+  /**
+   * The page's actions: preview needs a key and a small body; uploadUrl signs only the app's bucket
+   * and inbox.
+   */
   @Test
   void thePagesActionsKeepToTheirLimits() throws Exception {
-    String csv = java.util.Base64.getEncoder().encodeToString("userId,Plan\nu1,gold\n".getBytes(StandardCharsets.UTF_8));
-    assertEquals(401, post("application/json", "{\"action\":\"preview\",\"appId\":\"" + A
-        + "\",\"clientKey\":\"nope\",\"csv\":\"" + csv + "\"}").status());
-    Answer preview = post("application/json", "{\"action\":\"preview\",\"appId\":\"" + A + "\",\"clientKey\":\""
-        + keysA.production() + "\",\"csv\":\"" + csv + "\",\"defaultAction\":\"setUserAttributes\"}");
+    String csv =
+        java.util.Base64.getEncoder()
+            .encodeToString("userId,Plan\nu1,gold\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        401,
+        post(
+                "application/json",
+                "{\"action\":\"preview\",\"appId\":\""
+                    + A
+                    + "\",\"clientKey\":\"nope\",\"csv\":\""
+                    + csv
+                    + "\"}")
+            .status());
+    Answer preview =
+        post(
+            "application/json",
+            "{\"action\":\"preview\",\"appId\":\""
+                + A
+                + "\",\"clientKey\":\""
+                + keysA.production()
+                + "\",\"csv\":\""
+                + csv
+                + "\",\"defaultAction\":\"setUserAttributes\"}");
     assertEquals(200, preview.status());
     assertEquals(1, preview.element().getAsJsonArray("rows").size());
     String tooBig = java.util.Base64.getEncoder().encodeToString(new byte[300 * 1024]);
-    assertEquals(413, post("application/json", "{\"action\":\"preview\",\"appId\":\"" + A + "\",\"clientKey\":\""
-        + keysA.production() + "\",\"csv\":\"" + tooBig + "\"}").status());
+    assertEquals(
+        413,
+        post(
+                "application/json",
+                "{\"action\":\"preview\",\"appId\":\""
+                    + A
+                    + "\",\"clientKey\":\""
+                    + keysA.production()
+                    + "\",\"csv\":\""
+                    + tooBig
+                    + "\"}")
+            .status());
 
-    Answer refused = post("application/json", "{\"action\":\"uploadUrl\",\"appId\":\"" + A
-        + "\",\"clientKey\":\"" + keysA.production() + "\",\"fileName\":\"a.csv\"}");
+    Answer refused =
+        post(
+            "application/json",
+            "{\"action\":\"uploadUrl\",\"appId\":\""
+                + A
+                + "\",\"clientKey\":\""
+                + keysA.production()
+                + "\",\"fileName\":\"a.csv\"}");
     assertEquals(403, refused.status());
     assertTrue(message(refused).contains("production key"), message(refused));
-    Answer granted = post("application/json", "{\"action\":\"uploadUrl\",\"appId\":\"" + A
-        + "\",\"clientKey\":\"" + keysA.development() + "\",\"fileName\":\"../../results/x.csv\","
-        + "\"gcsBucket\":\"" + B_BUCKET + "\"}");
+    Answer granted =
+        post(
+            "application/json",
+            "{\"action\":\"uploadUrl\",\"appId\":\""
+                + A
+                + "\",\"clientKey\":\""
+                + keysA.development()
+                + "\",\"fileName\":\"../../results/x.csv\","
+                + "\"gcsBucket\":\""
+                + B_BUCKET
+                + "\"}");
     assertEquals(200, granted.status());
     String object = granted.element().get("object").getAsString();
-    assertTrue(object.startsWith("imports/") && !object.contains("..") && object.indexOf('/', 8) < 0, object);
-    assertEquals("start", granted.element().getAsJsonObject("headers").get("x-goog-resumable").getAsString());
+    assertTrue(
+        object.startsWith("imports/") && !object.contains("..") && object.indexOf('/', 8) < 0,
+        object);
+    assertEquals(
+        "start",
+        granted.element().getAsJsonObject("headers").get("x-goog-resumable").getAsString());
   }
 
   @Test
   void noKeyOpensAnotherAppsData() throws Exception {
     Answer wrongKey = get("action", "listJobs", "appId", A, "clientKey", "dev_guess");
-    Answer unknownApp = get("action", "listJobs", "appId", "no-such-app", "clientKey", keysA.production());
+    Answer unknownApp =
+        get("action", "listJobs", "appId", "no-such-app", "clientKey", keysA.production());
     Answer otherAppsKey = get("action", "listJobs", "appId", B, "clientKey", keysA.production());
     for (Answer refused : List.of(wrongKey, unknownApp, otherAppsKey)) {
       assertEquals(401, refused.status());
-      assertEquals("Invalid access key", message(refused), "the same message, so apps cannot be enumerated");
+      assertEquals(
+          "Invalid access key", message(refused), "the same message, so apps cannot be enumerated");
     }
-    assertEquals(404, get("action", "getMultiResults", "appId", B, "clientKey", keysB.production(), "jobId", jobA)
-        .status(), "app B cannot read app A's job");
-    assertUserNotFound(get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId",
-        "secret-user"), "app A cannot read app B's user");
-    assertEquals(200, get("action", "exportUser", "appId", B, "clientKey", keysB.production(), "userId",
-        "secret-user").status());
-    assertTrue(get("action", "listJobs", "appId", B, "clientKey", keysB.production()).element()
-        .getAsJsonArray("jobs").isEmpty());
+    assertEquals(
+        404,
+        get("action", "getMultiResults", "appId", B, "clientKey", keysB.production(), "jobId", jobA)
+            .status(),
+        "app B cannot read app A's job");
+    assertUserNotFound(
+        get(
+            "action",
+            "exportUser",
+            "appId",
+            A,
+            "clientKey",
+            keysA.production(),
+            "userId",
+            "secret-user"),
+        "app A cannot read app B's user");
+    assertEquals(
+        200,
+        get(
+                "action",
+                "exportUser",
+                "appId",
+                B,
+                "clientKey",
+                keysB.production(),
+                "userId",
+                "secret-user")
+            .status());
+    assertTrue(
+        get("action", "listJobs", "appId", B, "clientKey", keysB.production())
+            .element()
+            .getAsJsonArray("jobs")
+            .isEmpty());
   }
 
   @Test
   void idsCannotReachOtherDocuments() throws Exception {
-    for (String id : List.of("../../" + B + "/users/secret-user", "..", ".", "a/b", "__name__", "%2F")) {
-      assertUserNotFound(get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId", id), id);
-      assertEquals(404, get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "jobId", id)
-          .status(), id);
+    for (String id :
+        List.of("../../" + B + "/users/secret-user", "..", ".", "a/b", "__name__", "%2F")) {
+      assertUserNotFound(
+          get("action", "exportUser", "appId", A, "clientKey", keysA.production(), "userId", id),
+          id);
+      assertEquals(
+          404,
+          get("action", "getMultiResults", "appId", A, "clientKey", keysA.production(), "jobId", id)
+              .status(),
+          id);
     }
-    assertEquals(401, get("action", "listJobs", "appId", A + "/../" + B, "clientKey", keysB.production()).status());
+    assertEquals(
+        401,
+        get("action", "listJobs", "appId", A + "/../" + B, "clientKey", keysB.production())
+            .status());
   }
 
   @Test
@@ -220,19 +376,35 @@ class ApiIT {
     HttpRequest request = mock(HttpRequest.class);
     when(request.getPath()).thenReturn("/api");
     when(request.getMethod()).thenReturn("GET");
-    when(request.getQuery()).thenReturn(Optional.of(query(params("action", "getMultiResults", "appId", A,
-        "clientKey", keysA.production(), "jobId", jobA))));
+    when(request.getQuery())
+        .thenReturn(
+            Optional.of(
+                query(
+                    params(
+                        "action",
+                        "getMultiResults",
+                        "appId",
+                        A,
+                        "clientKey",
+                        keysA.production(),
+                        "jobId",
+                        jobA))));
     when(request.getContentType()).thenReturn(Optional.empty());
     when(request.getInputStream()).thenReturn(new ByteArrayInputStream(new byte[0]));
     HttpResponse response = mock(HttpResponse.class);
     StringWriter body = new StringWriter();
     when(response.getWriter()).thenReturn(new BufferedWriter(body));
-    new Api(cloud.stages().api(mock(dev.csvimport.fanout.FanOutRequests.class))).service(request, response);
+    new Api(cloud.stages().api(mock(dev.csvimport.fanout.FanOutRequests.class)))
+        .service(request, response);
     response.getWriter().flush();
     verify(response).setStatusCode(200);
     verify(response).setContentType("application/json; charset=utf-8");
-    JsonObject answer = JsonParser.parseString(body.toString()).getAsJsonObject().getAsJsonArray("response").get(0)
-        .getAsJsonObject();
+    JsonObject answer =
+        JsonParser.parseString(body.toString())
+            .getAsJsonObject()
+            .getAsJsonArray("response")
+            .get(0)
+            .getAsJsonObject();
     assertEquals("FINISHED", answer.get("state").getAsString());
   }
 }

@@ -24,20 +24,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Imports under injected faults: Firestore transactions that fail before or after their commit, reads that fail,
- * publishes that crash the fan-out mid-file, results uploads that fail midway; every failed delivery is delivered again
- * (as Pub/Sub and Eventarc would), chunks arrive shuffled and some twice. Every job must end FINISHED with counts that
- * add up, and every profile must equal the file-order oracle.
+ * Imports under injected faults: Firestore transactions that fail before or after their commit,
+ * reads that fail, publishes that crash the fan-out mid-file, results uploads that fail midway;
+ * every failed delivery is delivered again (as Pub/Sub and Eventarc would), chunks arrive shuffled
+ * and some twice. Every job must end FINISHED with counts that add up, and every profile must equal
+ * the file-order oracle.
  *
- * <p>CI runs a few imports; {@code mvn -B verify -pl runner -Dit.test=ChaosIT -Dchaos.imports=200} runs many, and
- * prints its figures (docs/architecture.md holds the last run's).
+ * <p>CI runs a few imports; {@code mvn -B verify -pl runner -Dit.test=ChaosIT -Dchaos.imports=200}
+ * runs many, and prints its figures (docs/architecture.md holds the last run's).
  */
 @ExtendWith(EmulatorsExtension.class)
 class ChaosIT {
 
   private static final int IMPORTS = Integer.getInteger("chaos.imports", 12);
   private static final long SEED = Long.getLong("chaos.seed", 20261123L);
-  /** Far more than faults at these rates ever need; reaching it would be a stuck delivery, a failure of the test. */
+
+  /**
+   * Far more than faults at these rates ever need; reaching it would be a stuck delivery, a failure
+   * of the test.
+   */
   private static final int MAX_ATTEMPTS = 50;
 
   private TestPipeline test;
@@ -49,8 +54,17 @@ class ChaosIT {
 
   @BeforeEach
   void start(Emulators emulators) {
-    test = new TestPipeline(emulators, new Settings(Map.of(Settings.PARTITIONS, "3", Settings.CHUNK_ROWS, "4",
-        Settings.SEGMENT_ROWS, "16")));
+    test =
+        new TestPipeline(
+            emulators,
+            new Settings(
+                Map.of(
+                    Settings.PARTITIONS,
+                    "3",
+                    Settings.CHUNK_ROWS,
+                    "4",
+                    Settings.SEGMENT_ROWS,
+                    "16")));
   }
 
   @AfterEach
@@ -63,27 +77,41 @@ class ChaosIT {
     int mismatches = 0;
     long rows = 0;
     for (int i = 0; i < IMPORTS; i++) {
-      String csv = ChunkApplierIT.orderSensitiveFile(20 + random.nextInt(120), random.nextLong())
-          .replace("\nuser-", "\nc" + i + "-user-");
+      String csv =
+          ChunkApplierIT.orderSensitiveFile(20 + random.nextInt(120), random.nextLong())
+              .replace("\nuser-", "\nc" + i + "-user-");
       Job job = importUnderFaults(i, csv);
       test.partitions.faultRate = 0;
       test.faultyStorage.bytesBeforeFailure.set(-1);
-      for (int sweep = 0; sweep < 3 && !test.jobs.get(job.appId(), job.jobId()).orElseThrow().state().ended();
+      for (int sweep = 0;
+          sweep < 3 && !test.jobs.get(job.appId(), job.jobId()).orElseThrow().state().ended();
           sweep++) {
         watchdogDrains += test.watchdog(Clock.systemUTC()).sweep().partitionsDrained();
       }
       Job ended = test.jobs.get(job.appId(), job.jobId()).orElseThrow();
       assertEquals(JobState.FINISHED, ended.state(), "import " + i + " ended: " + ended);
-      assertEquals(ended.rowsRead(), ended.successesCount() + ended.failuresCount(), "counts add up, import " + i);
+      assertEquals(
+          ended.rowsRead(),
+          ended.successesCount() + ended.failuresCount(),
+          "counts add up, import " + i);
       rows += ended.rowsRead();
       if (!ChunkApplierIT.applyInFileOrder(csv, ended).equals(storedProfiles("c" + i + "-"))) {
         mismatches++;
       }
     }
-    System.out.printf("chaos: %d imports, %d rows, seed %d; faults injected: %d store (before or after commit, or"
-        + " reads), %d fan-out crashes, %d results uploads armed to fail midway; %d redeliveries; %d partitions drained by the watchdog;"
-        + " %d mismatches%n", IMPORTS, rows, SEED, test.partitions.injected.get(), fanOutFaults, uploadFaults,
-        redeliveries, watchdogDrains, mismatches);
+    System.out.printf(
+        "chaos: %d imports, %d rows, seed %d; faults injected: %d store (before or after commit, or"
+            + " reads), %d fan-out crashes, %d results uploads armed to fail midway; %d"
+            + " redeliveries; %d partitions drained by the watchdog; %d mismatches%n",
+        IMPORTS,
+        rows,
+        SEED,
+        test.partitions.injected.get(),
+        fanOutFaults,
+        uploadFaults,
+        redeliveries,
+        watchdogDrains,
+        mismatches);
     assertEquals(0, mismatches, "profiles that differ from the file-order oracle");
   }
 
@@ -131,7 +159,10 @@ class ChaosIT {
     void run() throws Exception;
   }
 
-  /** Runs a fan-out invocation until it succeeds, crashing some publishes, as Eventarc's retries would. */
+  /**
+   * Runs a fan-out invocation until it succeeds, crashing some publishes, as Eventarc's retries
+   * would.
+   */
   private void fanOutWithRetries(Invocation invocation) throws Exception {
     for (int attempt = 1; ; attempt++) {
       boolean crash = random.nextInt(4) == 0;
@@ -155,7 +186,8 @@ class ChaosIT {
 
   private Map<String, Profile> storedProfiles(String prefix) throws Exception {
     Map<String, Profile> profiles = new TreeMap<>();
-    for (QueryDocumentSnapshot doc : test.stages.layout().users(TestPipeline.APP).get().get().getDocuments()) {
+    for (QueryDocumentSnapshot doc :
+        test.stages.layout().users(TestPipeline.APP).get().get().getDocuments()) {
       String userId = doc.getString("userId");
       if (userId.startsWith(prefix)) {
         profiles.put(userId, test.profiles.profile(TestPipeline.APP, userId).orElseThrow());

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The emulators for integration tests: started once per test run (on free ports, whatever the environment says),
- * reset before each test, stopped when the run ends. Tests take them as an {@link Emulators} parameter.
+ * The emulators for integration tests: started once per test run (on free ports, whatever the
+ * environment says), reset before each test, stopped when the run ends. Tests take them as an
+ * {@link Emulators} parameter.
  */
-public final class EmulatorsExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public final class EmulatorsExtension
+    implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
   /** The root store closes this when the whole run ends. */
   private record Running(Emulators emulators) implements ExtensionContext.Store.CloseableResource {
@@ -23,14 +25,21 @@ public final class EmulatorsExtension implements BeforeAllCallback, BeforeEachCa
   }
 
   static Emulators emulators(ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(Running.class, key -> {
-          try {
-            return new Running(Emulators.start(Map.of(), Path.of("target", "emulators.log")));
-          } catch (Exception e) {
-            throw new IllegalStateException("the emulators could not start: " + e.getMessage(), e);
-          }
-        }, Running.class).emulators();
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(
+            Running.class,
+            key -> {
+              try {
+                return new Running(Emulators.start(Map.of(), Path.of("target", "emulators.log")));
+              } catch (Exception e) {
+                throw new IllegalStateException(
+                    "the emulators could not start: " + e.getMessage(), e);
+              }
+            },
+            Running.class)
+        .emulators();
   }
 
   @Override

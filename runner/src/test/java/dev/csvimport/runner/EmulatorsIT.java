@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EmulatorsIT {
 
   /**
-   * A free port can be taken before the emulator binds it (seen once in nine runs of bin/csvimport import): the
-   * emulator exits, and it is started again on another port.
+   * A free port can be taken before the emulator binds it (seen once in nine runs of bin/csvimport
+   * import): the emulator exits, and it is started again on another port.
    */
   @Test
   void anEmulatorWhosePortWasTakenIsStartedAgainOnAnother(@TempDir Path dir) throws Exception {
@@ -26,7 +26,8 @@ class EmulatorsIT {
       }
       Deque<Integer> ports = new ArrayDeque<>(List.of(taken.getLocalPort(), free));
       try (Emulators emulators = new Emulators()) {
-        assertEquals("127.0.0.1:" + free, emulators.launchPubSub(ports::pop, dir.resolve("emulator.log")));
+        assertEquals(
+            "127.0.0.1:" + free, emulators.launchPubSub(ports::pop, dir.resolve("emulator.log")));
       }
     }
   }

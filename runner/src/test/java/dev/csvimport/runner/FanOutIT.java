@@ -29,12 +29,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The trigger's promise on the Firestore emulator: one job per object generation, every chunk published, resumable. */
+/**
+ * The trigger's promise on the Firestore emulator: one job per object generation, every chunk
+ * published, resumable.
+ */
 @ExtendWith(EmulatorsExtension.class)
 class FanOutIT {
 
-  private static final Settings SMALL = new Settings(Map.of(Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "5",
-      Settings.SEGMENT_ROWS, "20"));
+  private static final Settings SMALL =
+      new Settings(
+          Map.of(Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "5", Settings.SEGMENT_ROWS, "20"));
   private TestPipeline test;
 
   @AfterEach
@@ -55,15 +59,20 @@ class FanOutIT {
   /** The chunks an uninterrupted fan-out publishes, read straight from the engine. */
   private static List<EncodedChunk> chunksOf(String csv, Job job) throws Exception {
     List<EncodedChunk> chunks = new ArrayList<>();
-    new ImportReader(job.limits()).read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
-        new ImportOptions(job.action(), job.createdAt()), chunks::add);
+    new ImportReader(job.limits())
+        .read(
+            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+            new ImportOptions(job.action(), job.createdAt()),
+            chunks::add);
     return chunks;
   }
 
   @Test
-  void aDuplicateEventCreatesNoSecondJobAndPublishesNothingNew(Emulators emulators) throws Exception {
+  void aDuplicateEventCreatesNoSecondJobAndPublishesNothingNew(Emulators emulators)
+      throws Exception {
     test = new TestPipeline(emulators, SMALL);
-    NewImport object = test.upload("imports/users.csv", 7, ChunkApplierIT.orderSensitiveFile(60, 1), null);
+    NewImport object =
+        test.upload("imports/users.csv", 7, ChunkApplierIT.orderSensitiveFile(60, 1), null);
     Job first = test.fanOut.start(object, "event-1");
     int published = test.published.size();
     Job again = test.fanOut.start(object, "event-1-redelivered");
@@ -75,19 +84,25 @@ class FanOutIT {
   @Test
   void anOverwriteIsANewJob(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL);
-    Job first = test.fanOut.start(
-        test.upload("imports/users.csv", 7, "userId,Plan\nu1,gold\n", "setUserAttributes"), "event-1");
-    Job second = test.fanOut.start(
-        test.upload("imports/users.csv", 8, "userId,Plan\nu1,silver\n", "setUserAttributes"), "event-2");
+    Job first =
+        test.fanOut.start(
+            test.upload("imports/users.csv", 7, "userId,Plan\nu1,gold\n", "setUserAttributes"),
+            "event-1");
+    Job second =
+        test.fanOut.start(
+            test.upload("imports/users.csv", 8, "userId,Plan\nu1,silver\n", "setUserAttributes"),
+            "event-2");
     assertNotEquals(first.jobId(), second.jobId());
     assertEquals(2, test.jobs.list(TestPipeline.APP, 10, null).size());
   }
 
   @Test
-  void aTinyTimeBudgetHandsOverAtCheckpointsAndStillPublishesEveryChunkOnce(Emulators emulators) throws Exception {
+  void aTinyTimeBudgetHandsOverAtCheckpointsAndStillPublishesEveryChunkOnce(Emulators emulators)
+      throws Exception {
     test = new TestPipeline(emulators, SMALL.with(Settings.FANOUT_BUDGET_SECONDS, "0"));
     String csv = ChunkApplierIT.orderSensitiveFile(130, 2);
-    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    Job job =
+        test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
     int invocations = 1;
     while (!test.fanOutRequests.isEmpty()) {
       String jobId = test.fanOutRequests.remove(0);
@@ -105,37 +120,83 @@ class FanOutIT {
     assertEquals(130, finished.successesCount() + finished.failuresCount());
   }
 
-  /** A job's partitions are sized from its rows when the file is checked, and recorded for every later invocation. */
+  /**
+   * A job's partitions are sized from its rows when the file is checked, and recorded for every
+   * later invocation.
+   */
   @Test
-  void aJobUsesAsManyPartitionsAsItsRowsFillChunksUpToTheLimit(Emulators emulators) throws Exception {
+  void aJobUsesAsManyPartitionsAsItsRowsFillChunksUpToTheLimit(Emulators emulators)
+      throws Exception {
     test = new TestPipeline(emulators, SMALL);
-    Job small = test.fanOut.start(test.upload("imports/small.csv", 1, ChunkApplierIT.orderSensitiveFile(5, 5),
-        "setUserAttributes"), "event-small");
+    Job small =
+        test.fanOut.start(
+            test.upload(
+                "imports/small.csv",
+                1,
+                ChunkApplierIT.orderSensitiveFile(5, 5),
+                "setUserAttributes"),
+            "event-small");
     assertEquals(1, stored(small).limits().partitions(), "5 rows fill one chunk of 5");
     assertTrue(test.published.stream().allMatch(p -> p.chunk().partition() == 0));
-    assertEquals(5L, test.firestore.collection("apps").document(TestPipeline.APP).collection("jobs")
-        .document(small.jobId()).get().get().getLong("rowsInFile"));
-    Job large = test.fanOut.start(test.upload("imports/large.csv", 1, ChunkApplierIT.orderSensitiveFile(130, 40),
-        "setUserAttributes"), "event-large");
-    assertEquals(4, stored(large).limits().partitions(), "130 rows fill 26 chunks; the deployment allows 4");
+    assertEquals(
+        5L,
+        test.firestore
+            .collection("apps")
+            .document(TestPipeline.APP)
+            .collection("jobs")
+            .document(small.jobId())
+            .get()
+            .get()
+            .getLong("rowsInFile"));
+    Job large =
+        test.fanOut.start(
+            test.upload(
+                "imports/large.csv",
+                1,
+                ChunkApplierIT.orderSensitiveFile(130, 40),
+                "setUserAttributes"),
+            "event-large");
+    assertEquals(
+        4, stored(large).limits().partitions(), "130 rows fill 26 chunks; the deployment allows 4");
     applyAll();
     assertEquals(JobState.FINISHED, stored(small).state());
     assertEquals(JobState.FINISHED, stored(large).state());
   }
 
-  /** The pipeline counts a job's billable operations as it goes: here, every one of a 3-row file. */
+  /**
+   * The pipeline counts a job's billable operations as it goes: here, every one of a 3-row file.
+   */
   @Test
   void aJobsOperationsAreCounted(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL);
-    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, "userId,Plan\nu1,a\nu2,b\nu1,c\n",
-        "setUserAttributes"), "event");
+    Job job =
+        test.fanOut.start(
+            test.upload(
+                "imports/users.csv", 1, "userId,Plan\nu1,a\nu2,b\nu1,c\n", "setUserAttributes"),
+            "event");
     applyAll();
     assertEquals(JobState.FINISHED, stored(job).state());
     Map<String, Long> operations = test.jobs.operations(stored(job));
-    assertEquals(Map.of("fanOut.invocations", 1L, "fanOut.messages", 1L, "fanOut.reads", 3L, "fanOut.writes", 5L),
-        Map.of("fanOut.invocations", operations.get("fanOut.invocations"), "fanOut.messages",
-            operations.get("fanOut.messages"), "fanOut.reads", operations.get("fanOut.reads"), "fanOut.writes",
-            operations.get("fanOut.writes")), "one invocation: lease, check, one chunk, completion");
+    assertEquals(
+        Map.of(
+            "fanOut.invocations",
+            1L,
+            "fanOut.messages",
+            1L,
+            "fanOut.reads",
+            3L,
+            "fanOut.writes",
+            5L),
+        Map.of(
+            "fanOut.invocations",
+            operations.get("fanOut.invocations"),
+            "fanOut.messages",
+            operations.get("fanOut.messages"),
+            "fanOut.reads",
+            operations.get("fanOut.reads"),
+            "fanOut.writes",
+            operations.get("fanOut.writes")),
+        "one invocation: lease, check, one chunk, completion");
     assertEquals(test.published.get(0).chunk().payload().length, operations.get("fanOut.bytes"));
     assertEquals(3L, operations.get("apply.reads"), "the cursor and two profiles");
     assertEquals(3L, operations.get("apply.writes"), "two profiles and the cursor");
@@ -149,7 +210,8 @@ class FanOutIT {
   void aResumedFanOutUsesTheRecordedPartitions(Emulators emulators) throws Exception {
     test = new TestPipeline(emulators, SMALL.with(Settings.FANOUT_BUDGET_SECONDS, "0"));
     String csv = ChunkApplierIT.orderSensitiveFile(60, 12);
-    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    Job job =
+        test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
     assertEquals(4, stored(job).limits().partitions());
     FanOut redeployed = test.fanOutUnder(SMALL.with(Settings.PARTITIONS, "2"));
     while (!test.fanOutRequests.isEmpty()) {
@@ -166,7 +228,8 @@ class FanOutIT {
   }
 
   @Test
-  void aCrashMidFileResumesAtTheCheckpointAndAppliesNothingTwice(Emulators emulators) throws Exception {
+  void aCrashMidFileResumesAtTheCheckpointAndAppliesNothingTwice(Emulators emulators)
+      throws Exception {
     test = new TestPipeline(emulators, SMALL);
     String csv = ChunkApplierIT.orderSensitiveFile(130, 3);
     NewImport object = test.upload("imports/users.csv", 1, csv, "setUserAttributes");
@@ -181,40 +244,65 @@ class FanOutIT {
     test.fanOut.start(object, "event-1");
     Set<String> distinct = new HashSet<>();
     test.published.forEach(p -> distinct.add(p.chunk().partition() + "/" + p.chunk().sequence()));
-    assertTrue(test.published.size() > distinct.size(), "the segment cut by the crash was published again");
+    assertTrue(
+        test.published.size() > distinct.size(),
+        "the segment cut by the crash was published again");
     assertEquals(chunksOf(csv, crashed).size(), distinct.size());
 
     applyAll();
     Job finished = stored(crashed);
     assertEquals(JobState.FINISHED, finished.state());
     assertEquals(130, finished.successesCount() + finished.failuresCount());
-    assertEquals(ChunkApplierIT.applyInFileOrder(csv, finished).get("user-1"),
+    assertEquals(
+        ChunkApplierIT.applyInFileOrder(csv, finished).get("user-1"),
         test.profiles.profile(TestPipeline.APP, "user-1").orElseThrow());
   }
 
   @Test
-  void aBrokenFileFailsItsJobWithTheEnginesMessageAndPublishesNothing(Emulators emulators) throws Exception {
+  void aBrokenFileFailsItsJobWithTheEnginesMessageAndPublishesNothing(Emulators emulators)
+      throws Exception {
     test = new TestPipeline(emulators, SMALL);
     String csv = ChunkApplierIT.orderSensitiveFile(60, 4) + "u9,\"never closed\n";
-    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
+    Job job =
+        test.fanOut.start(test.upload("imports/users.csv", 1, csv, "setUserAttributes"), "event");
     Job failed = stored(job);
     assertEquals(JobState.FAILED, failed.state());
-    assertTrue(failed.failure().contains("not valid CSV") && failed.failure().contains("line 62"), failed.failure());
+    assertTrue(
+        failed.failure().contains("not valid CSV") && failed.failure().contains("line 62"),
+        failed.failure());
     assertTrue(test.published.isEmpty());
   }
 
   @Test
-  void anotherInvocationHoldingTheJobMakesThisOneTryAgainLater(Emulators emulators) throws Exception {
+  void anotherInvocationHoldingTheJobMakesThisOneTryAgainLater(Emulators emulators)
+      throws Exception {
     test = new TestPipeline(emulators, SMALL);
-    NewImport object = test.upload("imports/users.csv", 1, "userId,Plan\nu1,gold\n", "setUserAttributes");
+    NewImport object =
+        test.upload("imports/users.csv", 1, "userId,Plan\nu1,gold\n", "setUserAttributes");
     Job job = test.jobs.createIfAbsent(test.newJobs.forObject(object));
     assertTrue(test.jobs.acquireLease(job, "someone-else", Duration.ofMinutes(5)).wrote());
     assertThrows(FanOutBusy.class, () -> test.fanOut.start(object, "event-1"));
     assertTrue(test.published.isEmpty());
     Map<String, Long> operations = test.jobs.operations(stored(job));
-    assertEquals(Map.of("fanOut.invocations", 1L, "fanOut.messages", 0L, "fanOut.reads", 1L, "fanOut.writes", 1L),
-        Map.of("fanOut.invocations", operations.get("fanOut.invocations"), "fanOut.messages",
-            operations.get("fanOut.messages"), "fanOut.reads", operations.get("fanOut.reads"), "fanOut.writes",
-            operations.get("fanOut.writes")), "the refused invocation is billed: it read the job, and wrote its tally");
+    assertEquals(
+        Map.of(
+            "fanOut.invocations",
+            1L,
+            "fanOut.messages",
+            0L,
+            "fanOut.reads",
+            1L,
+            "fanOut.writes",
+            1L),
+        Map.of(
+            "fanOut.invocations",
+            operations.get("fanOut.invocations"),
+            "fanOut.messages",
+            operations.get("fanOut.messages"),
+            "fanOut.reads",
+            operations.get("fanOut.reads"),
+            "fanOut.writes",
+            operations.get("fanOut.writes")),
+        "the refused invocation is billed: it read the job, and wrote its tally");
   }
 }

@@ -1,8 +1,8 @@
 package dev.csvimport.runner;
 
-import dev.csvimport.apply.Partitions;
 import com.google.api.gax.grpc.GrpcStatusCode;
 import com.google.api.gax.rpc.InvalidArgumentException;
+import dev.csvimport.apply.Partitions;
 import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.job.Job;
@@ -17,8 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The partitions' store with faults a test arms: applying a chosen chunk fails once, as a crash, a timeout or an
- * ABORTED commit at that moment would. Nothing of the failed transaction is written.
+ * The partitions' store with faults a test arms: applying a chosen chunk fails once, as a crash, a
+ * timeout or an ABORTED commit at that moment would. Nothing of the failed transaction is written.
  */
 final class FaultyPartitions implements Partitions {
 
@@ -31,13 +31,18 @@ final class FaultyPartitions implements Partitions {
 
   /** Rows (by row number) the store refuses as invalid at commit whenever a slice holds them. */
   final Set<Long> refusedRows = ConcurrentHashMap.newKeySet();
+
   /** The rows applied by each transaction, in order. */
   final List<Integer> slices = new CopyOnWriteArrayList<>();
 
-  /** Chance of a fault at each transaction (half before its commit, half after it) and each read. */
+  /**
+   * Chance of a fault at each transaction (half before its commit, half after it) and each read.
+   */
   volatile double faultRate;
+
   /** Faults injected by {@link #faultRate}. */
   final AtomicInteger injected = new AtomicInteger();
+
   private final Random random = new Random(7);
 
   /** The next application of the chunk with this sequence (any partition) fails. */
@@ -61,46 +66,55 @@ final class FaultyPartitions implements Partitions {
   }
 
   private <T> T transactFaultless(Job job, int partition, Work<T> work) throws StoreException {
-    return store.transact(job, partition, tx -> work.run(new Partition() {
-      @Override
-      public long nextSequence() throws Exception {
-        return tx.nextSequence();
-      }
+    return store.transact(
+        job,
+        partition,
+        tx ->
+            work.run(
+                new Partition() {
+                  @Override
+                  public long nextSequence() throws Exception {
+                    return tx.nextSequence();
+                  }
 
-      @Override
-      public void park(int sequence, byte[] payload) {
-        tx.park(sequence, payload);
-      }
+                  @Override
+                  public void park(int sequence, byte[] payload) {
+                    tx.park(sequence, payload);
+                  }
 
-      @Override
-      public void unpark(int sequence) {
-        tx.unpark(sequence);
-      }
+                  @Override
+                  public void unpark(int sequence) {
+                    tx.unpark(sequence);
+                  }
 
-      @Override
-      public int nextRow() throws Exception {
-        return tx.nextRow();
-      }
+                  @Override
+                  public int nextRow() throws Exception {
+                    return tx.nextRow();
+                  }
 
-      @Override
-      public int applyAtCursor(Chunk chunk, int maxRows) throws Exception {
-        if (failOnceAtSequence.remove(chunk.sequence())) {
-          throw new IllegalStateException("injected fault applying chunk " + chunk.sequence());
-        }
-        int from = tx.nextRow();
-        int to = Math.min(chunk.rows().size(), from + maxRows);
-        for (int i = from; i < to; i++) {
-          RowResult row = chunk.rows().get(i);
-          if (row.succeeded() && refusedRows.contains(row.row())) {
-            throw new InvalidArgumentException(new IllegalArgumentException("injected: the store refuses row "
-                + row.row()), GrpcStatusCode.of(Status.Code.INVALID_ARGUMENT), false);
-          }
-        }
-        int applied = tx.applyAtCursor(chunk, maxRows);
-        slices.add(applied);
-        return applied;
-      }
-    }));
+                  @Override
+                  public int applyAtCursor(Chunk chunk, int maxRows) throws Exception {
+                    if (failOnceAtSequence.remove(chunk.sequence())) {
+                      throw new IllegalStateException(
+                          "injected fault applying chunk " + chunk.sequence());
+                    }
+                    int from = tx.nextRow();
+                    int to = Math.min(chunk.rows().size(), from + maxRows);
+                    for (int i = from; i < to; i++) {
+                      RowResult row = chunk.rows().get(i);
+                      if (row.succeeded() && refusedRows.contains(row.row())) {
+                        throw new InvalidArgumentException(
+                            new IllegalArgumentException(
+                                "injected: the store refuses row " + row.row()),
+                            GrpcStatusCode.of(Status.Code.INVALID_ARGUMENT),
+                            false);
+                      }
+                    }
+                    int applied = tx.applyAtCursor(chunk, maxRows);
+                    slices.add(applied);
+                    return applied;
+                  }
+                }));
   }
 
   @Override

@@ -14,24 +14,35 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A bucket whose object writes fail midway when a test arms it, as a network error or a crash during an upload
- * would. As in Cloud Storage (and unlike the in-memory fake, which lists an object as soon as its writer opens), an
- * object written through a channel appears only when the channel is closed.
+ * A bucket whose object writes fail midway when a test arms it, as a network error or a crash
+ * during an upload would. As in Cloud Storage (and unlike the in-memory fake, which lists an object
+ * as soon as its writer opens), an object written through a channel appears only when the channel
+ * is closed.
  */
 final class FaultyStorage {
 
-  /** A write fails once this many more bytes have been written (negative: never); then writes succeed again. */
+  /**
+   * A write fails once this many more bytes have been written (negative: never); then writes
+   * succeed again.
+   */
   final AtomicLong bytesBeforeFailure = new AtomicLong(-1);
+
   final Storage storage;
 
   FaultyStorage(Storage real) {
-    this.storage = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("writer") && args.length == 2 && args[0] instanceof BlobInfo info) {
-            return new Upload(real, info, (Storage.BlobWriteOption[]) args[1]);
-          }
-          return invoke(real, method, args);
-        });
+    this.storage =
+        (Storage)
+            Proxy.newProxyInstance(
+                Storage.class.getClassLoader(),
+                new Class<?>[] {Storage.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("writer")
+                      && args.length == 2
+                      && args[0] instanceof BlobInfo info) {
+                    return new Upload(real, info, (Storage.BlobWriteOption[]) args[1]);
+                  }
+                  return invoke(real, method, args);
+                });
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -42,7 +53,10 @@ final class FaultyStorage {
     }
   }
 
-  /** An upload: bytes are kept until close, which creates the object, as finalizing a resumable upload does. */
+  /**
+   * An upload: bytes are kept until close, which creates the object, as finalizing a resumable
+   * upload does.
+   */
   private final class Upload implements WriteChannel {
     private final Storage real;
     private final BlobInfo info;

@@ -20,14 +20,17 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The minimized functions jar keeps what no emulator run touches but Google Cloud does: the classes that are loaded
- * by name (the services the libraries look up) and the native TLS and transport libraries that gRPC uses against
- * Google's endpoints, which the emulators' plaintext channels never load. {@link DeployedFunctionsIT} runs the doors.
+ * The minimized functions jar keeps what no emulator run touches but Google Cloud does: the classes
+ * that are loaded by name (the services the libraries look up) and the native TLS and transport
+ * libraries that gRPC uses against Google's endpoints, which the emulators' plaintext channels
+ * never load. {@link DeployedFunctionsIT} runs the doors.
  */
 class FunctionsJarIT {
 
-  private static final Path FUNCTIONS_JAR = Path.of(System.getProperty("csvimport.functionsJar",
-      "../functions/target/csvimport-functions.jar"));
+  private static final Path FUNCTIONS_JAR =
+      Path.of(
+          System.getProperty(
+              "csvimport.functionsJar", "../functions/target/csvimport-functions.jar"));
 
   @Test
   void everyServiceTheJarRegistersIsInTheJar() throws IOException {
@@ -47,7 +50,8 @@ class FunctionsJarIT {
             if (!provider.isEmpty()) {
               services++;
               if (!entries.contains(provider.replace('.', '/') + ".class")) {
-                missing.add(entry.getName().substring("META-INF/services/".length()) + " -> " + provider);
+                missing.add(
+                    entry.getName().substring("META-INF/services/".length()) + " -> " + provider);
               }
             }
           }
@@ -61,13 +65,25 @@ class FunctionsJarIT {
   /** What gRPC uses on Google Cloud (Linux x86-64) and the emulators never ask for. */
   @Test
   void theNativeTlsAndTransportLibrariesLoadFromTheJar() throws Exception {
-    try (URLClassLoader functions = new URLClassLoader(new URL[] {FUNCTIONS_JAR.toUri().toURL()},
-        ClassLoader.getPlatformClassLoader())) {
-      assertEquals(true, call(functions, "io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl", "isAvailable"),
-          "netty-tcnative (gRPC's TLS): " + call(functions, "io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl",
-              "unavailabilityCause"));
-      assertEquals(true, call(functions, "io.grpc.netty.shaded.io.netty.channel.epoll.Epoll", "isAvailable"),
-          "epoll: " + call(functions, "io.grpc.netty.shaded.io.netty.channel.epoll.Epoll", "unavailabilityCause"));
+    try (URLClassLoader functions =
+        new URLClassLoader(
+            new URL[] {FUNCTIONS_JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+      assertEquals(
+          true,
+          call(functions, "io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl", "isAvailable"),
+          "netty-tcnative (gRPC's TLS): "
+              + call(
+                  functions,
+                  "io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl",
+                  "unavailabilityCause"));
+      assertEquals(
+          true,
+          call(functions, "io.grpc.netty.shaded.io.netty.channel.epoll.Epoll", "isAvailable"),
+          "epoll: "
+              + call(
+                  functions,
+                  "io.grpc.netty.shaded.io.netty.channel.epoll.Epoll",
+                  "unavailabilityCause"));
       assertEquals(true, call(functions, "org.conscrypt.Conscrypt", "isAvailable"), "Conscrypt");
     }
   }

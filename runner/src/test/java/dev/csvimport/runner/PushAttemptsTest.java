@@ -17,20 +17,32 @@ class PushAttemptsTest {
 
   private static HttpRequest push(String messageId) throws Exception {
     HttpRequest request = mock(HttpRequest.class);
-    String body = "{\"message\":{\"data\":\"e30=\",\"messageId\":\"" + messageId + "\"},\"subscription\":\"s\"}";
-    when(request.getInputStream()).thenReturn(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    String body =
+        "{\"message\":{\"data\":\"e30=\",\"messageId\":\""
+            + messageId
+            + "\"},\"subscription\":\"s\"}";
+    when(request.getInputStream())
+        .thenReturn(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     return request;
   }
 
   @Test
-  void eachDeliveryOfAMessageCarriesItsAttemptAndAnAcknowledgedMessageIsForgotten() throws Exception {
+  void eachDeliveryOfAMessageCarriesItsAttemptAndAnAcknowledgedMessageIsForgotten()
+      throws Exception {
     List<Integer> seen = new ArrayList<>();
     int[] answer = {500};
-    PushAttempts attempts = new PushAttempts((request, response) -> {
-      seen.add(JsonParser.parseString(new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-          .getAsJsonObject().get("deliveryAttempt").getAsInt());
-      response.setStatusCode(answer[0]);
-    });
+    PushAttempts attempts =
+        new PushAttempts(
+            (request, response) -> {
+              seen.add(
+                  JsonParser.parseString(
+                          new String(
+                              request.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                      .getAsJsonObject()
+                      .get("deliveryAttempt")
+                      .getAsInt());
+              response.setStatusCode(answer[0]);
+            });
     attempts.service(push("m-1"), mock(HttpResponse.class));
     attempts.service(push("m-1"), mock(HttpResponse.class));
     attempts.service(push("m-2"), mock(HttpResponse.class));

@@ -13,8 +13,13 @@ final class QueryStrings {
 
   /** {@code name=value&...}, URL-encoded. */
   static String query(Map<String, String> parameters) {
-    return parameters.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    return parameters.entrySet().stream()
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
   }
 
   /** Names and values, in order: {@code params("action", "listJobs", "appId", "a")}. */

@@ -21,8 +21,8 @@ import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
-import java.nio.charset.StandardCharsets;
 import dev.csvimport.watchdog.Watchdog;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,22 +31,26 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The pipeline on the Firestore emulator and an in-memory bucket, with Pub/Sub replaced by lists: a test sees every
- * published chunk and fan-out request, and delivers them itself, in any order, any number of times.
+ * The pipeline on the Firestore emulator and an in-memory bucket, with Pub/Sub replaced by lists: a
+ * test sees every published chunk and fan-out request, and delivers them itself, in any order, any
+ * number of times.
  */
 final class TestPipeline implements AutoCloseable {
 
   static final String APP = "app-1";
   static final String BUCKET = "bucket-1";
+
   /**
-   * What one commit may write here: the emulator takes minutes over commits of several MB (and then aborts them), so
-   * tests use a smaller budget than production's 6 MiB, with profiles to match.
+   * What one commit may write here: the emulator takes minutes over commits of several MB (and then
+   * aborts them), so tests use a smaller budget than production's 6 MiB, with profiles to match.
    */
   static final long MAX_COMMIT_BYTES = 1L << 20;
 
   final Firestore firestore;
+
   /** The bucket (in memory, unless given), whose writes a test can make fail midway. */
   final FaultyStorage faultyStorage;
+
   final Storage storage;
   final List<Published> published = new CopyOnWriteArrayList<>();
   final List<String> fanOutRequests = new CopyOnWriteArrayList<>();
@@ -58,12 +62,19 @@ final class TestPipeline implements AutoCloseable {
   final NewJobs newJobs;
   final FanOut fanOut;
   final ChunkApplier applier;
+
   /** The partitions' store, with faults a test arms. */
   final FaultyPartitions partitions;
+
   /** Publishes fail after this many more chunks (negative: never), as a crash mid-file would. */
   volatile int publishesBeforeCrash = -1;
-  /** When set, each publish waits for it to open, as a slow or frozen instance would; {@link #publishing} says so. */
+
+  /**
+   * When set, each publish waits for it to open, as a slow or frozen instance would; {@link
+   * #publishing} says so.
+   */
   volatile java.util.concurrent.CountDownLatch publishGate;
+
   final java.util.concurrent.CountDownLatch publishing = new java.util.concurrent.CountDownLatch(1);
 
   record Published(String appId, String jobId, EncodedChunk chunk) {
@@ -76,41 +87,55 @@ final class TestPipeline implements AutoCloseable {
     this(emulators, settings, LocalStorageHelper.getOptions().getService());
   }
 
-  /** @param bucket where {@link #BUCKET} is: the in-memory one, or a {@link LocalStorageServer}'s shared by processes */
+  /**
+   * @param bucket where {@link #BUCKET} is: the in-memory one, or a {@link LocalStorageServer}'s
+   *     shared by processes
+   */
   TestPipeline(Emulators emulators, Settings settings, Storage bucket) {
     this.faultyStorage = new FaultyStorage(bucket);
     this.storage = faultyStorage.storage;
-    this.firestore = FirestoreOptions.newBuilder().setProjectId(LocalCloud.PROJECT)
-        .setEmulatorHost(emulators.firestoreHost()).build().getService();
-    this.chunks = new ChunkPublisher() {
-      @Override
-      public void publish(Job job, EncodedChunk chunk) {
-        java.util.concurrent.CountDownLatch gate = publishGate;
-        if (gate != null) {
-          publishing.countDown();
-          try {
-            gate.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while held at the publish gate", e);
+    this.firestore =
+        FirestoreOptions.newBuilder()
+            .setProjectId(LocalCloud.PROJECT)
+            .setEmulatorHost(emulators.firestoreHost())
+            .build()
+            .getService();
+    this.chunks =
+        new ChunkPublisher() {
+          @Override
+          public void publish(Job job, EncodedChunk chunk) {
+            java.util.concurrent.CountDownLatch gate = publishGate;
+            if (gate != null) {
+              publishing.countDown();
+              try {
+                gate.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while held at the publish gate", e);
+              }
+            }
+            if (publishesBeforeCrash == 0) {
+              throw new IllegalStateException("simulated crash while publishing");
+            }
+            if (publishesBeforeCrash > 0) {
+              publishesBeforeCrash--;
+            }
+            published.add(new Published(job.appId(), job.jobId(), chunk));
           }
-        }
-        if (publishesBeforeCrash == 0) {
-          throw new IllegalStateException("simulated crash while publishing");
-        }
-        if (publishesBeforeCrash > 0) {
-          publishesBeforeCrash--;
-        }
-        published.add(new Published(job.appId(), job.jobId(), chunk));
-      }
 
-      @Override
-      public void flush() {}
-    };
+          @Override
+          public void flush() {}
+        };
     this.requests = (appId, jobId) -> fanOutRequests.add(jobId);
-    this.partitions = new FaultyPartitions(new FirestorePartitions(new FirestoreLayout(firestore), MAX_COMMIT_BYTES));
-    this.stages = new Stages(firestore, storage, settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
-        Clock.systemUTC());
+    this.partitions =
+        new FaultyPartitions(
+            new FirestorePartitions(new FirestoreLayout(firestore), MAX_COMMIT_BYTES));
+    this.stages =
+        new Stages(
+            firestore,
+            storage,
+            settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
+            Clock.systemUTC());
     this.jobs = stages.jobs();
     this.profiles = stages.profiles();
     this.newJobs = stages.newJobs();
@@ -120,7 +145,11 @@ final class TestPipeline implements AutoCloseable {
 
   /** A fan-out of another deployment (other settings) over the same bucket, store and publisher. */
   FanOut fanOutUnder(Settings settings) {
-    return new Stages(firestore, storage, settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP), Clock.systemUTC())
+    return new Stages(
+            firestore,
+            storage,
+            settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
+            Clock.systemUTC())
         .fanOut(chunks, requests);
   }
 
@@ -128,15 +157,27 @@ final class TestPipeline implements AutoCloseable {
     this(emulators, new Settings(Map.of()));
   }
 
-  /** The watchdog, seeing the time {@code clock} gives (15 minutes to stall, 30 to be stuck, 24 hours to fail). */
+  /**
+   * The watchdog, seeing the time {@code clock} gives (15 minutes to stall, 30 to be stuck, 24
+   * hours to fail).
+   */
   Watchdog watchdog(Clock clock) {
-    return new Watchdog(jobs, applier, stages.completion(), requests, Duration.ofMinutes(15), Duration.ofMinutes(30),
-        Duration.ofHours(24), clock);
+    return new Watchdog(
+        jobs,
+        applier,
+        stages.completion(),
+        requests,
+        Duration.ofMinutes(15),
+        Duration.ofMinutes(30),
+        Duration.ofHours(24),
+        clock);
   }
 
   /** Puts a file in the bucket and answers the import a finalize event would start. */
   NewImport upload(String objectName, long generation, String csv, String action) {
-    storage.create(BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).build(), csv.getBytes(StandardCharsets.UTF_8));
+    storage.create(
+        BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).build(),
+        csv.getBytes(StandardCharsets.UTF_8));
     return new NewImport(APP, BUCKET, objectName, generation, action, objectName, "tester");
   }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.csvimport.config.Settings;
 import dev.csvimport.store.AppStore;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +31,18 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The uploads page in headless Chromium against the local runner on the emulators: sign in, preview a file with good
- * and bad rows, upload it, watch it finish, read its failed rows; a broken file, markup in cells, the production key.
- * Screenshots go to {@code target/ui} ({@code -Dui.screenshots=../docs/ui} refreshes the committed ones).
+ * The uploads page in headless Chromium against the local runner on the emulators: sign in, preview
+ * a file with good and bad rows, upload it, watch it finish, read its failed rows; a broken file,
+ * markup in cells, the production key. Screenshots go to {@code target/ui} ({@code
+ * -Dui.screenshots=../docs/ui} refreshes the committed ones).
  */
 @ExtendWith(EmulatorsExtension.class)
 class UploadsPageIT {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of(System.getProperty("ui.screenshots", "target/ui"));
+  private static final Path SCREENSHOTS =
+      Path.of(System.getProperty("ui.screenshots", "target/ui"));
   private static final String APP = "app-ui";
   private static final String XSS = "<img src=x onerror=alert(1)>";
 
@@ -52,17 +53,40 @@ class UploadsPageIT {
 
   @BeforeEach
   void start(Emulators emulators, @TempDir Path profile) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "Chromium and ChromeDriver are installed (apt-get install chromium chromium-driver; .ci/run does it)");
-    cloud = LocalCloud.start(emulators, new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=" + APP,
-        Settings.PARTITIONS, "2")));
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "Chromium and ChromeDriver are installed (apt-get install chromium chromium-driver; .ci/run"
+            + " does it)");
+    cloud =
+        LocalCloud.start(
+            emulators,
+            new Settings(
+                Map.of(
+                    Settings.BUCKET_APPS,
+                    LocalCloud.BUCKET + "=" + APP,
+                    Settings.PARTITIONS,
+                    "2")));
     keys = cloud.stages().apps().create(APP, List.of(LocalCloud.BUCKET));
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1400,1000", "--user-data-dir=" + profile.resolve("chromium"));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
+    ChromeOptions options =
+        new ChromeOptions()
+            .setBinary(CHROMIUM.toFile())
+            .addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1400,1000",
+                "--user-data-dir=" + profile.resolve("chromium"));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(60));
     Files.createDirectories(SCREENSHOTS);
@@ -103,7 +127,9 @@ class UploadsPageIT {
   @Test
   void aPersonPreviewsUploadsAndReadsTheFailedRowsOfAnImport(@TempDir Path dir) throws Exception {
     signIn("wrong-key");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signInError"), "Invalid access key"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("signInError"), "Invalid access key"));
 
     byId("appId").clear();
     byId("clientKey").clear();
@@ -113,56 +139,99 @@ class UploadsPageIT {
     assertFalse(browser.getCurrentUrl().contains(keys.development()), "the key is never in a URL");
 
     Path csv = dir.resolve("spring-users.csv");
-    Files.writeString(csv, "userId,Plan,Age<int>,Vip<bool>\nu1,gold,34,true\nu2," + XSS + ",40,\nu3,null,x,no\n"
-        + "u4,silver,,\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        csv,
+        "userId,Plan,Age<int>,Vip<bool>\nu1,gold,34,true\nu2,"
+            + XSS
+            + ",40,\nu3,null,x,no\n"
+            + "u4,silver,,\n",
+        StandardCharsets.UTF_8);
     choose(csv);
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#previewTable tbody tr")));
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector("#previewTable tbody tr")));
     List<WebElement> rows = browser.findElements(By.cssSelector("#previewTable tbody tr"));
     assertEquals(4, rows.size());
-    assertTrue(rows.get(0).getText().contains("34 (int)") && rows.get(0).getText().contains("true (bool)"),
+    assertTrue(
+        rows.get(0).getText().contains("34 (int)") && rows.get(0).getText().contains("true (bool)"),
         rows.get(0).getText());
     assertTrue(rows.get(1).getText().contains(XSS + " (text)"), "markup in a cell shows as text");
     assertTrue(browser.findElements(By.cssSelector("img")).isEmpty(), "and is no element");
     assertEquals("failed", rows.get(2).getAttribute("class"), "the failed row is highlighted");
     assertTrue(rows.get(2).getText().contains("'x' is not a whole number"), rows.get(2).getText());
-    assertTrue(byId("previewTable").getText().contains("attribute Age (int)"), "what each column means");
+    assertTrue(
+        byId("previewTable").getText().contains("attribute Age (int)"), "what each column means");
     screenshot("preview");
 
     byId("importName").clear();
     byId("importName").sendKeys("Spring users " + XSS);
     byId("upload").click();
-    // The list refreshes while imports run, replacing its rows: each look reads a row whole, again if it was replaced.
+    // The list refreshes while imports run, replacing its rows: each look reads a row whole, again
+    // if it was replaced.
     By uploadRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Spring users')]]");
-    List<String> cells = wait.ignoring(StaleElementReferenceException.class).until(d -> {
-      List<String> texts = d.findElement(uploadRow).findElements(By.tagName("td")).stream().map(WebElement::getText)
-          .toList();
-      return texts.stream().anyMatch(text -> text.contains("Finished")) ? texts : null;
-    });
+    List<String> cells =
+        wait.ignoring(StaleElementReferenceException.class)
+            .until(
+                d -> {
+                  List<String> texts =
+                      d.findElement(uploadRow).findElements(By.tagName("td")).stream()
+                          .map(WebElement::getText)
+                          .toList();
+                  return texts.stream().anyMatch(text -> text.contains("Finished")) ? texts : null;
+                });
     assertEquals("Spring users " + XSS, cells.get(0));
     assertEquals("ann@example.com", cells.get(2));
     assertEquals("1", cells.get(4), "No. of errors");
     assertEquals("4", cells.get(5), "No. of records");
     screenshot("uploads");
 
-    wait.ignoring(StaleElementReferenceException.class).until(d -> {
-      d.findElement(uploadRow).click();
-      return true;
-    });
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#resultsTable tbody tr")));
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(uploadRow).click();
+              return true;
+            });
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector("#resultsTable tbody tr")));
     String failedRow = browser.findElement(By.cssSelector("#resultsTable tbody tr")).getText();
-    assertTrue(failedRow.contains("Age<int>") && failedRow.contains("'x' is not a whole number")
-        && failedRow.contains("u3"), failedRow);
+    assertTrue(
+        failedRow.contains("Age<int>")
+            && failedRow.contains("'x' is not a whole number")
+            && failedRow.contains("u3"),
+        failedRow);
     screenshot("failed-rows");
-    assertTrue(browser.findElements(By.cssSelector("img")).isEmpty(), "no markup from the import's name ran");
+    assertTrue(
+        browser.findElements(By.cssSelector("img")).isEmpty(),
+        "no markup from the import's name ran");
   }
 
   @Test
-  void aBrokenFileShowsItsMessageBeforeUploadAndTheProductionKeyCannotUpload(@TempDir Path dir) throws Exception {
+  void aBrokenFileShowsItsMessageBeforeUploadAndTheProductionKeyCannotUpload(@TempDir Path dir)
+      throws Exception {
     signIn(keys.development());
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("appPanel")));
     Path broken = dir.resolve("broken.csv");
-    Files.write(broken, new byte[] {'u', 's', 'e', 'r', 'I', 'd', ',', 'P', 'l', 'a', 'n', '\n', 'u', '1', ',',
-        (byte) 0xC3, (byte) 0x28, '\n'});
+    Files.write(
+        broken,
+        new byte[] {
+          'u',
+          's',
+          'e',
+          'r',
+          'I',
+          'd',
+          ',',
+          'P',
+          'l',
+          'a',
+          'n',
+          '\n',
+          'u',
+          '1',
+          ',',
+          (byte) 0xC3,
+          (byte) 0x28,
+          '\n'
+        });
     choose(broken);
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("fileFailure")));
     assertTrue(byId("fileFailure").getText().contains("UTF-8"), byId("fileFailure").getText());
@@ -175,9 +244,11 @@ class UploadsPageIT {
     Path fine = dir.resolve("fine.csv");
     Files.writeString(fine, "userId,Plan\nu1,gold\n");
     choose(fine);
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#previewTable tbody tr")));
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector("#previewTable tbody tr")));
     byId("upload").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("uploadError"), "production key"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("uploadError"), "production key"));
     assertTrue(cloud.stages().jobs().list(APP, 10, null).isEmpty(), "nothing was uploaded");
   }
 }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Jobs that stopped moving are moved or ended by the watchdog; time passes through its clock, never by sleeping. */
+/**
+ * Jobs that stopped moving are moved or ended by the watchdog; time passes through its clock, never
+ * by sleeping.
+ */
 @ExtendWith(EmulatorsExtension.class)
 class WatchdogIT {
 
@@ -29,8 +32,17 @@ class WatchdogIT {
 
   @BeforeEach
   void start(Emulators emulators) {
-    test = new TestPipeline(emulators, new Settings(Map.of(Settings.PARTITIONS, "1", Settings.CHUNK_ROWS, "2",
-        Settings.SEGMENT_ROWS, "4")));
+    test =
+        new TestPipeline(
+            emulators,
+            new Settings(
+                Map.of(
+                    Settings.PARTITIONS,
+                    "1",
+                    Settings.CHUNK_ROWS,
+                    "2",
+                    Settings.SEGMENT_ROWS,
+                    "4")));
   }
 
   @AfterEach
@@ -50,15 +62,20 @@ class WatchdogIT {
     return "userId,userAttributeValuesToIncrement.Logins\n" + "u1,1\n".repeat(rows);
   }
 
-  /** A fan-out killed mid-file (no invocation holds it, nothing asks for it again) is asked for again. */
+  /**
+   * A fan-out killed mid-file (no invocation holds it, nothing asks for it again) is asked for
+   * again.
+   */
   @Test
   void aFanOutThatDiedMidFileIsResumed() throws Exception {
     NewImport object = test.upload("imports/users.csv", 1, logins(20), "setUserAttributes");
     test.publishesBeforeCrash = 5;
     assertThrows(IllegalStateException.class, () -> test.fanOut.start(object, "event-1"));
-    Job crashed = test.jobs.get(object.appId(), test.newJobs.forObject(object).jobId()).orElseThrow();
+    Job crashed =
+        test.jobs.get(object.appId(), test.newJobs.forObject(object).jobId()).orElseThrow();
     assertEquals(JobState.RUNNING, crashed.state());
-    assertTrue(crashed.waiting() != null && crashed.waiting().contains("simulated crash"),
+    assertTrue(
+        crashed.waiting() != null && crashed.waiting().contains("simulated crash"),
         "getMultiResults says it waits for a retry: " + crashed.waiting());
 
     assertEquals(0, test.watchdog(Clock.systemUTC()).sweep().fanOutsResumed(), "not stalled yet");
@@ -74,13 +91,20 @@ class WatchdogIT {
     Job finished = job(crashed);
     assertEquals(JobState.FINISHED, finished.state());
     assertEquals(20, finished.successesCount());
-    assertEquals(20L, test.profiles.profile(TestPipeline.APP, "u1").orElseThrow().attributes().get("Logins"));
+    assertEquals(
+        20L,
+        test.profiles.profile(TestPipeline.APP, "u1").orElseThrow().attributes().get("Logins"));
   }
 
-  /** Parked chunks whose predecessor's delivery failed after its commit, and was never redelivered, are applied. */
+  /**
+   * Parked chunks whose predecessor's delivery failed after its commit, and was never redelivered,
+   * are applied.
+   */
   @Test
   void aPartitionStalledWithParkedChunksIsDrainedAndTheJobFinishes() throws Exception {
-    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, logins(6), "setUserAttributes"), "event-1");
+    Job job =
+        test.fanOut.start(
+            test.upload("imports/users.csv", 1, logins(6), "setUserAttributes"), "event-1");
     List<ChunkApplier.Delivery> chunks = test.deliveries();
     assertEquals(3, chunks.size());
     test.applier.apply(chunks.get(2));
@@ -93,13 +117,19 @@ class WatchdogIT {
     assertEquals(1, sweep.partitionsDrained());
     Job finished = job(job);
     assertEquals(JobState.FINISHED, finished.state());
-    assertEquals(6L, test.profiles.profile(TestPipeline.APP, "u1").orElseThrow().attributes().get("Logins"));
+    assertEquals(
+        6L, test.profiles.profile(TestPipeline.APP, "u1").orElseThrow().attributes().get("Logins"));
   }
 
-  /** A job whose chunk never arrives is failed at its deadline with how far it got; nothing stays RUNNING. */
+  /**
+   * A job whose chunk never arrives is failed at its deadline with how far it got; nothing stays
+   * RUNNING.
+   */
   @Test
   void aJobPastItsDeadlineIsFailedWithHowFarItGot() throws Exception {
-    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, logins(6), "setUserAttributes"), "event-1");
+    Job job =
+        test.fanOut.start(
+            test.upload("imports/users.csv", 1, logins(6), "setUserAttributes"), "event-1");
     List<ChunkApplier.Delivery> chunks = test.deliveries();
     test.applier.apply(chunks.get(0));
     test.applier.apply(chunks.get(2));
@@ -109,29 +139,39 @@ class WatchdogIT {
     assertEquals(1, test.watchdog(later(Duration.ofHours(25))).sweep().jobsFailed());
     Job failed = job(job);
     assertEquals(JobState.FAILED, failed.state());
-    assertTrue(failed.failure().contains("did not finish within 24 hours (2 of 6 rows"), failed.failure());
-    assertFalse(test.watchdog(later(Duration.ofHours(25))).sweep().jobsSeen() > 0, "an ended job is not seen again");
+    assertTrue(
+        failed.failure().contains("did not finish within 24 hours (2 of 6 rows"), failed.failure());
+    assertFalse(
+        test.watchdog(later(Duration.ofHours(25))).sweep().jobsSeen() > 0,
+        "an ended job is not seen again");
   }
 
   /**
-   * A job whose progress stands still past the stuck time is logged as stuck on each sweep (what the alert counts),
-   * and no longer once it moves.
+   * A job whose progress stands still past the stuck time is logged as stuck on each sweep (what
+   * the alert counts), and no longer once it moves.
    */
   @Test
   void aJobWithoutProgressIsLoggedAsStuckUntilItMoves() throws Exception {
-    Job job = test.fanOut.start(test.upload("imports/users.csv", 1, logins(6), "setUserAttributes"), "event-1");
+    Job job =
+        test.fanOut.start(
+            test.upload("imports/users.csv", 1, logins(6), "setUserAttributes"), "event-1");
     List<ChunkApplier.Delivery> chunks = test.deliveries();
     test.applier.apply(chunks.get(0));
 
-    assertEquals(0, test.watchdog(Clock.systemUTC()).sweep().jobsStuck(), "progress first seen now");
+    assertEquals(
+        0, test.watchdog(Clock.systemUTC()).sweep().jobsStuck(), "progress first seen now");
     assertEquals(0, test.watchdog(later(Duration.ofMinutes(20))).sweep().jobsStuck());
     assertEquals(1, test.watchdog(later(Duration.ofMinutes(31))).sweep().jobsStuck());
-    assertEquals(1, test.watchdog(later(Duration.ofMinutes(36))).sweep().jobsStuck(), "each sweep, while it stands");
+    assertEquals(
+        1,
+        test.watchdog(later(Duration.ofMinutes(36))).sweep().jobsStuck(),
+        "each sweep, while it stands");
 
     test.applier.apply(chunks.get(1));
     assertEquals(0, test.watchdog(later(Duration.ofMinutes(41))).sweep().jobsStuck(), "it moved");
     assertEquals(0, test.watchdog(later(Duration.ofMinutes(70))).sweep().jobsStuck());
-    assertEquals(1, test.watchdog(later(Duration.ofMinutes(72))).sweep().jobsStuck(), "and stood again");
+    assertEquals(
+        1, test.watchdog(later(Duration.ofMinutes(72))).sweep().jobsStuck(), "and stood again");
     assertEquals(JobState.RUNNING, job(job).state());
   }
 }

@@ -16,8 +16,8 @@ import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewJobs;
 import dev.csvimport.store.AppStore;
-import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.FirestoreLayout;
+import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
 import dev.csvimport.store.WriteRequests;
@@ -26,9 +26,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * How the stages fit together, given one process's clients: the composition root shared by the functions' no-argument
- * constructors and the local runner. Nothing takes it as a dependency: each stage's constructor names what it uses,
- * and each door asks this for the one stage it serves.
+ * How the stages fit together, given one process's clients: the composition root shared by the
+ * functions' no-argument constructors and the local runner. Nothing takes it as a dependency: each
+ * stage's constructor names what it uses, and each door asks this for the one stage it serves.
  */
 public final class Stages {
 
@@ -73,18 +73,25 @@ public final class Stages {
   }
 
   public FanOut fanOut(ChunkPublisher chunks, FanOutRequests requests) {
-    return new FanOut(jobs, newJobs(), storage, chunks, requests, completion, settings.fanOut(), clock);
+    return new FanOut(
+        jobs, newJobs(), storage, chunks, requests, completion, settings.fanOut(), clock);
   }
 
   public ChunkApplier applier() {
-    return new ChunkApplier(jobs, new FirestorePartitions(layout, settings.commitBytes()), completion);
+    return new ChunkApplier(
+        jobs, new FirestorePartitions(layout, settings.commitBytes()), completion);
   }
 
   public Watchdog watchdog(FanOutRequests requests) {
-    return new Watchdog(jobs, applier(), completion, requests,
+    return new Watchdog(
+        jobs,
+        applier(),
+        completion,
+        requests,
         Duration.ofMinutes(settings.integer(Settings.STALL_MINUTES)),
         Duration.ofMinutes(settings.integer(Settings.STUCK_MINUTES)),
-        Duration.ofHours(settings.integer(Settings.JOB_DEADLINE_HOURS)), clock);
+        Duration.ofHours(settings.integer(Settings.JOB_DEADLINE_HOURS)),
+        clock);
   }
 
   public Answers answers() {
@@ -97,7 +104,17 @@ public final class Stages {
   }
 
   public ImportApi api(FanOutRequests requests, UploadUrls uploads) {
-    return new ImportApi(apps(), jobs, profiles(), newJobs(), requests, storage, answers(), uploads,
-        new WriteRequests(layout, clock, settings.commitBytes()), settings.inboxPrefix(), clock);
+    return new ImportApi(
+        apps(),
+        jobs,
+        profiles(),
+        newJobs(),
+        requests,
+        storage,
+        answers(),
+        uploads,
+        new WriteRequests(layout, clock, settings.commitBytes()),
+        settings.inboxPrefix(),
+        clock);
   }
 }

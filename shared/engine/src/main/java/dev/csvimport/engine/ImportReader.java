@@ -6,8 +6,8 @@ import dev.csvimport.engine.check.RowChecker;
 import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.engine.chunk.Chunker;
 import dev.csvimport.engine.operation.Action;
-import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.OperationSink;
+import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.read.CsvRecords;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The import engine's door: a CSV file in, chunks of checked rows out, streaming, so memory does not grow with the
- * file. A file that cannot be imported at all ends in one {@link FileFailure}.
+ * The import engine's door: a CSV file in, chunks of checked rows out, streaming, so memory does
+ * not grow with the file. A file that cannot be imported at all ends in one {@link FileFailure}.
  */
 public final class ImportReader {
 
@@ -28,8 +28,8 @@ public final class ImportReader {
   }
 
   /**
-   * Reads the file to the end without emitting anything, to find a {@link FileFailure} before any row is applied:
-   * bytes that are not UTF-8 text or broken quoting show only where they are.
+   * Reads the file to the end without emitting anything, to find a {@link FileFailure} before any
+   * row is applied: bytes that are not UTF-8 text or broken quoting show only where they are.
    */
   public long check(InputStream csv, ImportOptions options) throws FileFailure {
     Action defaultAction = defaultAction(options);
@@ -46,11 +46,12 @@ public final class ImportReader {
   /**
    * Reads, checks and chunks every row, giving each chunk to {@code sink} as it closes.
    *
-   * @throws FileFailure when the file cannot be imported; chunks may have been emitted before a failure found late
-   *     in the file, which is why callers that apply chunks {@link #check} first
+   * @throws FileFailure when the file cannot be imported; chunks may have been emitted before a
+   *     failure found late in the file, which is why callers that apply chunks {@link #check} first
    * @throws Exception what the sink throws
    */
-  public ImportSummary read(InputStream csv, ImportOptions options, Chunker.Sink sink) throws Exception {
+  public ImportSummary read(InputStream csv, ImportOptions options, Chunker.Sink sink)
+      throws Exception {
     Action defaultAction = defaultAction(options);
     try (CsvRecords records = CsvRecords.open(csv)) {
       Header header = HeaderParser.parse(records.header(), defaultAction);
@@ -58,14 +59,17 @@ public final class ImportReader {
       Chunker chunker = new Chunker(limits, sink, options.firstSegment());
       long rows = 0;
       long failed = 0;
-      // A passing setUserAttributes or track row goes straight into its chunk's JSON, without the objects of a result.
+      // A passing setUserAttributes or track row goes straight into its chunk's JSON, without the
+      // objects of a result.
       OperationSink rowSink = chunker.rowSink();
       while (records.next()) {
         rows++;
-        RowResult checked = checker.check(rows, records.line(), records, records.cellCount(), rowSink);
-        boolean succeeded = checked == null
-            ? chunker.addTold(rows, records.line())
-            : chunker.add(checked).succeeded();
+        RowResult checked =
+            checker.check(rows, records.line(), records, records.cellCount(), rowSink);
+        boolean succeeded =
+            checked == null
+                ? chunker.addTold(rows, records.line())
+                : chunker.add(checked).succeeded();
         if (!succeeded) {
           failed++;
         }
@@ -76,10 +80,11 @@ public final class ImportReader {
   }
 
   /**
-   * Reads the whole of {@code csv} (a file's first part, for a person to look at before uploading) as an import would,
-   * keeping the first {@code maxRows} rows with the values they would apply.
+   * Reads the whole of {@code csv} (a file's first part, for a person to look at before uploading)
+   * as an import would, keeping the first {@code maxRows} rows with the values they would apply.
    *
-   * @throws FileFailure when the part read cannot be imported (not UTF-8, broken quoting, a bad header)
+   * @throws FileFailure when the part read cannot be imported (not UTF-8, broken quoting, a bad
+   *     header)
    */
   public Preview preview(InputStream csv, ImportOptions options, int maxRows) throws FileFailure {
     Action defaultAction = defaultAction(options);
@@ -91,8 +96,10 @@ public final class ImportReader {
       while (records.next()) {
         read++;
         if (rows.size() < maxRows) {
-          rows.add(Preview.row(header.columns(),
-              checker.check(read, records.line(), records, records.cellCount())));
+          rows.add(
+              Preview.row(
+                  header.columns(),
+                  checker.check(read, records.line(), records, records.cellCount())));
         }
       }
       return new Preview(header.columns(), rows, read);
@@ -104,7 +111,10 @@ public final class ImportReader {
     if (name == null || name.isEmpty()) {
       return null;
     }
-    return Action.fromApiName(name).orElseThrow(() -> new FileFailure("unknown action " + Excerpt.quote(name) + ": use "
-        + Action.supportedNames()));
+    return Action.fromApiName(name)
+        .orElseThrow(
+            () ->
+                new FileFailure(
+                    "unknown action " + Excerpt.quote(name) + ": use " + Action.supportedNames()));
   }
 }

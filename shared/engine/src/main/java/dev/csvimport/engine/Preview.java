@@ -14,19 +14,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The first rows of a file as an import would check and apply them, for a person to read before uploading: what
- * each column means, and each row's values as they would be applied, or its failure.
+ * The first rows of a file as an import would check and apply them, for a person to read before
+ * uploading: what each column means, and each row's values as they would be applied, or its
+ * failure.
  *
  * @param columns the header, understood
  * @param rows the first rows
- * @param rowsRead data rows in the part of the file read (all of them were checked for file-level failures)
+ * @param rowsRead data rows in the part of the file read (all of them were checked for file-level
+ *     failures)
  */
 public record Preview(List<Column> columns, List<Row> rows, long rowsRead) {
 
   /**
-   * One row: its result, and for each column the value it would apply: a typed value (Long, Double, Boolean, String,
-   * List, Instant), {@link dev.csvimport.engine.operation.Removal#REMOVE}, or null when the cell leaves things
-   * unchanged (or the row failed).
+   * One row: its result, and for each column the value it would apply: a typed value (Long, Double,
+   * Boolean, String, List, Instant), {@link dev.csvimport.engine.operation.Removal#REMOVE}, or null
+   * when the cell leaves things unchanged (or the row failed).
    */
   public record Row(RowResult result, List<Object> values) {}
 

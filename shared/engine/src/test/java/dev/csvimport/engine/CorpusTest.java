@@ -24,21 +24,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every file of {@code test-data/engine} against the outcome written beside it ({@code <name>.json}: "given" is the
- * import's options, "expect" the file failure or every row's operation or failure).
- * Run with {@code -Dcsvimport.updateCorpus=true} to rewrite "expect" after a deliberate change, then review the diff.
+ * Every file of {@code test-data/engine} against the outcome written beside it ({@code
+ * <name>.json}: "given" is the import's options, "expect" the file failure or every row's operation
+ * or failure). Run with {@code -Dcsvimport.updateCorpus=true} to rewrite "expect" after a
+ * deliberate change, then review the diff.
  */
 class CorpusTest {
 
   static final Path CORPUS = Path.of("..", "..", "test-data", "engine");
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
   // Small chunks, so the corpus also exercises chunk boundaries and the codec.
   private static final ChunkLimits LIMITS = new ChunkLimits(4, 2, 4096, 5);
 
   static Stream<String> cases() throws IOException {
     try (Stream<Path> files = Files.list(CORPUS)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".csv")).sorted()
-          .map(n -> n.substring(0, n.length() - 4)).toList().stream();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".csv"))
+          .sorted()
+          .map(n -> n.substring(0, n.length() - 4))
+          .toList()
+          .stream();
     }
   }
 
@@ -48,9 +55,10 @@ class CorpusTest {
     Path expectedFile = CORPUS.resolve(name + ".json");
     JsonObject described = GSON.fromJson(Files.readString(expectedFile), JsonObject.class);
     JsonObject given = described.getAsJsonObject("given");
-    ImportOptions options = new ImportOptions(
-        given.has("defaultAction") ? given.get("defaultAction").getAsString() : null,
-        Instant.parse(given.get("importTime").getAsString()));
+    ImportOptions options =
+        new ImportOptions(
+            given.has("defaultAction") ? given.get("defaultAction").getAsString() : null,
+            Instant.parse(given.get("importTime").getAsString()));
 
     JsonObject actual = outcome(CORPUS.resolve(name + ".csv"), options);
 
@@ -74,12 +82,14 @@ class CorpusTest {
     List<RowResult> rows = new ArrayList<>();
     ImportSummary summary;
     try (InputStream in = Files.newInputStream(csv)) {
-      summary = reader.read(in, options, chunk -> rows.addAll(ChunkCodec.decode(chunk.payload()).rows()));
+      summary =
+          reader.read(in, options, chunk -> rows.addAll(ChunkCodec.decode(chunk.payload()).rows()));
     }
     rows.sort(Comparator.comparingLong(RowResult::row));
     assertEquals(summary.rows(), rows.size(), "every row travels in exactly one chunk");
     for (int i = 0; i < rows.size(); i++) {
-      assertEquals(i + 1, rows.get(i).row(), "rows are numbered 1.." + rows.size() + " without gaps");
+      assertEquals(
+          i + 1, rows.get(i).row(), "rows are numbered 1.." + rows.size() + " without gaps");
     }
     assertEquals(summary.failedRows(), rows.stream().filter(r -> !r.succeeded()).count());
     JsonArray described = new JsonArray();

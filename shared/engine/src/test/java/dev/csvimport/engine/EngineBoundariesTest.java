@@ -19,14 +19,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's packages depend on each other in one direction only (the Maven module already keeps Google Cloud off
- * its classpath): read and operation first, then check, chunk and apply, then the engine's door at the root.
+ * The engine's packages depend on each other in one direction only (the Maven module already keeps
+ * Google Cloud off its classpath): read and operation first, then check, chunk and apply, then the
+ * engine's door at the root.
  */
 class EngineBoundariesTest {
 
   private static final Path SOURCES = Path.of("src", "main", "java", "dev", "csvimport", "engine");
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(dev\\.csvimport\\.engine(?:\\.[a-z]+)*)"
-      + "\\.[A-Z]", Pattern.MULTILINE);
+  private static final Pattern IMPORT =
+      Pattern.compile(
+          "^import (?:static )?(dev\\.csvimport\\.engine(?:\\.[a-z]+)*)" + "\\.[A-Z]",
+          Pattern.MULTILINE);
 
   /** Each engine package and the engine packages its classes import. */
   private static Map<String, Set<String>> dependencies() throws IOException {
@@ -65,8 +68,11 @@ class EngineBoundariesTest {
 
   @Test
   void nothingButTheJdkCommonsCsvAndGson() throws IOException {
-    Pattern foreign = Pattern.compile("^import (?:static )?(?!java\\.|dev\\.csvimport\\.engine\\.|org\\.apache\\.commons"
-        + "\\.csv\\.|com\\.google\\.gson\\.)([\\w.]+);", Pattern.MULTILINE);
+    Pattern foreign =
+        Pattern.compile(
+            "^import (?:static )?(?!java\\.|dev\\.csvimport\\.engine\\.|org\\.apache\\.commons"
+                + "\\.csv\\.|com\\.google\\.gson\\.)([\\w.]+);",
+            Pattern.MULTILINE);
     List<String> found = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(SOURCES)) {
       for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
@@ -79,7 +85,8 @@ class EngineBoundariesTest {
     assertEquals(List.of(), found);
   }
 
-  private static boolean reaches(Map<String, Set<String>> graph, String from, String target, Set<String> seen) {
+  private static boolean reaches(
+      Map<String, Set<String>> graph, String from, String target, Set<String> seen) {
     for (String next : graph.getOrDefault(from, Set.of())) {
       if (next.equals(target) || (seen.add(next) && reaches(graph, next, target, seen))) {
         return true;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.check.HeaderParser;
 import dev.csvimport.engine.check.RowChecker;
+import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.engine.chunk.Chunker;
 import dev.csvimport.engine.operation.Action;
@@ -30,21 +30,58 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Thousands of random and mutated CSV files: whatever the bytes, the engine ends each in a file failure, or in rows
- * that are each exactly one success or one failure, counted right. Nothing else escapes it.
+ * Thousands of random and mutated CSV files: whatever the bytes, the engine ends each in a file
+ * failure, or in rows that are each exactly one success or one failure, counted right. Nothing else
+ * escapes it.
  */
 class GenerativeTest {
 
   private static final long SEED = Long.getLong("csvimport.seed", 20261123L);
   private static final ChunkLimits LIMITS = new ChunkLimits(3, 4, 4096, 7);
   private static final int FILES = Integer.getInteger("csvimport.generatedFiles", 10_000);
-  private static final String[] DEFAULT_ACTIONS = {"setUserAttributes", "track", "setDeviceAttributes", null};
-  private static final String[] CELLS = {"", "null", "u-1", "42", "-7", "3.5", "1e3", "true", "[a, b]", "[]",
-      "1700000000", "1700000000000", "01/02/2020", "05 Jan 2020 06:07:08", "+44 20 7946", "a@b.co", "USD", "Open",
-      "x\"y", "\"quoted, cell\"", "\"multi\nline\"", "é😀", " ", "track", "setUserAttributes", "setDeviceAttributes",
-      // what the store refuses: reserved names, times outside the years 1 to 9999, ids and values too long
-      "__x__", "__", "-99999999999", "99999999999", "01/01/0000", "31/12/9999 23:59:59", "01 Jan 0001 00:00:00",
-      "[__x__, b]", "i".repeat(401), "v".repeat(5000)};
+  private static final String[] DEFAULT_ACTIONS = {
+    "setUserAttributes", "track", "setDeviceAttributes", null
+  };
+  private static final String[] CELLS = {
+    "",
+    "null",
+    "u-1",
+    "42",
+    "-7",
+    "3.5",
+    "1e3",
+    "true",
+    "[a, b]",
+    "[]",
+    "1700000000",
+    "1700000000000",
+    "01/02/2020",
+    "05 Jan 2020 06:07:08",
+    "+44 20 7946",
+    "a@b.co",
+    "USD",
+    "Open",
+    "x\"y",
+    "\"quoted, cell\"",
+    "\"multi\nline\"",
+    "é😀",
+    " ",
+    "track",
+    "setUserAttributes",
+    "setDeviceAttributes",
+    // what the store refuses: reserved names, times outside the years 1 to 9999, ids and values too
+    // long
+    "__x__",
+    "__",
+    "-99999999999",
+    "99999999999",
+    "01/01/0000",
+    "31/12/9999 23:59:59",
+    "01 Jan 0001 00:00:00",
+    "[__x__, b]",
+    "i".repeat(401),
+    "v".repeat(5000)
+  };
 
   @Test
   void everyFileEndsAsAFileFailureOrAsRowsThatAddUp() throws Exception {
@@ -53,21 +90,42 @@ class GenerativeTest {
     ImportReader reader = new ImportReader(LIMITS);
     int fileFailures = 0;
     for (int i = 0; i < FILES; i++) {
-      byte[] csv = i % 2 == 0 ? mutate(seeds.get(random.nextInt(seeds.size())), random) : randomCsv(random);
+      byte[] csv =
+          i % 2 == 0 ? mutate(seeds.get(random.nextInt(seeds.size())), random) : randomCsv(random);
       String defaultAction = DEFAULT_ACTIONS[random.nextInt(DEFAULT_ACTIONS.length)];
       try {
-        fileFailures += outcome(reader, csv, new ImportOptions(defaultAction, Instant.parse("2025-11-22T12:00:00Z")));
+        fileFailures +=
+            outcome(
+                reader,
+                csv,
+                new ImportOptions(defaultAction, Instant.parse("2025-11-22T12:00:00Z")));
       } catch (Throwable e) {
-        throw new AssertionError("file " + i + " (seed " + SEED + ", action " + defaultAction + ") broke the engine: "
-            + abbreviated(csv), e);
+        throw new AssertionError(
+            "file "
+                + i
+                + " (seed "
+                + SEED
+                + ", action "
+                + defaultAction
+                + ") broke the engine: "
+                + abbreviated(csv),
+            e);
       }
     }
-    assertTrue(fileFailures > FILES / 20 && fileFailures < FILES - FILES / 20,
-        "the files are a mix of readable and broken: " + fileFailures + " of " + FILES + " refused");
+    assertTrue(
+        fileFailures > FILES / 20 && fileFailures < FILES - FILES / 20,
+        "the files are a mix of readable and broken: "
+            + fileFailures
+            + " of "
+            + FILES
+            + " refused");
   }
 
-  /** Runs the file as the pipeline does: check, then read; returns 1 for a file failure, 0 for rows. */
-  private static int outcome(ImportReader reader, byte[] csv, ImportOptions options) throws Exception {
+  /**
+   * Runs the file as the pipeline does: check, then read; returns 1 for a file failure, 0 for rows.
+   */
+  private static int outcome(ImportReader reader, byte[] csv, ImportOptions options)
+      throws Exception {
     long checkedRows;
     try {
       checkedRows = reader.check(new ByteArrayInputStream(csv), options);
@@ -78,26 +136,39 @@ class GenerativeTest {
     }
     List<RowResult> rows = new ArrayList<>();
     List<String> chunks = new ArrayList<>();
-    ImportSummary summary = reader.read(new ByteArrayInputStream(csv), options, chunk -> {
-      rows.addAll(ChunkCodec.decode(chunk.payload()).rows());
-      chunks.add(new String(chunk.payload(), StandardCharsets.UTF_8));
-    });
-    assertEquals(chunksOfResults(csv, options), chunks, "setUserAttributes rows written as they are checked are the"
-        + " bytes of the results they would make");
+    ImportSummary summary =
+        reader.read(
+            new ByteArrayInputStream(csv),
+            options,
+            chunk -> {
+              rows.addAll(ChunkCodec.decode(chunk.payload()).rows());
+              chunks.add(new String(chunk.payload(), StandardCharsets.UTF_8));
+            });
+    assertEquals(
+        chunksOfResults(csv, options),
+        chunks,
+        "setUserAttributes rows written as they are checked are the"
+            + " bytes of the results they would make");
     assertEquals(checkedRows, summary.rows());
     assertEquals(summary.rows(), rows.size());
     boolean[] seen = new boolean[rows.size() + 1];
     long failed = 0;
     for (RowResult row : rows) {
-      assertTrue(row.row() >= 1 && row.row() <= rows.size() && !seen[(int) row.row()], "row " + row.row() + " once");
+      assertTrue(
+          row.row() >= 1 && row.row() <= rows.size() && !seen[(int) row.row()],
+          "row " + row.row() + " once");
       seen[(int) row.row()] = true;
       assertTrue(row.succeeded() != (row.failure() != null));
       assertTrue(row.line() > row.row(), "line " + row.line() + " is after the header");
       if (!row.succeeded()) {
         failed++;
         assertFalse(row.failure().message().isBlank());
-        assertTrue(row.failure().message().length() <= 2100 && length(row.failure().value()) <= 300
-            && length(row.failure().column()) <= 300 && length(row.userId()) <= 300, "a failure is of readable size");
+        assertTrue(
+            row.failure().message().length() <= 2100
+                && length(row.failure().value()) <= 300
+                && length(row.failure().column()) <= 300
+                && length(row.userId()) <= 300,
+            "a failure is of readable size");
       } else {
         assertTrue(row.userId().length() <= 400, "a user id the store keeps");
         assertStorable(row.operation(), "row " + row.row());
@@ -107,15 +178,24 @@ class GenerativeTest {
     return 0;
   }
 
-  /** The chunks of every row made into a result first, as the preview and the write API make them. */
+  /**
+   * The chunks of every row made into a result first, as the preview and the write API make them.
+   */
   private static List<String> chunksOfResults(byte[] csv, ImportOptions options) throws Exception {
     List<String> chunks = new ArrayList<>();
-    Action defaultAction = options.defaultAction() == null ? null
-        : Action.fromApiName(options.defaultAction()).orElseThrow();
+    Action defaultAction =
+        options.defaultAction() == null
+            ? null
+            : Action.fromApiName(options.defaultAction()).orElseThrow();
     try (CsvRecords records = CsvRecords.open(new ByteArrayInputStream(csv))) {
-      RowChecker checker = new RowChecker(HeaderParser.parse(records.header(), defaultAction), defaultAction,
-          options.importTime());
-      Chunker chunker = new Chunker(LIMITS, chunk -> chunks.add(new String(chunk.payload(), StandardCharsets.UTF_8)));
+      RowChecker checker =
+          new RowChecker(
+              HeaderParser.parse(records.header(), defaultAction),
+              defaultAction,
+              options.importTime());
+      Chunker chunker =
+          new Chunker(
+              LIMITS, chunk -> chunks.add(new String(chunk.payload(), StandardCharsets.UTF_8)));
       long row = 0;
       while (records.next()) {
         row++;
@@ -133,14 +213,21 @@ class GenerativeTest {
   private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-  /** What a succeeded row carries, the store takes: every time in its range, no reserved name at any depth. */
+  /**
+   * What a succeeded row carries, the store takes: every time in its range, no reserved name at any
+   * depth.
+   */
   private static void assertStorable(Object value, String where) throws Exception {
     if (value instanceof Instant time) {
-      assertTrue(!time.isBefore(EARLIEST) && !time.isAfter(LATEST), where + ": time " + time + " out of range");
+      assertTrue(
+          !time.isBefore(EARLIEST) && !time.isAfter(LATEST),
+          where + ": time " + time + " out of range");
     } else if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         String name = String.valueOf(entry.getKey());
-        assertFalse(name.length() >= 4 && name.startsWith("__") && name.endsWith("__"), where + ": name " + name);
+        assertFalse(
+            name.length() >= 4 && name.startsWith("__") && name.endsWith("__"),
+            where + ": name " + name);
         assertStorable(entry.getValue(), where + "." + name);
       }
     } else if (value instanceof List<?> list) {
@@ -213,11 +300,39 @@ class GenerativeTest {
   }
 
   private static byte[] randomCsv(Random random) {
-    String[] headers = {"userId", "identity", "action", "event", "time", "value", "currencyCode", "deviceId",
-        "locale", "Age<int>", "Score<float>", "Vip<bool>", "Tags<list>", "phone", "email",
-        "Born<dd/MM/yyyy HH:mm:ss>", "params.sku", "events.Buy.count", "userAttributeValuesToAdd.Set",
-        "userAttributeValuesToIncrement.N", "created", "Bad<type>", "", "1st", "__x__", "params.__x__",
-        "events.__x__.count", "events.Buy.firstTime", "lastActive", "N".repeat(300), "__a__<int>"};
+    String[] headers = {
+      "userId",
+      "identity",
+      "action",
+      "event",
+      "time",
+      "value",
+      "currencyCode",
+      "deviceId",
+      "locale",
+      "Age<int>",
+      "Score<float>",
+      "Vip<bool>",
+      "Tags<list>",
+      "phone",
+      "email",
+      "Born<dd/MM/yyyy HH:mm:ss>",
+      "params.sku",
+      "events.Buy.count",
+      "userAttributeValuesToAdd.Set",
+      "userAttributeValuesToIncrement.N",
+      "created",
+      "Bad<type>",
+      "",
+      "1st",
+      "__x__",
+      "params.__x__",
+      "events.__x__.count",
+      "events.Buy.firstTime",
+      "lastActive",
+      "N".repeat(300),
+      "__a__<int>"
+    };
     StringBuilder csv = new StringBuilder();
     int columns = 1 + random.nextInt(6);
     for (int c = 0; c < columns; c++) {

@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A row result as readable JSON, for the expected outcomes beside the test corpus. Types show: a timestamp is
- * {"timestamp": ISO-8601}, a removal is null, a Long has no point and a Double always has one.
+ * A row result as readable JSON, for the expected outcomes beside the test corpus. Types show: a
+ * timestamp is {"timestamp": ISO-8601}, a removal is null, a Long has no point and a Double always
+ * has one.
  */
 final class RowDescription {
 

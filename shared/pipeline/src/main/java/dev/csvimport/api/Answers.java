@@ -17,14 +17,18 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The answers of the API's actions, in Leanplum's shapes, built once for the HTTP API and the local runner. Each is
- * one element of Leanplum's {@code {"response":[...]}}; times are Unix seconds, as in Leanplum's answers.
+ * The answers of the API's actions, in Leanplum's shapes, built once for the HTTP API and the local
+ * runner. Each is one element of Leanplum's {@code {"response":[...]}}; times are Unix seconds, as
+ * in Leanplum's answers.
  */
 public final class Answers {
 
   private final Function<Job, String> resultsLink;
 
-  /** @param resultsLink how a caller fetches a finished job's results file: a signed URL, or a gs:// URI */
+  /**
+   * @param resultsLink how a caller fetches a finished job's results file: a signed URL, or a gs://
+   *     URI
+   */
   public Answers(Function<Job, String> resultsLink) {
     this.resultsLink = resultsLink;
   }
@@ -51,8 +55,9 @@ public final class Answers {
       answer.addProperty("reason", job.failure());
     } else {
       JsonObject progress = new JsonObject();
-      progress.addProperty("rowsRead", job.fanOutComplete() ? job.rowsRead() : Math.max(job.rowsRead(),
-          totals.rows()));
+      progress.addProperty(
+          "rowsRead",
+          job.fanOutComplete() ? job.rowsRead() : Math.max(job.rowsRead(), totals.rows()));
       progress.addProperty("rowsApplied", totals.successes());
       progress.addProperty("rowsFailed", totals.failures());
       if (job.waiting() != null) {
@@ -144,7 +149,8 @@ public final class Answers {
     if (time == null) {
       return JsonNull.INSTANCE;
     }
-    return time.getNano() == 0 ? new JsonPrimitive(time.getEpochSecond())
+    return time.getNano() == 0
+        ? new JsonPrimitive(time.getEpochSecond())
         : new JsonPrimitive(time.getEpochSecond() + time.getNano() / 1e9);
   }
 }

@@ -7,13 +7,14 @@ import com.google.gson.JsonObject;
 import java.util.List;
 
 /**
- * An HTTP status and the elements of Leanplum's envelope, {@code {"response":[element, ...]}}: one element, or one per
- * item of a batch.
+ * An HTTP status and the elements of Leanplum's envelope, {@code {"response":[element, ...]}}: one
+ * element, or one per item of a batch.
  */
 public record ApiAnswer(int status, List<JsonObject> elements) {
 
   public static final String CONTENT_TYPE = "application/json; charset=utf-8";
-  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+  private static final Gson GSON =
+      new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
   public ApiAnswer {
     elements = List.copyOf(elements);

@@ -20,13 +20,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The preview action: the first part of a file, run through the same engine as an import, before a byte is uploaded.
- * A file's first part usually ends inside a row: that cut-off row is left out, not reported as an error.
+ * The preview action: the first part of a file, run through the same engine as an import, before a
+ * byte is uploaded. A file's first part usually ends inside a row: that cut-off row is left out,
+ * not reported as an error.
  */
 final class FilePreview {
 
   /** The most of a file the page sends. */
   static final int MAX_BYTES = 256 * 1024;
+
   /** Rows shown, as on CleverTap's upload page. */
   static final int ROWS = 15;
 
@@ -41,8 +43,10 @@ final class FilePreview {
     answer.addProperty("success", true);
     byte[] whole = partial ? completeLines(csv) : csv;
     try {
-      Preview preview = new ImportReader(ChunkLimits.DEFAULT).preview(new ByteArrayInputStream(whole),
-          new ImportOptions(defaultAction, now), ROWS);
+      Preview preview =
+          new ImportReader(ChunkLimits.DEFAULT)
+              .preview(
+                  new ByteArrayInputStream(whole), new ImportOptions(defaultAction, now), ROWS);
       answer.add("columns", columns(preview.columns()));
       JsonArray rows = new JsonArray();
       preview.rows().forEach(row -> rows.add(row(row)));
@@ -85,12 +89,17 @@ final class FilePreview {
     shown.addProperty("row", result.row());
     shown.addProperty("line", result.line());
     shown.addProperty("userId", result.userId());
-    shown.addProperty("status", !result.succeeded() ? "failed" : result.warnings().isEmpty() ? "ok" : "warning");
+    shown.addProperty(
+        "status", !result.succeeded() ? "failed" : result.warnings().isEmpty() ? "ok" : "warning");
     JsonArray values = new JsonArray();
     row.values().forEach(value -> values.add(value(value)));
     shown.add("values", values);
-    shown.add("problem", problem(result.succeeded()
-        ? (result.warnings().isEmpty() ? null : result.warnings().get(0)) : result.failure()));
+    shown.add(
+        "problem",
+        problem(
+            result.succeeded()
+                ? (result.warnings().isEmpty() ? null : result.warnings().get(0))
+                : result.failure()));
     return shown;
   }
 
@@ -105,7 +114,10 @@ final class FilePreview {
     return shown;
   }
 
-  /** A value with its type, so the page can show {@code 34 (int)} apart from {@code "34"}; null leaves it unchanged. */
+  /**
+   * A value with its type, so the page can show {@code 34 (int)} apart from {@code "34"}; null
+   * leaves it unchanged.
+   */
   private static JsonElement value(Object value) {
     if (value == null) {
       return JsonNull.INSTANCE;
@@ -115,10 +127,18 @@ final class FilePreview {
       typed.addProperty("type", "remove");
       return typed;
     }
-    String type = value instanceof Long ? "int" : value instanceof Double ? "float" : value instanceof Boolean ? "bool"
-        : value instanceof List ? "list" : value instanceof Instant ? "time" : "text";
+    String type =
+        value instanceof Long
+            ? "int"
+            : value instanceof Double
+                ? "float"
+                : value instanceof Boolean
+                    ? "bool"
+                    : value instanceof List ? "list" : value instanceof Instant ? "time" : "text";
     typed.addProperty("type", type);
-    typed.add("value", value instanceof Instant time ? new JsonPrimitive(time.toString()) : Answers.json(value));
+    typed.add(
+        "value",
+        value instanceof Instant time ? new JsonPrimitive(time.toString()) : Answers.json(value));
     return typed;
   }
 }

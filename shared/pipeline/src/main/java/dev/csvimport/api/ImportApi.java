@@ -8,8 +8,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.csvimport.engine.check.ItemChecker;
 import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.engine.check.ItemChecker;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewImport;
@@ -39,22 +39,40 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The API's actions, Leanplum-compatible: getMultiResults, multi (a CSV import with createJob, else a batch of write
- * items), the write actions setUserAttributes, setDeviceAttributes, track and deleteUser, exportUser, and listJobs;
- * and for the uploads page: preview (a file's first rows through the engine), uploadUrl (where to upload it) and
- * results (a page of a job's results file). Every call names its app and one of the app's keys; nothing of another
- * app is ever read or written.
+ * The API's actions, Leanplum-compatible: getMultiResults, multi (a CSV import with createJob, else
+ * a batch of write items), the write actions setUserAttributes, setDeviceAttributes, track and
+ * deleteUser, exportUser, and listJobs; and for the uploads page: preview (a file's first rows
+ * through the engine), uploadUrl (where to upload it) and results (a page of a job's results file).
+ * Every call names its app and one of the app's keys; nothing of another app is ever read or
+ * written.
  */
 public final class ImportApi {
 
   public static final String API_VERSION = "1.0.6";
-  public static final List<String> ACTIONS = List.of("getMultiResults", "multi", "exportUser", "listJobs", "preview",
-      "uploadUrl", "results", "setUserAttributes", "setDeviceAttributes", "track", "deleteUser");
-  /** A single write call's parameters that are the call's, not the item's: left out of its fingerprint. */
-  private static final List<String> CALL_PARAMETERS = List.of("appId", "clientKey", "apiVersion", "requestId",
-      "devMode");
+  public static final List<String> ACTIONS =
+      List.of(
+          "getMultiResults",
+          "multi",
+          "exportUser",
+          "listJobs",
+          "preview",
+          "uploadUrl",
+          "results",
+          "setUserAttributes",
+          "setDeviceAttributes",
+          "track",
+          "deleteUser");
+
+  /**
+   * A single write call's parameters that are the call's, not the item's: left out of its
+   * fingerprint.
+   */
+  private static final List<String> CALL_PARAMETERS =
+      List.of("appId", "clientKey", "apiVersion", "requestId", "devMode");
+
   /** Lines of a results file per page of the results action. */
   private static final int MAX_RESULT_LINES = 500;
+
   private static final String INVALID_KEY = "Invalid access key";
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 1000;
@@ -77,9 +95,18 @@ public final class ImportApi {
    * @param uploads where the uploads page sends a file
    * @param inboxPrefix where new files are picked up in an app's bucket
    */
-  public ImportApi(AppStore apps, JobStore jobs, ProfileStore profiles, NewJobs newJobs,
-      FanOutRequests fanOutRequests, Storage storage, Answers answers, UploadUrls uploads, WriteRequests writes,
-      String inboxPrefix, Clock clock) {
+  public ImportApi(
+      AppStore apps,
+      JobStore jobs,
+      ProfileStore profiles,
+      NewJobs newJobs,
+      FanOutRequests fanOutRequests,
+      Storage storage,
+      Answers answers,
+      UploadUrls uploads,
+      WriteRequests writes,
+      String inboxPrefix,
+      Clock clock) {
     this.apps = apps;
     this.jobs = jobs;
     this.profiles = profiles;
@@ -105,8 +132,12 @@ public final class ImportApi {
   private ApiAnswer dispatch(ApiRequest request) throws ApiError, StoreException {
     String action = request.required("action");
     if (!ACTIONS.contains(action)) {
-      throw new ApiError(400, "unknown action '" + action + "': the supported actions are "
-          + String.join(", ", ACTIONS));
+      throw new ApiError(
+          400,
+          "unknown action '"
+              + action
+              + "': the supported actions are "
+              + String.join(", ", ACTIONS));
     }
     String version = request.parameter("apiVersion");
     if (version != null && !version.equals(API_VERSION)) {
@@ -114,8 +145,8 @@ public final class ImportApi {
     }
     String appId = request.required("appId");
     String clientKey = request.required("clientKey");
-    AppStore.KeyKind key = apps.authenticate(appId, clientKey)
-        .orElseThrow(() -> new ApiError(401, INVALID_KEY));
+    AppStore.KeyKind key =
+        apps.authenticate(appId, clientKey).orElseThrow(() -> new ApiError(401, INVALID_KEY));
     if (WriteCalls.ACTIONS.contains(action)) {
       return single(appId, request);
     }
@@ -123,7 +154,8 @@ public final class ImportApi {
       case "getMultiResults":
         return ApiAnswer.ok(multiResults(appId, request));
       case "multi":
-        return "true".equalsIgnoreCase(request.parameter("createJob")) ? ApiAnswer.ok(multi(appId, key, request))
+        return "true".equalsIgnoreCase(request.parameter("createJob"))
+            ? ApiAnswer.ok(multi(appId, key, request))
             : batch(appId, request);
       case "exportUser":
         return exportUser(appId, request.required("userId"));
@@ -139,14 +171,17 @@ public final class ImportApi {
   }
 
   /**
-   * multi without createJob: Leanplum's batch, its items in {@code data} (a JSON array), each answered in order; the
-   * status is 200 whenever the batch itself is valid, whatever became of its items. Either key may write.
+   * multi without createJob: Leanplum's batch, its items in {@code data} (a JSON array), each
+   * answered in order; the status is 200 whenever the batch itself is valid, whatever became of its
+   * items. Either key may write.
    */
   private ApiAnswer batch(String appId, ApiRequest request) throws ApiError, StoreException {
     String data = request.parameter("data");
     if (data == null) {
-      throw new ApiError(400, "missing parameter data: a batch sends its items as {\"data\":[{\"action\":"
-          + "\"track\", ...}, ...]}; a CSV import sends createJob=true");
+      throw new ApiError(
+          400,
+          "missing parameter data: a batch sends its items as {\"data\":[{\"action\":"
+              + "\"track\", ...}, ...]}; a CSV import sends createJob=true");
     }
     JsonElement parsed;
     try {
@@ -155,12 +190,18 @@ public final class ImportApi {
       throw new ApiError(400, "data is not valid JSON: it must be an array of items");
     }
     if (!parsed.isJsonArray() || parsed.getAsJsonArray().isEmpty()) {
-      throw new ApiError(400, "data must be a JSON array of 1 to " + WriteCalls.MAX_ITEMS + " items");
+      throw new ApiError(
+          400, "data must be a JSON array of 1 to " + WriteCalls.MAX_ITEMS + " items");
     }
     JsonArray items = parsed.getAsJsonArray();
     if (items.size() > WriteCalls.MAX_ITEMS) {
-      throw new ApiError(400, "data has " + items.size() + " items; a batch may have at most " + WriteCalls.MAX_ITEMS
-          + ": split it");
+      throw new ApiError(
+          400,
+          "data has "
+              + items.size()
+              + " items; a batch may have at most "
+              + WriteCalls.MAX_ITEMS
+              + ": split it");
     }
     List<JsonObject> elements = new ArrayList<>();
     for (ItemAnswer answer : write(appId, request, items.asList(), items.toString())) {
@@ -174,7 +215,8 @@ public final class ImportApi {
     Map<String, String> parameters = new LinkedHashMap<>(request.parameters());
     CALL_PARAMETERS.forEach(parameters::remove);
     JsonObject item = ItemChecker.itemOf(parameters);
-    // Clients stamp each call with the time it was sent; only a track's time is the item's (its event's).
+    // Clients stamp each call with the time it was sent; only a track's time is the item's (its
+    // event's).
     JsonObject asked = item.deepCopy();
     if (!"track".equals(parameters.get("action"))) {
       asked.remove("time");
@@ -183,10 +225,14 @@ public final class ImportApi {
     return new ApiAnswer(answer.success() ? 200 : 400, List.of(element(answer)));
   }
 
-  private List<ItemAnswer> write(String appId, ApiRequest request, List<JsonElement> items, String fingerprint)
+  private List<ItemAnswer> write(
+      String appId, ApiRequest request, List<JsonElement> items, String fingerprint)
       throws ApiError, StoreException {
     try {
-      return writes.apply(appId, request.parameter("requestId"), fingerprint,
+      return writes.apply(
+          appId,
+          request.parameter("requestId"),
+          fingerprint,
           WriteCalls.items(items, clock.instant()));
     } catch (WriteRequests.RequestKeyReused reused) {
       throw new ApiError(409, reused.getMessage());
@@ -205,7 +251,10 @@ public final class ImportApi {
     return success;
   }
 
-  /** preview: the first part of a file (base64 in {@code csv}), checked by the engine, before any upload. */
+  /**
+   * preview: the first part of a file (base64 in {@code csv}), checked by the engine, before any
+   * upload.
+   */
   private JsonObject preview(ApiRequest request) throws ApiError {
     byte[] csv;
     try {
@@ -214,39 +263,57 @@ public final class ImportApi {
       throw new ApiError(400, "csv must be the file's first bytes in base64");
     }
     if (csv.length > FilePreview.MAX_BYTES) {
-      throw new ApiError(413, "preview takes at most the first " + FilePreview.MAX_BYTES / 1024 + " KiB of a file");
+      throw new ApiError(
+          413,
+          "preview takes at most the first " + FilePreview.MAX_BYTES / 1024 + " KiB of a file");
     }
     String defaultAction = request.parameter("defaultAction");
     if (defaultAction != null && Action.fromApiName(defaultAction).isEmpty()) {
-      throw new ApiError(400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
+      throw new ApiError(
+          400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
     }
-    return FilePreview.answer(csv, "true".equalsIgnoreCase(request.parameter("partial")), defaultAction,
-        clock.instant());
+    return FilePreview.answer(
+        csv, "true".equalsIgnoreCase(request.parameter("partial")), defaultAction, clock.instant());
   }
 
   /**
-   * uploadUrl: where the browser uploads a file into the app's bucket, under the inbox, as a new object whose name
-   * the server chooses; its import's name, uploader and default action are fixed in the upload's signature.
+   * uploadUrl: where the browser uploads a file into the app's bucket, under the inbox, as a new
+   * object whose name the server chooses; its import's name, uploader and default action are fixed
+   * in the upload's signature.
    */
-  private JsonObject uploadUrl(String appId, AppStore.KeyKind key, ApiRequest request) throws ApiError,
-      StoreException {
+  private JsonObject uploadUrl(String appId, AppStore.KeyKind key, ApiRequest request)
+      throws ApiError, StoreException {
     if (key != AppStore.KeyKind.DEVELOPMENT) {
       throw new ApiError(403, "uploads need the app's development key; this is its production key");
     }
     String defaultAction = request.parameter("defaultAction");
     if (defaultAction != null && Action.fromApiName(defaultAction).isEmpty()) {
-      throw new ApiError(400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
+      throw new ApiError(
+          400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
     }
     String bucket = ownedBucket(appId);
     String fileName = Optional.ofNullable(request.parameter("fileName")).orElse("upload.csv");
-    String object = inboxPrefix + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
-        .format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + safeName(fileName);
+    String object =
+        inboxPrefix
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(clock.instant())
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8)
+            + "-"
+            + safeName(fileName);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("encoding", "url");
-    metadata.put("name", URLEncoder.encode(Optional.ofNullable(request.parameter("name")).orElse(fileName),
-        StandardCharsets.UTF_8));
-    metadata.put("uploadedBy", URLEncoder.encode(Optional.ofNullable(request.parameter("uploadedBy")).orElse("ui"),
-        StandardCharsets.UTF_8));
+    metadata.put(
+        "name",
+        URLEncoder.encode(
+            Optional.ofNullable(request.parameter("name")).orElse(fileName),
+            StandardCharsets.UTF_8));
+    metadata.put(
+        "uploadedBy",
+        URLEncoder.encode(
+            Optional.ofNullable(request.parameter("uploadedBy")).orElse("ui"),
+            StandardCharsets.UTF_8));
     if (defaultAction != null) {
       metadata.put("action", defaultAction);
     }
@@ -276,17 +343,23 @@ public final class ImportApi {
     throw new ApiError(409, "this app has no bucket of its own to upload into");
   }
 
-  /** A file name as part of an object name: letters, digits, dot, dash and underscore; ends in .csv. */
+  /**
+   * A file name as part of an object name: letters, digits, dot, dash and underscore; ends in .csv.
+   */
   static String safeName(String fileName) {
-    String base = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
-        .replaceAll("[^A-Za-z0-9._-]", "_");
+    String base =
+        fileName
+            .substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
+            .replaceAll("[^A-Za-z0-9._-]", "_");
     base = base.length() > 100 ? base.substring(base.length() - 100) : base;
     return base.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? base : base + ".csv";
   }
 
   /** results: a page of a finished job's results file, from line {@code offset} on. */
   private JsonObject results(String appId, ApiRequest request) throws ApiError, StoreException {
-    Job job = jobs.get(appId, request.required("jobId")).orElseThrow(() -> new ApiError(404, "job not found"));
+    Job job =
+        jobs.get(appId, request.required("jobId"))
+            .orElseThrow(() -> new ApiError(404, "job not found"));
     if (job.resultsFile() == null) {
       throw new ApiError(409, "the job has no results file yet: it is " + job.state());
     }
@@ -294,8 +367,11 @@ public final class ImportApi {
     int limit = wholeNumber(request.parameter("limit"), 100, 1, MAX_RESULT_LINES, "limit");
     JsonArray lines = new JsonArray();
     int next = -1;
-    try (BufferedReader reader = new BufferedReader(Channels.newReader(
-        storage.reader(BlobId.of(job.bucket(), job.resultsFile())), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            Channels.newReader(
+                storage.reader(BlobId.of(job.bucket(), job.resultsFile())),
+                StandardCharsets.UTF_8))) {
       String line;
       int index = 0;
       while ((line = reader.readLine()) != null) {
@@ -321,7 +397,8 @@ public final class ImportApi {
     return answer;
   }
 
-  private static int wholeNumber(String text, int otherwise, int min, int max, String name) throws ApiError {
+  private static int wholeNumber(String text, int otherwise, int min, int max, String name)
+      throws ApiError {
     if (text == null) {
       return otherwise;
     }
@@ -336,7 +413,8 @@ public final class ImportApi {
     throw new ApiError(400, name + " must be a whole number from " + min + " to " + max);
   }
 
-  private JsonObject multiResults(String appId, ApiRequest request) throws ApiError, StoreException {
+  private JsonObject multiResults(String appId, ApiRequest request)
+      throws ApiError, StoreException {
     String jobId = request.parameter("jobId");
     Optional<Job> job;
     if (jobId != null) {
@@ -349,20 +427,24 @@ public final class ImportApi {
       job = jobs.newestOf(appId, file);
     }
     Job found = job.orElseThrow(() -> new ApiError(404, "job not found"));
-    JobStore.Totals totals = found.state().ended() ? new JobStore.Totals(0, 0, 0, true) : jobs.totals(found);
+    JobStore.Totals totals =
+        found.state().ended() ? new JobStore.Totals(0, 0, 0, true) : jobs.totals(found);
     return answers.multiResults(found, totals);
   }
 
   /** multi with createJob: a CSV import of an object in one of the app's buckets. */
-  private JsonObject multi(String appId, AppStore.KeyKind key, ApiRequest request) throws ApiError, StoreException {
+  private JsonObject multi(String appId, AppStore.KeyKind key, ApiRequest request)
+      throws ApiError, StoreException {
     String bucket = request.required("gcsBucket");
     String file = request.required("file");
     String defaultAction = request.parameter("defaultAction");
     if (defaultAction != null && Action.fromApiName(defaultAction).isEmpty()) {
-      throw new ApiError(400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
+      throw new ApiError(
+          400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
     }
     if (key != AppStore.KeyKind.DEVELOPMENT) {
-      throw new ApiError(403, "CSV imports need the app's development key; this is its production key");
+      throw new ApiError(
+          403, "CSV imports need the app's development key; this is its production key");
     }
     List<String> buckets = apps.get(appId).map(AppStore.App::buckets).orElse(List.of());
     if (!buckets.contains(bucket) || !apps.ownerOf(bucket).map(appId::equals).orElse(false)) {
@@ -373,10 +455,21 @@ public final class ImportApi {
       throw new ApiError(404, "no object " + file + " in bucket " + bucket);
     }
     long generation = object.getGeneration() == null ? 0 : object.getGeneration();
-    String name = Optional.ofNullable(request.parameter("name")).orElse(file.substring(file.lastIndexOf('/') + 1));
-    Job job = jobs.createIfAbsent(newJobs.forRequest(new NewImport(appId, bucket, file, generation, defaultAction,
-        name, Optional.ofNullable(request.parameter("uploadedBy")).orElse("api")),
-        Optional.ofNullable(request.parameter("requestId")).orElse(request.requestId())));
+    String name =
+        Optional.ofNullable(request.parameter("name"))
+            .orElse(file.substring(file.lastIndexOf('/') + 1));
+    Job job =
+        jobs.createIfAbsent(
+            newJobs.forRequest(
+                new NewImport(
+                    appId,
+                    bucket,
+                    file,
+                    generation,
+                    defaultAction,
+                    name,
+                    Optional.ofNullable(request.parameter("uploadedBy")).orElse("api")),
+                Optional.ofNullable(request.parameter("requestId")).orElse(request.requestId())));
     try {
       fanOutRequests.request(job.appId(), job.jobId());
     } catch (Exception e) {
@@ -421,5 +514,4 @@ public final class ImportApi {
     }
     return answer;
   }
-
 }

@@ -17,14 +17,19 @@ import java.util.Optional;
 
 /**
  * Applies chunks so that the outcome is as if every row were applied once, in file order:
+ *
  * <ul>
- *   <li>each partition of a job has a cursor, the sequence of the chunk it expects next; a chunk is applied in the
- *       same transaction that moves the cursor on, so a chunk delivered again is recognised and changes nothing;</li>
- *   <li>a chunk that arrives before its predecessor is parked, and applied as soon as the predecessor is;</li>
- *   <li>the transaction reads the profiles it changes, so concurrent chunks (other partitions, other jobs) lose no
- *       update;</li>
- *   <li>a row that cannot apply (e.g. a profile over Firestore's 1 MiB) fails alone; the rest of its chunk goes on.</li>
+ *   <li>each partition of a job has a cursor, the sequence of the chunk it expects next; a chunk is
+ *       applied in the same transaction that moves the cursor on, so a chunk delivered again is
+ *       recognised and changes nothing;
+ *   <li>a chunk that arrives before its predecessor is parked, and applied as soon as the
+ *       predecessor is;
+ *   <li>the transaction reads the profiles it changes, so concurrent chunks (other partitions,
+ *       other jobs) lose no update;
+ *   <li>a row that cannot apply (e.g. a profile over Firestore's 1 MiB) fails alone; the rest of
+ *       its chunk goes on.
  * </ul>
+ *
  * Where the cursor, parked chunks and profiles are kept is {@link Partitions}' business.
  */
 public final class ChunkApplier {
@@ -39,7 +44,9 @@ public final class ChunkApplier {
     PARKED
   }
 
-  /** A chunk as it arrives: which job it belongs to, and its bytes as {@link ChunkCodec} wrote them. */
+  /**
+   * A chunk as it arrives: which job it belongs to, and its bytes as {@link ChunkCodec} wrote them.
+   */
   public record Delivery(String appId, String jobId, byte[] payload) {}
 
   private static final Log LOG = Log.of(ChunkApplier.class);
@@ -54,7 +61,10 @@ public final class ChunkApplier {
     this.completion = completion;
   }
 
-  /** A delivery that is not a chunk of its job: unreadable, or a partition or sequence its job never had. */
+  /**
+   * A delivery that is not a chunk of its job: unreadable, or a partition or sequence its job never
+   * had.
+   */
   public static final class ChunkRefused extends Exception {
     ChunkRefused(String message) {
       super(message, null, false, false);
@@ -67,7 +77,11 @@ public final class ChunkApplier {
   public Outcome apply(Delivery delivery) throws StoreException, ChunkRefused {
     Optional<Job> found = jobs.get(delivery.appId(), delivery.jobId());
     if (found.isEmpty() || found.get().state().ended()) {
-      LOG.warn("chunk for a job that is unknown or ended: ignored", "appId", delivery.appId(), "jobId",
+      LOG.warn(
+          "chunk for a job that is unknown or ended: ignored",
+          "appId",
+          delivery.appId(),
+          "jobId",
           delivery.jobId());
       return Outcome.DUPLICATE;
     }
@@ -79,10 +93,11 @@ public final class ChunkApplier {
   }
 
   /**
-   * Records every row of a chunk that could not be applied, after its last delivery attempt, as failed with
-   * {@code reason}, so that its job still finishes and the rows show in its results.
+   * Records every row of a chunk that could not be applied, after its last delivery attempt, as
+   * failed with {@code reason}, so that its job still finishes and the rows show in its results.
    */
-  public Outcome recordFailure(Delivery delivery, String reason) throws StoreException, ChunkRefused {
+  public Outcome recordFailure(Delivery delivery, String reason)
+      throws StoreException, ChunkRefused {
     Optional<Job> found = jobs.get(delivery.appId(), delivery.jobId());
     if (found.isEmpty() || found.get().state().ended()) {
       return Outcome.DUPLICATE;
@@ -91,31 +106,53 @@ public final class ChunkApplier {
     Chunk chunk = checked(job, delivery.payload());
     List<RowResult> failed = new ArrayList<>();
     for (RowResult row : chunk.rows()) {
-      failed.add(row.succeeded() ? RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow(
-          "the row could not be saved: " + reason + "; import it again")) : row);
+      failed.add(
+          row.succeeded()
+              ? RowResult.failure(
+                  row.row(),
+                  row.line(),
+                  row.userId(),
+                  RowProblem.ofRow("the row could not be saved: " + reason + "; import it again"))
+              : row);
     }
     Chunk failedChunk = new Chunk(chunk.partition(), chunk.sequence(), chunk.segment(), failed);
     Outcome outcome = applyOrPark(job, failedChunk, delivery.payload(), false);
     if (outcome == Outcome.APPLIED) {
-      LOG.error("chunk recorded as failed after its last delivery attempt", null, "appId", job.appId(), "jobId",
-          job.jobId(), "partition", chunk.partition(), "sequence", chunk.sequence(), "reason", reason);
+      LOG.error(
+          "chunk recorded as failed after its last delivery attempt",
+          null,
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "partition",
+          chunk.partition(),
+          "sequence",
+          chunk.sequence(),
+          "reason",
+          reason);
     }
     afterAcknowledged(job, chunk, outcome);
     return outcome;
   }
 
   /**
-   * Whatever a delivery's outcome, applies the chunks parked at the partition's cursor, then finishes the job if the
-   * partition is done. A duplicate or a parked chunk drains too: the delivery that applied the predecessor may have
-   * failed after its commit (a crash, a timeout, an aborted commit while draining), and its redelivery is then a
-   * duplicate; nothing else would apply what waits but the watchdog.
+   * Whatever a delivery's outcome, applies the chunks parked at the partition's cursor, then
+   * finishes the job if the partition is done. A duplicate or a parked chunk drains too: the
+   * delivery that applied the predecessor may have failed after its commit (a crash, a timeout, an
+   * aborted commit while draining), and its redelivery is then a duplicate; nothing else would
+   * apply what waits but the watchdog.
    */
   private void afterAcknowledged(Job job, Chunk delivered, Outcome outcome) throws StoreException {
     int partition = delivered.partition();
-    int next = outcome == Outcome.APPLIED ? delivered.sequence() + 1 : (int) partitions.nextSequence(job, partition);
+    int next =
+        outcome == Outcome.APPLIED
+            ? delivered.sequence() + 1
+            : (int) partitions.nextSequence(job, partition);
     int drainedTo = drainFrom(job, partition, next);
     if (outcome == Outcome.DUPLICATE && drainedTo == next) {
-      // The delivery that applied it may have failed to finish the job after its commit: finish it now.
+      // The delivery that applied it may have failed to finish the job after its commit: finish it
+      // now.
       completion.tryFinish(job.appId(), job.jobId());
       return;
     }
@@ -123,8 +160,9 @@ public final class ChunkApplier {
   }
 
   /**
-   * Applies what is parked at a partition's cursor and finishes the job if that was its last work: the watchdog's
-   * way to move a partition whose deliveries all ended without draining it. Answers whether anything was applied.
+   * Applies what is parked at a partition's cursor and finishes the job if that was its last work:
+   * the watchdog's way to move a partition whose deliveries all ended without draining it. Answers
+   * whether anything was applied.
    */
   public boolean drain(Job job, int partition) throws StoreException {
     int next = (int) partitions.nextSequence(job, partition);
@@ -133,7 +171,10 @@ public final class ChunkApplier {
     return drainedTo > next;
   }
 
-  /** Applies the parked chunks from {@code next} on, in order; answers the sequence after the last one applied. */
+  /**
+   * Applies the parked chunks from {@code next} on, in order; answers the sequence after the last
+   * one applied.
+   */
   private int drainFrom(Job job, int partition, int next) throws StoreException {
     while (true) {
       Optional<byte[]> payload = partitions.parked(job, partition, next);
@@ -155,7 +196,9 @@ public final class ChunkApplier {
     }
   }
 
-  /** The chunk, if it fits the limits its job recorded: a forged or corrupt delivery writes nothing. */
+  /**
+   * The chunk, if it fits the limits its job recorded: a forged or corrupt delivery writes nothing.
+   */
   private static Chunk checked(Job job, byte[] payload) throws ChunkRefused {
     Chunk chunk;
     try {
@@ -165,49 +208,102 @@ public final class ChunkApplier {
     }
     int partitions = job.limits().partitions();
     if (chunk.partition() < 0 || chunk.partition() >= partitions) {
-      throw new ChunkRefused("partition " + chunk.partition() + " is outside job " + job.jobId() + "'s " + partitions
-          + " partitions");
+      throw new ChunkRefused(
+          "partition "
+              + chunk.partition()
+              + " is outside job "
+              + job.jobId()
+              + "'s "
+              + partitions
+              + " partitions");
     }
-    int chunks = job.fanOutComplete() ? job.chunksPerPartition().get(chunk.partition()) : Integer.MAX_VALUE;
+    int chunks =
+        job.fanOutComplete() ? job.chunksPerPartition().get(chunk.partition()) : Integer.MAX_VALUE;
     if (chunk.sequence() < 0 || chunk.sequence() >= chunks) {
-      throw new ChunkRefused("sequence " + chunk.sequence() + " is outside partition " + chunk.partition() + " of job "
-          + job.jobId() + " (" + chunks + " chunks)");
+      throw new ChunkRefused(
+          "sequence "
+              + chunk.sequence()
+              + " is outside partition "
+              + chunk.partition()
+              + " of job "
+              + job.jobId()
+              + " ("
+              + chunks
+              + " chunks)");
     }
     if (chunk.rows().size() > job.limits().maxRows()) {
-      throw new ChunkRefused("the chunk has " + chunk.rows().size() + " rows; job " + job.jobId() + "'s chunks have"
-          + " at most " + job.limits().maxRows());
+      throw new ChunkRefused(
+          "the chunk has "
+              + chunk.rows().size()
+              + " rows; job "
+              + job.jobId()
+              + "'s chunks have"
+              + " at most "
+              + job.limits().maxRows());
     }
     return chunk;
   }
 
-  /** What one transaction did with a chunk: its outcome, and whether every row of an applied chunk is done. */
+  /**
+   * What one transaction did with a chunk: its outcome, and whether every row of an applied chunk
+   * is done.
+   */
   private record Step(Outcome outcome, boolean chunkDone) {}
 
   /**
-   * Applies, parks or recognises a chunk, in as many transactions as its rows need: a slice of rows is applied per
-   * transaction, as many as one commit may hold. When the store refuses a slice as invalid, the slice is halved until
-   * the refused row stands alone; that row is recorded as failed with the store's reason, and the rest applies.
+   * Applies, parks or recognises a chunk, in as many transactions as its rows need: a slice of rows
+   * is applied per transaction, as many as one commit may hold. When the store refuses a slice as
+   * invalid, the slice is halved until the refused row stands alone; that row is recorded as failed
+   * with the store's reason, and the rest applies.
    */
-  private Outcome applyOrPark(Job job, Chunk chunk, byte[] payload, boolean wasParked) throws StoreException {
-    return Slices.run(chunk.rows().size(), (maxRows, refused) -> {
-      String reason = null;
-      if (refused != null) {
-        LOG.warn("a row refused at commit is recorded as failed", "appId", job.appId(), "jobId", job.jobId(),
-            "partition", chunk.partition(), "sequence", chunk.sequence(), "error", refused.getMessage());
-        reason = "the store refused this row (" + Excerpt.of(refused.getMessage()) + "): correct it and import it"
-            + " again";
-      }
-      String refusal = reason;
-      return partitions.transact(job, chunk.partition(), tx -> step(tx, chunk, payload, wasParked, maxRows, refusal));
-    }, step -> step.outcome() != Outcome.APPLIED || step.chunkDone()).outcome();
+  private Outcome applyOrPark(Job job, Chunk chunk, byte[] payload, boolean wasParked)
+      throws StoreException {
+    return Slices.run(
+            chunk.rows().size(),
+            (maxRows, refused) -> {
+              String reason = null;
+              if (refused != null) {
+                LOG.warn(
+                    "a row refused at commit is recorded as failed",
+                    "appId",
+                    job.appId(),
+                    "jobId",
+                    job.jobId(),
+                    "partition",
+                    chunk.partition(),
+                    "sequence",
+                    chunk.sequence(),
+                    "error",
+                    refused.getMessage());
+                reason =
+                    "the store refused this row ("
+                        + Excerpt.of(refused.getMessage())
+                        + "): correct it and import it"
+                        + " again";
+              }
+              String refusal = reason;
+              return partitions.transact(
+                  job,
+                  chunk.partition(),
+                  tx -> step(tx, chunk, payload, wasParked, maxRows, refusal));
+            },
+            step -> step.outcome() != Outcome.APPLIED || step.chunkDone())
+        .outcome();
   }
 
   /**
-   * The protocol, inside one transaction: behind the cursor is a duplicate, ahead of it waits, at it applies from the
-   * cursor's row. With {@code refusal}, the row at the cursor is recorded as failed with it instead of applied.
+   * The protocol, inside one transaction: behind the cursor is a duplicate, ahead of it waits, at
+   * it applies from the cursor's row. With {@code refusal}, the row at the cursor is recorded as
+   * failed with it instead of applied.
    */
-  private static Step step(Partitions.Partition tx, Chunk chunk, byte[] payload, boolean wasParked, int maxRows,
-      String refusal) throws Exception {
+  private static Step step(
+      Partitions.Partition tx,
+      Chunk chunk,
+      byte[] payload,
+      boolean wasParked,
+      int maxRows,
+      String refusal)
+      throws Exception {
     long next = tx.nextSequence();
     if (chunk.sequence() < next) {
       if (wasParked) {
@@ -231,7 +327,8 @@ public final class ChunkApplier {
   private static Chunk withRowFailed(Chunk chunk, int index, String reason) {
     List<RowResult> rows = new ArrayList<>(chunk.rows());
     RowResult row = rows.get(index);
-    rows.set(index, RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow(reason)));
+    rows.set(
+        index, RowResult.failure(row.row(), row.line(), row.userId(), RowProblem.ofRow(reason)));
     return new Chunk(chunk.partition(), chunk.sequence(), chunk.segment(), rows);
   }
 }

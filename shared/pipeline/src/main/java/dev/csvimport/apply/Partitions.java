@@ -6,12 +6,16 @@ import dev.csvimport.store.StoreException;
 import java.util.Optional;
 
 /**
- * A job partition's ordered state as the applier's protocol sees it: the cursor (the sequence it expects next), the
- * chunks parked above it, and the application of the chunk at the cursor. Each change happens inside one transaction.
+ * A job partition's ordered state as the applier's protocol sees it: the cursor (the sequence it
+ * expects next), the chunks parked above it, and the application of the chunk at the cursor. Each
+ * change happens inside one transaction.
  */
 public interface Partitions {
 
-  /** Runs {@code work} in one transaction on the partition; retried as a whole when the store asks for it. */
+  /**
+   * Runs {@code work} in one transaction on the partition; retried as a whole when the store asks
+   * for it.
+   */
   <T> T transact(Job job, int partition, Work<T> work) throws StoreException;
 
   /** The sequence the partition expects next, read outside any transaction. */
@@ -38,13 +42,17 @@ public interface Partitions {
     /** Forgets a parked chunk (applied now, or before). */
     void unpark(int sequence);
 
-    /** The first row of the chunk at the cursor not yet applied: 0, unless the chunk is being applied in slices. */
+    /**
+     * The first row of the chunk at the cursor not yet applied: 0, unless the chunk is being
+     * applied in slices.
+     */
     int nextRow() throws Exception;
 
     /**
-     * Applies the rows of the chunk at the cursor from {@link #nextRow()}: at most {@code maxRows}, fewer where their
-     * writes would pass what one commit may hold, at least one. Records their failed and warned rows and counts, and
-     * moves the cursor past them (to the next chunk when none is left).
+     * Applies the rows of the chunk at the cursor from {@link #nextRow()}: at most {@code maxRows},
+     * fewer where their writes would pass what one commit may hold, at least one. Records their
+     * failed and warned rows and counts, and moves the cursor past them (to the next chunk when
+     * none is left).
      *
      * @return the rows applied
      */

@@ -7,9 +7,9 @@ import dev.csvimport.store.StoreException;
 import java.util.Optional;
 
 /**
- * Ends a job when its fan-out is complete and every chunk is applied: writes its results file, then makes it
- * FINISHED with its counts, and logs them with the job's billable operations ({@link JobStore#operations}). Any
- * number of callers may try at once; the job finishes exactly once.
+ * Ends a job when its fan-out is complete and every chunk is applied: writes its results file, then
+ * makes it FINISHED with its counts, and logs them with the job's billable operations ({@link
+ * JobStore#operations}). Any number of callers may try at once; the job finishes exactly once.
  */
 public final class JobCompletion {
 
@@ -33,14 +33,41 @@ public final class JobCompletion {
     if (!totals.allApplied()) {
       return;
     }
-    if (totals.rows() != job.rowsRead() || totals.successes() + totals.failures() != totals.rows()) {
-      LOG.error("counts do not add up", null, "appId", appId, "jobId", jobId, "rowsRead", job.rowsRead(),
-          "rowsApplied", totals.rows(), "successes", totals.successes(), "failures", totals.failures());
+    if (totals.rows() != job.rowsRead()
+        || totals.successes() + totals.failures() != totals.rows()) {
+      LOG.error(
+          "counts do not add up",
+          null,
+          "appId",
+          appId,
+          "jobId",
+          jobId,
+          "rowsRead",
+          job.rowsRead(),
+          "rowsApplied",
+          totals.rows(),
+          "successes",
+          totals.successes(),
+          "failures",
+          totals.failures());
     }
     String results = resultsFile.write(job);
     if (jobs.finish(job, totals.successes(), totals.failures(), results)) {
-      LOG.info("job finished", "appId", appId, "jobId", jobId, "rows", totals.rows(), "successesCount",
-          totals.successes(), "failuresCount", totals.failures(), "resultsFile", results, "operations",
+      LOG.info(
+          "job finished",
+          "appId",
+          appId,
+          "jobId",
+          jobId,
+          "rows",
+          totals.rows(),
+          "successesCount",
+          totals.successes(),
+          "failuresCount",
+          totals.failures(),
+          "resultsFile",
+          results,
+          "operations",
           jobs.operations(job, totals));
     }
   }

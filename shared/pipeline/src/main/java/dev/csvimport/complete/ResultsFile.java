@@ -1,10 +1,10 @@
 package dev.csvimport.complete;
 
+import com.google.cloud.WriteChannel;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
-import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -29,16 +29,20 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 
 /**
- * A job's results file, {@code results/<jobId>.jsonl} in its bucket: one JSON line per failed or warned row, in row
- * order. Written as a stream: the partitions' results are merged page by page, never held whole.
+ * A job's results file, {@code results/<jobId>.jsonl} in its bucket: one JSON line per failed or
+ * warned row, in row order. Written as a stream: the partitions' results are merged page by page,
+ * never held whole.
  */
 public final class ResultsFile {
 
   public static final String PREFIX = "results/";
-  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+  private static final Gson GSON =
+      new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
   private static final int PAGE = 100;
+
   /** The fields of a line, in the order a person reads them. */
-  public static final List<String> FIELDS = List.of("row", "line", "userId", "status", "column", "value", "message");
+  public static final List<String> FIELDS =
+      List.of("row", "line", "userId", "status", "column", "value", "message");
 
   private final FirestoreLayout layout;
   private final Storage storage;
@@ -53,14 +57,18 @@ public final class ResultsFile {
   }
 
   /**
-   * Writes the file unless it exists: every writer writes the same content, so whoever finishes first wins and the
-   * others (a concurrent finisher, or a retry after a crash before the job was marked FINISHED) keep that copy.
-   * Answers its object name.
+   * Writes the file unless it exists: every writer writes the same content, so whoever finishes
+   * first wins and the others (a concurrent finisher, or a retry after a crash before the job was
+   * marked FINISHED) keep that copy. Answers its object name.
    */
   public String write(Job job) throws StoreException {
     String name = objectName(job.jobId());
-    BlobInfo info = BlobInfo.newBuilder(BlobId.of(job.bucket(), name)).setContentType("application/x-ndjson").build();
-    PriorityQueue<PartitionResults> next = new PriorityQueue<>(Comparator.comparingLong(PartitionResults::peekRow));
+    BlobInfo info =
+        BlobInfo.newBuilder(BlobId.of(job.bucket(), name))
+            .setContentType("application/x-ndjson")
+            .build();
+    PriorityQueue<PartitionResults> next =
+        new PriorityQueue<>(Comparator.comparingLong(PartitionResults::peekRow));
     for (int p = 0; p < job.limits().partitions(); p++) {
       PartitionResults results = new PartitionResults(job, p);
       if (results.hasNext()) {
@@ -70,11 +78,13 @@ public final class ResultsFile {
     if (storage.get(info.getBlobId()) != null) {
       return name;
     }
-    // Closing a write channel finalizes the object: close it only once every line is written. A channel left open
+    // Closing a write channel finalizes the object: close it only once every line is written. A
+    // channel left open
     // after a failure is an upload never finalized, so a partial file never takes the final name.
     WriteChannel channel = storage.writer(info, Storage.BlobWriteOption.doesNotExist());
     try {
-      Writer out = new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
+      Writer out =
+          new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
       while (!next.isEmpty()) {
         PartitionResults smallest = next.poll();
         Map<String, Object> stored = smallest.next();
@@ -88,7 +98,8 @@ public final class ResultsFile {
       }
       out.flush();
     } catch (IOException | RuntimeException e) {
-      throw new StoreException("the results file " + name + " could not be written: " + e.getMessage(), e);
+      throw new StoreException(
+          "the results file " + name + " could not be written: " + e.getMessage(), e);
     }
     try {
       channel.close();
@@ -96,7 +107,8 @@ public final class ResultsFile {
       if (storage.get(info.getBlobId()) != null) {
         return name; // another writer finished first; every writer writes the same lines
       }
-      throw new StoreException("the results file " + name + " could not be written: " + e.getMessage(), e);
+      throw new StoreException(
+          "the results file " + name + " could not be written: " + e.getMessage(), e);
     }
     return name;
   }
@@ -109,7 +121,11 @@ public final class ResultsFile {
     private boolean exhausted;
 
     PartitionResults(Job job, int partition) {
-      this.query = layout.results(job.appId(), job.jobId(), partition).orderBy(FieldPath.documentId()).limit(PAGE);
+      this.query =
+          layout
+              .results(job.appId(), job.jobId(), partition)
+              .orderBy(FieldPath.documentId())
+              .limit(PAGE);
     }
 
     @Override
@@ -118,7 +134,9 @@ public final class ResultsFile {
       while (buffered.isEmpty() && !exhausted) {
         List<QueryDocumentSnapshot> page;
         try {
-          page = StoreException.await((last == null ? query : query.startAfter(last)).get()).getDocuments();
+          page =
+              StoreException.await((last == null ? query : query.startAfter(last)).get())
+                  .getDocuments();
         } catch (StoreException e) {
           throw new IllegalStateException(e.getMessage(), e);
         }

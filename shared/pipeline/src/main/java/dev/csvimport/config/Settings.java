@@ -10,52 +10,84 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every setting the functions read from their environment, with its default. Terraform sets these; a test keeps the
- * two in step.
+ * Every setting the functions read from their environment, with its default. Terraform sets these;
+ * a test keeps the two in step.
  */
 public final class Settings {
 
   /** Which app owns which bucket: {@code bucket=appId,bucket2=appId2}. */
   public static final String BUCKET_APPS = "BUCKET_APPS";
+
   /** Where new files are picked up in each bucket. */
   public static final String INBOX_PREFIX = "INBOX_PREFIX";
+
   /** The chunk topic, {@code projects/P/topics/T}. */
   public static final String CHUNK_TOPIC = "CHUNK_TOPIC";
+
   /** The fan-out topic, {@code projects/P/topics/T}, whose messages run the trigger again. */
   public static final String FANOUT_TOPIC = "FANOUT_TOPIC";
-  /** The chunk subscription's dead-letter max_delivery_attempts: the last attempt records its rows as failed. */
+
+  /**
+   * The chunk subscription's dead-letter max_delivery_attempts: the last attempt records its rows
+   * as failed.
+   */
   public static final String MAX_DELIVERY_ATTEMPTS = "MAX_DELIVERY_ATTEMPTS";
-  /** How long one trigger invocation publishes before it hands over (keep under the function timeout). */
+
+  /**
+   * How long one trigger invocation publishes before it hands over (keep under the function
+   * timeout).
+   */
   public static final String FANOUT_BUDGET_SECONDS = "FANOUT_BUDGET_SECONDS";
+
   /** How long job documents are kept (a Firestore TTL policy deletes them after). */
   public static final String JOB_RETENTION_DAYS = "JOB_RETENTION_DAYS";
+
   /** How many ordered streams a job's rows are spread over. */
   public static final String PARTITIONS = "PARTITIONS";
-  /** The chunk processor's instance limit: a job spreads over no more partitions than instances can apply at once. */
+
+  /**
+   * The chunk processor's instance limit: a job spreads over no more partitions than instances can
+   * apply at once.
+   */
   public static final String PROCESSOR_MAX_INSTANCES = "PROCESSOR_MAX_INSTANCES";
+
   /** Most rows per chunk. */
   public static final String CHUNK_ROWS = "CHUNK_ROWS";
+
   /** Rows between two fan-out checkpoints. */
   public static final String SEGMENT_ROWS = "SEGMENT_ROWS";
+
   /**
-   * How long a fan-out's lease lasts unless its invocation renews it (it does every third of it while it works): a
-   * fan-out whose instance died is taken over this soon after its last renewal.
+   * How long a fan-out's lease lasts unless its invocation renews it (it does every third of it
+   * while it works): a fan-out whose instance died is taken over this soon after its last renewal.
    */
   public static final String FANOUT_LEASE_SECONDS = "FANOUT_LEASE_SECONDS";
+
   /**
-   * How long a fan-out that no invocation holds, and that none ever died holding, may wait (for its first invocation,
-   * or for a follow-up) before the watchdog asks for it again.
+   * How long a fan-out that no invocation holds, and that none ever died holding, may wait (for its
+   * first invocation, or for a follow-up) before the watchdog asks for it again.
    */
   public static final String STALL_MINUTES = "STALL_MINUTES";
-  /** The Google Cloud project, for the trace links of request logs; empty where there is none (local runs). */
-  public static final String PROJECT_ID = "PROJECT_ID";
-  /** How long a job may go without progress before the watchdog logs it as stuck (what the stuck-jobs alert counts). */
-  public static final String STUCK_MINUTES = "STUCK_MINUTES";
+
   /**
-   * What one transaction may write, in KiB, by the store's size estimate: 6 MiB, well under Firestore's 10 MiB per
-   * request. The emulator takes minutes over commits of several MB, so local tests set less.
+   * The Google Cloud project, for the trace links of request logs; empty where there is none (local
+   * runs).
+   */
+  public static final String PROJECT_ID = "PROJECT_ID";
+
+  /**
+   * How long a job may go without progress before the watchdog logs it as stuck (what the
+   * stuck-jobs alert counts).
+   */
+  public static final String STUCK_MINUTES = "STUCK_MINUTES";
+
+  /**
+   * What one transaction may write, in KiB, by the store's size estimate: 6 MiB, well under
+   * Firestore's 10 MiB per request. The emulator takes minutes over commits of several MB, so local
+   * tests set less.
    */
   public static final String COMMIT_KIB = "COMMIT_KIB";
+
   /** How long a job may take in all before the watchdog fails it. */
   public static final String JOB_DEADLINE_HOURS = "JOB_DEADLINE_HOURS";
 
@@ -81,31 +113,45 @@ public final class Settings {
     DEFAULTS.put(COMMIT_KIB, "6144");
   }
 
-  /** The settings that are whole numbers, with the least each may be (a budget of 0 hands over at each checkpoint). */
-  private static final Map<String, Integer> MINIMUMS = Map.ofEntries(Map.entry(MAX_DELIVERY_ATTEMPTS, 1),
-      Map.entry(FANOUT_BUDGET_SECONDS, 0), Map.entry(JOB_RETENTION_DAYS, 1), Map.entry(PARTITIONS, 1),
-      Map.entry(PROCESSOR_MAX_INSTANCES, 1),
-      Map.entry(CHUNK_ROWS, 1), Map.entry(SEGMENT_ROWS, 1), Map.entry(STALL_MINUTES, 1), Map.entry(STUCK_MINUTES, 1),
-      Map.entry(FANOUT_LEASE_SECONDS, 3),
-      Map.entry(JOB_DEADLINE_HOURS, 1), Map.entry(COMMIT_KIB, 64));
+  /**
+   * The settings that are whole numbers, with the least each may be (a budget of 0 hands over at
+   * each checkpoint).
+   */
+  private static final Map<String, Integer> MINIMUMS =
+      Map.ofEntries(
+          Map.entry(MAX_DELIVERY_ATTEMPTS, 1),
+          Map.entry(FANOUT_BUDGET_SECONDS, 0),
+          Map.entry(JOB_RETENTION_DAYS, 1),
+          Map.entry(PARTITIONS, 1),
+          Map.entry(PROCESSOR_MAX_INSTANCES, 1),
+          Map.entry(CHUNK_ROWS, 1),
+          Map.entry(SEGMENT_ROWS, 1),
+          Map.entry(STALL_MINUTES, 1),
+          Map.entry(STUCK_MINUTES, 1),
+          Map.entry(FANOUT_LEASE_SECONDS, 3),
+          Map.entry(JOB_DEADLINE_HOURS, 1),
+          Map.entry(COMMIT_KIB, 64));
 
   private final Map<String, String> values;
   private final Map<String, Integer> integers = new HashMap<>();
 
   /**
-   * Reads and checks every setting at once, so that a bad value stops the function at start, not on the first
-   * chunk it handles.
+   * Reads and checks every setting at once, so that a bad value stops the function at start, not on
+   * the first chunk it handles.
    *
    * @throws IllegalArgumentException naming each bad value
    */
   public Settings(Map<String, String> environment) {
     this.values = new HashMap<>(DEFAULTS);
-    DEFAULTS.keySet().forEach(name -> {
-      String value = environment.get(name);
-      if (value != null && !value.isBlank()) {
-        values.put(name, value.trim());
-      }
-    });
+    DEFAULTS
+        .keySet()
+        .forEach(
+            name -> {
+              String value = environment.get(name);
+              if (value != null && !value.isBlank()) {
+                values.put(name, value.trim());
+              }
+            });
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, Integer> setting : MINIMUMS.entrySet()) {
       String name = setting.getKey();
@@ -157,7 +203,10 @@ public final class Settings {
     return value;
   }
 
-  /** The chunk subscription's last delivery attempt, when a chunk's rows are recorded as failed instead. */
+  /**
+   * The chunk subscription's last delivery attempt, when a chunk's rows are recorded as failed
+   * instead.
+   */
   public int maxDeliveryAttempts() {
     return integer(MAX_DELIVERY_ATTEMPTS);
   }
@@ -183,12 +232,19 @@ public final class Settings {
     return integer(COMMIT_KIB) * 1024L;
   }
 
-  /** How new jobs are fanned out; their partitions are at most PARTITIONS and PROCESSOR_MAX_INSTANCES. */
+  /**
+   * How new jobs are fanned out; their partitions are at most PARTITIONS and
+   * PROCESSOR_MAX_INSTANCES.
+   */
   public FanOutSettings fanOut() {
     return new FanOutSettings(
-        new ChunkLimits(Math.min(integer(PARTITIONS), integer(PROCESSOR_MAX_INSTANCES)), integer(CHUNK_ROWS),
-            ChunkLimits.DEFAULT.maxBytes(), integer(SEGMENT_ROWS)),
-        Duration.ofSeconds(integer(FANOUT_BUDGET_SECONDS)), Duration.ofDays(integer(JOB_RETENTION_DAYS)),
+        new ChunkLimits(
+            Math.min(integer(PARTITIONS), integer(PROCESSOR_MAX_INSTANCES)),
+            integer(CHUNK_ROWS),
+            ChunkLimits.DEFAULT.maxBytes(),
+            integer(SEGMENT_ROWS)),
+        Duration.ofSeconds(integer(FANOUT_BUDGET_SECONDS)),
+        Duration.ofDays(integer(JOB_RETENTION_DAYS)),
         Duration.ofSeconds(integer(FANOUT_LEASE_SECONDS)));
   }
 }

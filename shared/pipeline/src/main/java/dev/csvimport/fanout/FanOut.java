@@ -3,35 +3,38 @@ package dev.csvimport.fanout;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
-import dev.csvimport.engine.read.FileFailure;
+import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.engine.ImportOptions;
 import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.ImportSummary;
 import dev.csvimport.engine.chunk.EncodedChunk;
+import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
-import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.StoreException;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * Turns an object into published chunks, once per object generation, whatever is redelivered or crashes:
+ * Turns an object into published chunks, once per object generation, whatever is redelivered or
+ * crashes:
+ *
  * <ol>
- *   <li>the job is created once (its id derives from bucket, object and generation);</li>
- *   <li>the whole file is read once to find a file failure before anything is applied, and to count its rows: the
- *       job's partitions are sized for them (one per chunk, up to the deployment's limit) and recorded on the job,
- *       which every later invocation reads, so the chunks stay a pure function of the file and the job;</li>
- *   <li>chunks are published segment by segment; after each segment every publish is awaited and the job
- *       checkpointed, so a crash or a timeout resumes at the checkpoint and republishes at most one segment,
- *       which the processor recognises as duplicates;</li>
- *   <li>past its time budget, an invocation stops at a checkpoint and asks for a follow-up invocation.</li>
+ *   <li>the job is created once (its id derives from bucket, object and generation);
+ *   <li>the whole file is read once to find a file failure before anything is applied, and to count
+ *       its rows: the job's partitions are sized for them (one per chunk, up to the deployment's
+ *       limit) and recorded on the job, which every later invocation reads, so the chunks stay a
+ *       pure function of the file and the job;
+ *   <li>chunks are published segment by segment; after each segment every publish is awaited and
+ *       the job checkpointed, so a crash or a timeout resumes at the checkpoint and republishes at
+ *       most one segment, which the processor recognises as duplicates;
+ *   <li>past its time budget, an invocation stops at a checkpoint and asks for a follow-up
+ *       invocation.
  * </ol>
  */
 public final class FanOut {
@@ -48,8 +51,15 @@ public final class FanOut {
   private final FanOutSettings settings;
   private final Clock clock;
 
-  public FanOut(JobStore jobs, NewJobs newJobs, Storage storage, ChunkPublisher chunks, FanOutRequests requests,
-      JobCompletion completion, FanOutSettings settings, Clock clock) {
+  public FanOut(
+      JobStore jobs,
+      NewJobs newJobs,
+      Storage storage,
+      ChunkPublisher chunks,
+      FanOutRequests requests,
+      JobCompletion completion,
+      FanOutSettings settings,
+      Clock clock) {
     this.jobs = jobs;
     this.newJobs = newJobs;
     this.storage = storage;
@@ -60,7 +70,10 @@ public final class FanOut {
     this.clock = clock;
   }
 
-  /** Creates the object's job, unless it exists, and fans it out as far as this invocation's budget allows. */
+  /**
+   * Creates the object's job, unless it exists, and fans it out as far as this invocation's budget
+   * allows.
+   */
   public Job start(NewImport object, String invocationId) throws Exception {
     Job job = jobs.createIfAbsent(newJobs.forObject(object));
     run(job, invocationId);
@@ -80,13 +93,20 @@ public final class FanOut {
   private void run(Job job, String invocationId) throws Exception {
     long start = System.nanoTime();
     if (job.state().ended() || job.fanOutComplete()) {
-      LOG.info("fan-out already done: nothing to do", "appId", job.appId(), "jobId", job.jobId(), "state",
+      LOG.info(
+          "fan-out already done: nothing to do",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "state",
           job.state().name());
       completion.tryFinish(job.appId(), job.jobId());
       return;
     }
     Tally tally = new Tally();
-    FanOutLease lease = FanOutLease.take(jobs, job, invocationId, settings.leaseTerm(), tally::lease);
+    FanOutLease lease =
+        FanOutLease.take(jobs, job, invocationId, settings.leaseTerm(), tally::lease);
     if (lease == null) {
       // Billed all the same: the invocation ran and read the job.
       countInvocation(job, tally, start);
@@ -97,8 +117,14 @@ public final class FanOut {
       unfinished = publish(job, invocationId, tally, lease);
     } catch (FanOutLease.Lost lost) {
       // Presumed dead and taken over: the new holder goes on from its own checkpoint.
-      LOG.warn(lost.getMessage() + ": this invocation stops", "appId", job.appId(), "jobId", job.jobId(),
-          "invocationId", invocationId);
+      LOG.warn(
+          lost.getMessage() + ": this invocation stops",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "invocationId",
+          invocationId);
       unfinished = false;
     } catch (Exception e) {
       noteWaiting(job, e);
@@ -115,14 +141,15 @@ public final class FanOut {
   }
 
   /**
-   * What one invocation did that is billed, beyond its time: chunks published (Pub/Sub messages and bytes) and the job
-   * document's reads and writes (the lease taken and given back with every attempt of their transactions, the
-   * checkpoints).
+   * What one invocation did that is billed, beyond its time: chunks published (Pub/Sub messages and
+   * bytes) and the job document's reads and writes (the lease taken and given back with every
+   * attempt of their transactions, the checkpoints).
    */
   private static final class Tally {
     long messages;
     long bytes;
     long reads;
+
     /** Starts with this tally's own write. */
     long writes = 1;
 
@@ -134,19 +161,42 @@ public final class FanOut {
     }
   }
 
-  /** Adds the invocation to the job's fan-out operations; the numbers only inform, so a failure here is only logged. */
+  /**
+   * Adds the invocation to the job's fan-out operations; the numbers only inform, so a failure here
+   * is only logged.
+   */
   private void countInvocation(Job job, Tally tally, long start) {
     try {
-      jobs.countFanOut(job, Map.of("invocations", 1L, "millis", (System.nanoTime() - start) / 1_000_000,
-          "messages", tally.messages, "bytes", tally.bytes, "reads", tally.reads, "writes", tally.writes));
+      jobs.countFanOut(
+          job,
+          Map.of(
+              "invocations",
+              1L,
+              "millis",
+              (System.nanoTime() - start) / 1_000_000,
+              "messages",
+              tally.messages,
+              "bytes",
+              tally.bytes,
+              "reads",
+              tally.reads,
+              "writes",
+              tally.writes));
     } catch (StoreException e) {
-      LOG.warn("could not count the fan-out's operations", "appId", job.appId(), "jobId", job.jobId(), "error",
+      LOG.warn(
+          "could not count the fan-out's operations",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "error",
           e.getMessage());
     }
   }
 
   /** Publishes as much as the budget allows; answers whether a follow-up invocation must go on. */
-  private boolean publish(Job job, String invocationId, Tally tally, FanOutLease lease) throws Exception {
+  private boolean publish(Job job, String invocationId, Tally tally, FanOutLease lease)
+      throws Exception {
     Instant deadline = clock.instant().plus(settings.budget());
     ImportReader reader = new ImportReader(job.limits());
     ImportOptions options = new ImportOptions(job.action(), job.createdAt());
@@ -158,14 +208,24 @@ public final class FanOut {
         fail(job, failure.getMessage());
         return false;
       } catch (StorageException e) {
-        fail(job, "the file could not be read (" + e.getMessage() + "): was it replaced or deleted?");
+        fail(
+            job,
+            "the file could not be read (" + e.getMessage() + "): was it replaced or deleted?");
         return false;
       }
       job = jobs.markChecked(job, job.limits().sizedFor(rows), rows);
       tally.reads++;
       tally.writes++;
       reader = new ImportReader(job.limits());
-      LOG.info("file checked", "appId", job.appId(), "jobId", job.jobId(), "rows", rows, "partitions",
+      LOG.info(
+          "file checked",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "rows",
+          rows,
+          "partitions",
           job.limits().partitions());
     }
     Checkpoints checkpoints = new Checkpoints(job, deadline, tally, lease);
@@ -173,42 +233,80 @@ public final class FanOut {
     try (InputStream csv = open(job)) {
       summary = reader.read(csv, options.resumingAt(job.segmentsPublished()), checkpoints::accept);
     } catch (OutOfTime stop) {
-      LOG.info("time budget used: continuing in a follow-up invocation", "appId", job.appId(), "jobId", job.jobId(),
-          "segmentsPublished", stop.segments);
+      LOG.info(
+          "time budget used: continuing in a follow-up invocation",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "segmentsPublished",
+          stop.segments);
       return true;
     }
     chunks.flush();
     lease.check();
     jobs.completeFanOut(job, summary.chunksPerPartition(), summary.rows(), summary.segments());
     tally.writes++;
-    LOG.info("fan-out complete", "appId", job.appId(), "jobId", job.jobId(), "rows", summary.rows(), "chunks",
-        summary.chunks(), "invocationId", invocationId);
+    LOG.info(
+        "fan-out complete",
+        "appId",
+        job.appId(),
+        "jobId",
+        job.jobId(),
+        "rows",
+        summary.rows(),
+        "chunks",
+        summary.chunks(),
+        "invocationId",
+        invocationId);
     completion.tryFinish(job.appId(), job.jobId());
     return false;
   }
 
-  /** Says on the job why this attempt failed, so getMultiResults shows that it waits for a retry. */
+  /**
+   * Says on the job why this attempt failed, so getMultiResults shows that it waits for a retry.
+   */
   private void noteWaiting(Job job, Exception failure) {
     try {
-      jobs.noteWaiting(job, "reading the file stopped and will be retried: " + failure.getMessage());
+      jobs.noteWaiting(
+          job, "reading the file stopped and will be retried: " + failure.getMessage());
     } catch (StoreException e) {
-      LOG.warn("could not note the failed attempt on the job", "appId", job.appId(), "jobId", job.jobId(), "error",
+      LOG.warn(
+          "could not note the failed attempt on the job",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "error",
           e.getMessage());
     }
   }
 
   private InputStream open(Job job) {
-    BlobId blob = job.generation() > 0
-        ? BlobId.of(job.bucket(), job.object(), job.generation()) : BlobId.of(job.bucket(), job.object());
-    return new BufferedInputStream(Channels.newInputStream(storage.reader(blob)), READ_BUFFER_BYTES);
+    BlobId blob =
+        job.generation() > 0
+            ? BlobId.of(job.bucket(), job.object(), job.generation())
+            : BlobId.of(job.bucket(), job.object());
+    return new BufferedInputStream(
+        Channels.newInputStream(storage.reader(blob)), READ_BUFFER_BYTES);
   }
 
   private void fail(Job job, String reason) throws StoreException {
     jobs.fail(job, reason);
-    LOG.warn("job failed: " + reason, "appId", job.appId(), "jobId", job.jobId(), "object", job.object());
+    LOG.warn(
+        "job failed: " + reason,
+        "appId",
+        job.appId(),
+        "jobId",
+        job.jobId(),
+        "object",
+        job.object());
   }
 
-  /** Publishes chunks; at each segment boundary awaits them, checkpoints, and stops when the time is up. */
+  /**
+   * Publishes chunks; at each segment boundary awaits them, checkpoints, and stops when the time is
+   * up.
+   */
   private final class Checkpoints {
     private final Job job;
     private final Instant deadline;

@@ -12,28 +12,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One invocation's right to fan a job out: a short lease on the job document that a heartbeat renews while the
- * invocation works, every third of its term. An invocation that dies (an instance killed, a timeout) stops renewing, so
- * within one term the redelivered event, a follow-up or the watchdog can take the job over; a live one never loses it
- * to them. Should an invocation that was presumed dead (frozen longer than a term) come back, its next renewal or
- * checkpoint finds the lease gone: it stops, and its checkpoints never overwrite the new holder's.
+ * One invocation's right to fan a job out: a short lease on the job document that a heartbeat
+ * renews while the invocation works, every third of its term. An invocation that dies (an instance
+ * killed, a timeout) stops renewing, so within one term the redelivered event, a follow-up or the
+ * watchdog can take the job over; a live one never loses it to them. Should an invocation that was
+ * presumed dead (frozen longer than a term) come back, its next renewal or checkpoint finds the
+ * lease gone: it stops, and its checkpoints never overwrite the new holder's.
  */
 final class FanOutLease implements AutoCloseable {
 
-  /** Thrown where the fan-out meets that it lost its lease: it stops there, publishing nothing more. */
+  /**
+   * Thrown where the fan-out meets that it lost its lease: it stops there, publishing nothing more.
+   */
   static final class Lost extends Exception {
     Lost(String jobId) {
-      super("the fan-out of job " + jobId + " lost its lease to another invocation", null, false, false);
+      super(
+          "the fan-out of job " + jobId + " lost its lease to another invocation",
+          null,
+          false,
+          false);
     }
   }
 
   private static final Log LOG = Log.of(FanOutLease.class);
+
   /** One heartbeat thread for every fan-out of the process; a beat is one short transaction. */
-  private static final ScheduledExecutorService HEARTBEAT = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "fan-out-lease-heartbeat");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ScheduledExecutorService HEARTBEAT =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "fan-out-lease-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final JobStore jobs;
   private final Job job;
@@ -42,8 +52,10 @@ final class FanOutLease implements AutoCloseable {
   private final ScheduledFuture<?> beats;
   private volatile boolean lost;
   private boolean closed;
+
   /** The job document's reads and writes of the renewals, for the fan-out's bill. */
   private final AtomicLong reads = new AtomicLong();
+
   private final AtomicLong writes = new AtomicLong();
 
   private FanOutLease(JobStore jobs, Job job, String owner, Duration term) {
@@ -56,8 +68,8 @@ final class FanOutLease implements AutoCloseable {
   }
 
   /**
-   * Takes the job's lease for {@code owner} (the same owner, a redelivered event, takes it back at once) and starts
-   * renewing it; null when another invocation holds it.
+   * Takes the job's lease for {@code owner} (the same owner, a redelivered event, takes it back at
+   * once) and starts renewing it; null when another invocation holds it.
    */
   static FanOutLease take(JobStore jobs, Job job, String owner, Duration term, Counter counter)
       throws StoreException {
@@ -80,12 +92,24 @@ final class FanOutLease implements AutoCloseable {
       count(renewed);
       if (!renewed.wrote()) {
         lost = true;
-        LOG.warn("fan-out lease lost: another invocation holds the job; this one stops", "appId", job.appId(),
-            "jobId", job.jobId(), "invocationId", owner);
+        LOG.warn(
+            "fan-out lease lost: another invocation holds the job; this one stops",
+            "appId",
+            job.appId(),
+            "jobId",
+            job.jobId(),
+            "invocationId",
+            owner);
       }
     } catch (StoreException | RuntimeException e) {
       // The next beat tries again; the term is three beats long.
-      LOG.warn("fan-out lease not renewed this beat", "appId", job.appId(), "jobId", job.jobId(), "error",
+      LOG.warn(
+          "fan-out lease not renewed this beat",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "error",
           e.getMessage());
     }
   }
@@ -97,7 +121,9 @@ final class FanOutLease implements AutoCloseable {
     }
   }
 
-  /** @throws Lost when a renewal found the lease gone */
+  /**
+   * @throws Lost when a renewal found the lease gone
+   */
   void check() throws Lost {
     if (lost) {
       throw new Lost(job.jobId());

@@ -8,4 +8,10 @@ package dev.csvimport.fanout;
  * @param uploadedBy who uploaded it, or null
  */
 public record NewImport(
-    String appId, String bucket, String object, long generation, String action, String name, String uploadedBy) {}
+    String appId,
+    String bucket,
+    String object,
+    long generation,
+    String action,
+    String name,
+    String uploadedBy) {}

@@ -5,7 +5,10 @@ import dev.csvimport.job.JobIds;
 import java.time.Clock;
 import java.time.Instant;
 
-/** New jobs, not yet stored: PENDING, created now, with this deployment's chunk limits and retention. */
+/**
+ * New jobs, not yet stored: PENDING, created now, with this deployment's chunk limits and
+ * retention.
+ */
 public final class NewJobs {
 
   private final FanOutSettings settings;
@@ -21,15 +24,29 @@ public final class NewJobs {
     return create(object, JobIds.of(object.bucket(), object.object(), object.generation()));
   }
 
-  /** The job of an API request to import an object: each request is its own job, as each Leanplum multi call is. */
+  /**
+   * The job of an API request to import an object: each request is its own job, as each Leanplum
+   * multi call is.
+   */
   public Job forRequest(NewImport object, String requestId) {
-    return create(object, JobIds.of(object.bucket(), object.object() + "#request:" + requestId,
-        object.generation()));
+    return create(
+        object,
+        JobIds.of(object.bucket(), object.object() + "#request:" + requestId, object.generation()));
   }
 
   private Job create(NewImport object, String jobId) {
     Instant now = clock.instant();
-    return Job.create(object.appId(), jobId, object.bucket(), object.object(), object.generation(), object.action(),
-        object.name(), object.uploadedBy(), now, settings.limits(), now.plus(settings.retention()));
+    return Job.create(
+        object.appId(),
+        jobId,
+        object.bucket(),
+        object.object(),
+        object.generation(),
+        object.action(),
+        object.name(),
+        object.uploadedBy(),
+        now,
+        settings.limits(),
+        now.plus(settings.retention()));
   }
 }

@@ -9,7 +9,10 @@ import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import java.nio.charset.StandardCharsets;
 
-/** Asks for a fan-out by publishing {@code {"appId":..,"jobId":..}} to the fan-out topic, which runs the trigger. */
+/**
+ * Asks for a fan-out by publishing {@code {"appId":..,"jobId":..}} to the fan-out topic, which runs
+ * the trigger.
+ */
 public final class PubSubFanOutRequests implements FanOutRequests {
 
   private final Publisher publisher;
@@ -42,7 +45,9 @@ public final class PubSubFanOutRequests implements FanOutRequests {
 
   private static String text(JsonObject request, String field) {
     JsonElement value = request.get(field);
-    if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()
+    if (value == null
+        || !value.isJsonPrimitive()
+        || !value.getAsJsonPrimitive().isString()
         || value.getAsString().isEmpty()) {
       throw new IllegalArgumentException("no " + field);
     }
@@ -58,8 +63,11 @@ public final class PubSubFanOutRequests implements FanOutRequests {
 
   @Override
   public void request(String appId, String jobId) throws Exception {
-    publisher.publish(PubsubMessage.newBuilder()
-        .setData(ByteString.copyFrom(encode(appId, jobId), StandardCharsets.UTF_8))
-        .build()).get();
+    publisher
+        .publish(
+            PubsubMessage.newBuilder()
+                .setData(ByteString.copyFrom(encode(appId, jobId), StandardCharsets.UTF_8))
+                .build())
+        .get();
   }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * @param checked whether the whole file was read once and found importable
  * @param segmentsPublished how many segments of chunks are published (the fan-out's checkpoint)
  * @param rowsRead rows read up to the checkpoint
- * @param chunksPerPartition once the fan-out is complete: how many chunks each partition has; else empty
+ * @param chunksPerPartition once the fan-out is complete: how many chunks each partition has; else
+ *     empty
  * @param successesCount when FINISHED: rows applied
  * @param failuresCount when FINISHED: rows that failed
  * @param failure when FAILED: why
@@ -24,20 +25,71 @@ import java.util.List;
  * @param waiting while the job waits for a retry: why its last attempt failed; else null
  */
 public record Job(
-    String appId, String jobId, String bucket, String object, long generation, String action, String name,
-    String uploadedBy, JobState state, Instant createdAt, Instant finishedAt, ChunkLimits limits, boolean checked,
-    int segmentsPublished, long rowsRead, List<Integer> chunksPerPartition, long successesCount, long failuresCount,
-    String failure, String resultsFile, Instant expireAt, Instant leaseUntil, String waiting) {
+    String appId,
+    String jobId,
+    String bucket,
+    String object,
+    long generation,
+    String action,
+    String name,
+    String uploadedBy,
+    JobState state,
+    Instant createdAt,
+    Instant finishedAt,
+    ChunkLimits limits,
+    boolean checked,
+    int segmentsPublished,
+    long rowsRead,
+    List<Integer> chunksPerPartition,
+    long successesCount,
+    long failuresCount,
+    String failure,
+    String resultsFile,
+    Instant expireAt,
+    Instant leaseUntil,
+    String waiting) {
 
   public Job {
     chunksPerPartition = List.copyOf(chunksPerPartition);
   }
 
   /** A new job, PENDING, created now. */
-  public static Job create(String appId, String jobId, String bucket, String object, long generation, String action,
-      String name, String uploadedBy, Instant createdAt, ChunkLimits limits, Instant expireAt) {
-    return new Job(appId, jobId, bucket, object, generation, action, name, uploadedBy, JobState.PENDING, createdAt,
-        null, limits, false, 0, 0, List.of(), 0, 0, null, null, expireAt, null, null);
+  public static Job create(
+      String appId,
+      String jobId,
+      String bucket,
+      String object,
+      long generation,
+      String action,
+      String name,
+      String uploadedBy,
+      Instant createdAt,
+      ChunkLimits limits,
+      Instant expireAt) {
+    return new Job(
+        appId,
+        jobId,
+        bucket,
+        object,
+        generation,
+        action,
+        name,
+        uploadedBy,
+        JobState.PENDING,
+        createdAt,
+        null,
+        limits,
+        false,
+        0,
+        0,
+        List.of(),
+        0,
+        0,
+        null,
+        null,
+        expireAt,
+        null,
+        null);
   }
 
   public boolean fanOutComplete() {

@@ -10,16 +10,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Structured logs: one JSON object per line on standard output, which Cloud Logging reads as a LogEntry
- * ({@code severity}, {@code message}, {@code time}, {@code logging.googleapis.com/trace}, and the other fields as its
- * jsonPayload). An error carries its cause's whole stack trace in {@code stack_trace}, and one without a cause is
- * marked as a ReportedErrorEvent, so that Error Reporting groups both.
+ * Structured logs: one JSON object per line on standard output, which Cloud Logging reads as a
+ * LogEntry ({@code severity}, {@code message}, {@code time}, {@code logging.googleapis.com/trace},
+ * and the other fields as its jsonPayload). An error carries its cause's whole stack trace in
+ * {@code stack_trace}, and one without a cause is marked as a ReportedErrorEvent, so that Error
+ * Reporting groups both.
  */
 public final class Log {
 
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-  /** The field Cloud Logging reads as the entry's trace, linking it to the request's trace in Cloud Trace. */
+
+  /**
+   * The field Cloud Logging reads as the entry's trace, linking it to the request's trace in Cloud
+   * Trace.
+   */
   public static final String TRACE = "logging.googleapis.com/trace";
+
   static final String REPORTED_ERROR_EVENT =
       "type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent";
   private static volatile PrintStream out = System.out;
@@ -34,7 +40,10 @@ public final class Log {
     return new Log(type.getSimpleName());
   }
 
-  /** Where lines go; the local runner sends them to standard error, so standard output stays the answer. */
+  /**
+   * Where lines go; the local runner sends them to standard error, so standard output stays the
+   * answer.
+   */
   public static void writeTo(PrintStream stream) {
     out = stream;
   }
@@ -52,15 +61,17 @@ public final class Log {
   }
 
   /**
-   * The trace of a request, as {@link #TRACE} wants it, from its {@code X-Cloud-Trace-Context} header
-   * ({@code TRACE_ID/SPAN_ID;o=1}); null without a header or a project.
+   * The trace of a request, as {@link #TRACE} wants it, from its {@code X-Cloud-Trace-Context}
+   * header ({@code TRACE_ID/SPAN_ID;o=1}); null without a header or a project.
    */
   public static String trace(String projectId, String traceContext) {
     if (projectId == null || projectId.isEmpty() || traceContext == null) {
       return null;
     }
     String traceId = traceContext.split("[/;]", 2)[0];
-    return traceId.matches("[0-9a-fA-F]{1,32}") ? "projects/" + projectId + "/traces/" + traceId : null;
+    return traceId.matches("[0-9a-fA-F]{1,32}")
+        ? "projects/" + projectId + "/traces/" + traceId
+        : null;
   }
 
   private static String stackTrace(Throwable cause) {
@@ -69,7 +80,9 @@ public final class Log {
     return trace.toString();
   }
 
-  /** @param fields alternating names and values, e.g. {@code "jobId", id, "rows", 12} */
+  /**
+   * @param fields alternating names and values, e.g. {@code "jobId", id, "rows", 12}
+   */
   private void write(String severity, String message, Throwable cause, Object... fields) {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("severity", severity);

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Apps, their buckets and their keys. A key is 32 random bytes; only its SHA-256 is stored (a key has too much entropy
- * for a slow hash to matter), and keys are compared in constant time.
+ * Apps, their buckets and their keys. A key is 32 random bytes; only its SHA-256 is stored (a key
+ * has too much entropy for a slow hash to matter), and keys are compared in constant time.
  */
 public final class AppStore {
 
@@ -35,14 +35,25 @@ public final class AppStore {
   /** A bucket asked for by an app while another app owns it: one bucket belongs to one app. */
   public static final class BucketTaken extends Exception {
     public BucketTaken(String bucket, String owner) {
-      super("bucket " + bucket + " already belongs to app " + owner + ": one bucket belongs to one app; give this app"
-          + " a bucket of its own", null, false, false);
+      super(
+          "bucket "
+              + bucket
+              + " already belongs to app "
+              + owner
+              + ": one bucket belongs to one app; give this app"
+              + " a bucket of its own",
+          null,
+          false,
+          false);
     }
   }
 
   private static final Log LOG = Log.of(AppStore.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Compared against when the app is unknown, so that an unknown app takes as long as a wrong key. */
+
+  /**
+   * Compared against when the app is unknown, so that an unknown app takes as long as a wrong key.
+   */
   private static final byte[] NO_APP = new byte[32];
 
   private final FirestoreLayout layout;
@@ -54,9 +65,10 @@ public final class AppStore {
   }
 
   /**
-   * Creates the app, or gives an existing one new keys and these buckets; answers the keys, which are not kept. Each
-   * bucket is claimed for the app in the same transaction ({@code buckets/{bucket}}); a bucket another app owns is
-   * refused and nothing changes. Buckets the app no longer lists are released.
+   * Creates the app, or gives an existing one new keys and these buckets; answers the keys, which
+   * are not kept. Each bucket is claimed for the app in the same transaction ({@code
+   * buckets/{bucket}}); a bucket another app owns is refused and nothing changes. Buckets the app
+   * no longer lists are released.
    *
    * @throws BucketTaken when a bucket belongs to another app
    */
@@ -68,28 +80,37 @@ public final class AppStore {
     app.put("developmentKeyHash", hash(keys.development()));
     app.put("productionKeyHash", hash(keys.production()));
     app.put("keysCreatedAt", FirestoreValues.timestamp(clock.instant()));
-    String taken = StoreException.await(layout.db().runTransaction(tx -> {
-      List<DocumentReference> claims = buckets.stream().map(layout::bucket).toList();
-      List<DocumentSnapshot> owners = claims.isEmpty() ? List.of()
-          : tx.getAll(claims.toArray(new DocumentReference[0])).get();
-      DocumentSnapshot current = tx.get(layout.app(appId)).get();
-      for (int i = 0; i < buckets.size(); i++) {
-        String owner = owners.get(i).exists() ? owners.get(i).getString("appId") : null;
-        if (owner != null && !owner.equals(appId)) {
-          return buckets.get(i) + "\n" + owner;
-        }
-      }
-      if (current.exists() && current.get("buckets") instanceof List<?> previous) {
-        for (Object bucket : previous) {
-          if (!buckets.contains(String.valueOf(bucket))) {
-            tx.delete(layout.bucket(String.valueOf(bucket)));
-          }
-        }
-      }
-      claims.forEach(claim -> tx.set(claim, Map.of("appId", appId)));
-      tx.set(layout.app(appId), app);
-      return null;
-    }));
+    String taken =
+        StoreException.await(
+            layout
+                .db()
+                .runTransaction(
+                    tx -> {
+                      List<DocumentReference> claims =
+                          buckets.stream().map(layout::bucket).toList();
+                      List<DocumentSnapshot> owners =
+                          claims.isEmpty()
+                              ? List.of()
+                              : tx.getAll(claims.toArray(new DocumentReference[0])).get();
+                      DocumentSnapshot current = tx.get(layout.app(appId)).get();
+                      for (int i = 0; i < buckets.size(); i++) {
+                        String owner =
+                            owners.get(i).exists() ? owners.get(i).getString("appId") : null;
+                        if (owner != null && !owner.equals(appId)) {
+                          return buckets.get(i) + "\n" + owner;
+                        }
+                      }
+                      if (current.exists() && current.get("buckets") instanceof List<?> previous) {
+                        for (Object bucket : previous) {
+                          if (!buckets.contains(String.valueOf(bucket))) {
+                            tx.delete(layout.bucket(String.valueOf(bucket)));
+                          }
+                        }
+                      }
+                      claims.forEach(claim -> tx.set(claim, Map.of("appId", appId)));
+                      tx.set(layout.app(appId), app);
+                      return null;
+                    }));
     if (taken != null) {
       String[] bucketAndOwner = taken.split("\n", 2);
       throw new BucketTaken(bucketAndOwner[0], bucketAndOwner[1]);
@@ -114,7 +135,10 @@ public final class AppStore {
     return Optional.of(new App(appId, buckets == null ? List.of() : List.copyOf(buckets)));
   }
 
-  /** The kind of {@code key} for the app, or empty when the app is unknown or the key is not one of its keys. */
+  /**
+   * The kind of {@code key} for the app, or empty when the app is unknown or the key is not one of
+   * its keys.
+   */
   public Optional<KeyKind> authenticate(String appId, String key) throws StoreException {
     DocumentSnapshot doc = StoreException.await(layout.app(appId).get());
     String offered = hash(key == null ? "" : key);
@@ -136,7 +160,8 @@ public final class AppStore {
 
   static String hash(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -27,12 +27,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The documents a slice of one chunk's rows write, inside its transaction: the profiles it changes (read first, so
- * concurrent chunks lose no update), one document per tracked event, and the devices it sets. Each document is written
- * once per transaction; a row whose documents would be over Firestore's size limit fails alone. A slice ends early
- * where its writes would pass what one commit may hold (the setting {@code COMMIT_KIB}, 6 MiB: well under
- * Firestore's 10 MiB request limit, with room for the result lines, the cursor and the request's encoding): profiles
- * are written whole, so 20 rows about 600 KB profiles would otherwise make a 12 MB commit.
+ * The documents a slice of one chunk's rows write, inside its transaction: the profiles it changes
+ * (read first, so concurrent chunks lose no update), one document per tracked event, and the
+ * devices it sets. Each document is written once per transaction; a row whose documents would be
+ * over Firestore's size limit fails alone. A slice ends early where its writes would pass what one
+ * commit may hold (the setting {@code COMMIT_KIB}, 6 MiB: well under Firestore's 10 MiB request
+ * limit, with room for the result lines, the cursor and the request's encoding): profiles are
+ * written whole, so 20 rows about 600 KB profiles would otherwise make a 12 MB commit.
  */
 final class ChunkWrites {
 
@@ -42,12 +43,16 @@ final class ChunkWrites {
    * @param documentsRead profiles read
    * @param documentsWritten profiles, events and devices written
    */
-  record Applied(int rowsTaken, long successes, List<Map<String, Object>> results, int documentsRead,
+  record Applied(
+      int rowsTaken,
+      long successes,
+      List<Map<String, Object>> results,
+      int documentsRead,
       int documentsWritten) {}
 
   /**
-   * What wrote a tracked event, named in its document and its id ({@code <id>-<row>}): an import's job, or an API
-   * call.
+   * What wrote a tracked event, named in its document and its id ({@code <id>-<row>}): an import's
+   * job, or an API call.
    *
    * @param field the event document's field that names it: jobId or requestId
    */
@@ -68,8 +73,15 @@ final class ChunkWrites {
     this(layout, job.appId(), new EventOrigin("jobId", job.jobId()), maxCommitBytes, Set.of());
   }
 
-  /** @param rowsForExistingUsersOnly rows that are skipped, with a warning, when their user has no profile */
-  ChunkWrites(FirestoreLayout layout, String appId, EventOrigin origin, long maxCommitBytes,
+  /**
+   * @param rowsForExistingUsersOnly rows that are skipped, with a warning, when their user has no
+   *     profile
+   */
+  ChunkWrites(
+      FirestoreLayout layout,
+      String appId,
+      EventOrigin origin,
+      long maxCommitBytes,
       Set<Long> rowsForExistingUsersOnly) {
     this.layout = layout;
     this.appId = appId;
@@ -80,7 +92,8 @@ final class ChunkWrites {
 
   /** Applies rows {@code from} to at most {@code from + maxRows} (at least one), in order. */
   Applied apply(Transaction tx, Chunk chunk, int from, int maxRows) throws Exception {
-    List<RowResult> slice = chunk.rows().subList(from, Math.min(chunk.rows().size(), from + Math.max(1, maxRows)));
+    List<RowResult> slice =
+        chunk.rows().subList(from, Math.min(chunk.rows().size(), from + Math.max(1, maxRows)));
     Map<String, Profile> profiles = readProfiles(tx, slice);
     int read = profiles.size();
     List<Map<String, Object>> results = new ArrayList<>();
@@ -120,7 +133,8 @@ final class ChunkWrites {
     }
     events.forEach(tx::set);
     devices.forEach((ref, fields) -> tx.set(ref, fields, SetOptions.merge()));
-    return new Applied(taken, successes, results, read, profileBytes.size() + events.size() + devices.size());
+    return new Applied(
+        taken, successes, results, read, profileBytes.size() + events.size() + devices.size());
   }
 
   private Map<String, Profile> readProfiles(Transaction tx, List<RowResult> rows) throws Exception {
@@ -131,7 +145,8 @@ final class ChunkWrites {
       return profiles;
     }
     List<String> ids = new ArrayList<>(userIds);
-    DocumentReference[] refs = ids.stream().map(id -> layout.user(appId, id)).toArray(DocumentReference[]::new);
+    DocumentReference[] refs =
+        ids.stream().map(id -> layout.user(appId, id)).toArray(DocumentReference[]::new);
     List<DocumentSnapshot> snapshots = tx.getAll(refs).get();
     for (int i = 0; i < ids.size(); i++) {
       profiles.put(ids.get(i), ProfileDocuments.fromDocument(ids.get(i), snapshots.get(i)));
@@ -180,13 +195,17 @@ final class ChunkWrites {
     }
   }
 
-  /** Works out a row's writes; a row whose documents would be too large is refused and changes nothing. */
+  /**
+   * Works out a row's writes; a row whose documents would be too large is refused and changes
+   * nothing.
+   */
   private RowWrite prepare(RowResult row, Map<String, Profile> profiles) throws RowRefused {
     String userId = row.userId();
     Profile changed = profiles.get(userId).copy();
     ProfileChanges.apply(changed, row.operation());
     DocumentReference userRef = layout.user(appId, userId);
-    long profileSize = checkSize(userRef, ProfileDocuments.toDocument(changed), "the profile of user " + userId);
+    long profileSize =
+        checkSize(userRef, ProfileDocuments.toDocument(changed), "the profile of user " + userId);
     RowWrite write = new RowWrite(userId, changed, profileSize, profiles);
     if (row.operation() instanceof TrackedEvent track) {
       write.eventRef = layout.events(appId, userId).document(origin.id() + "-" + row.row());
@@ -195,14 +214,20 @@ final class ChunkWrites {
     } else if (row.operation() instanceof DeviceUpdate device) {
       write.deviceRef = layout.devices(appId, userId).document(DocumentIds.of(device.deviceId()));
       Map<String, Object> before = devices.get(write.deviceRef);
-      Map<String, Object> fields = before == null ? new LinkedHashMap<>() : new LinkedHashMap<>(before);
+      Map<String, Object> fields =
+          before == null ? new LinkedHashMap<>() : new LinkedHashMap<>(before);
       fields.put("deviceId", device.deviceId());
       fields.put("userId", userId);
-      device.attributes().forEach((name, value) ->
-          fields.put(name, value == Removal.REMOVE ? FieldValue.delete() : toFirestore(value)));
+      device
+          .attributes()
+          .forEach(
+              (name, value) ->
+                  fields.put(
+                      name, value == Removal.REMOVE ? FieldValue.delete() : toFirestore(value)));
       write.deviceFields = fields;
       String path = write.deviceRef.getPath();
-      write.addedBytes += DocumentSize.of(path, fields) - (before == null ? 0 : DocumentSize.of(path, before));
+      write.addedBytes +=
+          DocumentSize.of(path, fields) - (before == null ? 0 : DocumentSize.of(path, before));
     }
     return write;
   }
@@ -221,11 +246,18 @@ final class ChunkWrites {
   }
 
   /** The document's size, when it is within Firestore's limit. */
-  private static long checkSize(DocumentReference ref, Map<String, Object> doc, String what) throws RowRefused {
+  private static long checkSize(DocumentReference ref, Map<String, Object> doc, String what)
+      throws RowRefused {
     long size = DocumentSize.of(ref.getPath(), doc);
     if (size > DocumentSize.MAX_BYTES) {
-      throw new RowRefused(null, null, what + " would be " + size + " bytes, over Firestore's limit of 1 MiB"
-          + " per document: split the data over fewer or smaller attributes");
+      throw new RowRefused(
+          null,
+          null,
+          what
+              + " would be "
+              + size
+              + " bytes, over Firestore's limit of 1 MiB"
+              + " per document: split the data over fewer or smaller attributes");
     }
     return size;
   }

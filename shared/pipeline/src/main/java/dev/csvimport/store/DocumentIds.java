@@ -6,9 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Firestore document ids for ids that come from customers. An id is used as it is when Firestore allows it; else
- * {@code %} and {@code /} are percent-escaped, and ids Firestore reserves ({@code .}, {@code ..}, {@code __x__}) get
- * their first character escaped, so that no id can name another document or a path. Distinct ids stay distinct.
+ * Firestore document ids for ids that come from customers. An id is used as it is when Firestore
+ * allows it; else {@code %} and {@code /} are percent-escaped, and ids Firestore reserves ({@code
+ * .}, {@code ..}, {@code __x__}) get their first character escaped, so that no id can name another
+ * document or a path. Distinct ids stay distinct.
  */
 public final class DocumentIds {
 
@@ -46,7 +47,9 @@ public final class DocumentIds {
 
   static String sha256(String id) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }

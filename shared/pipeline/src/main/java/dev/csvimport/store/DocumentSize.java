@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A document's size as Firestore counts it against its 1 MiB limit
- * (https://firebase.google.com/docs/firestore/storage-size), so that a row that would break the limit fails alone
- * instead of failing its whole chunk at commit.
+ * (https://firebase.google.com/docs/firestore/storage-size), so that a row that would break the
+ * limit fails alone instead of failing its whole chunk at commit.
  */
 public final class DocumentSize {
 
@@ -18,7 +18,9 @@ public final class DocumentSize {
 
   private DocumentSize() {}
 
-  /** @param path the document's path below the database, e.g. {@code apps/a/users/u} */
+  /**
+   * @param path the document's path below the database, e.g. {@code apps/a/users/u}
+   */
   public static long of(String path, Map<String, Object> fields) {
     long size = 16;
     for (String segment : path.split("/")) {

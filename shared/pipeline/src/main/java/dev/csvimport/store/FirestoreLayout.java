@@ -5,8 +5,9 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.Firestore;
 
 /**
- * Where everything lives in Firestore. Everything of an app is under {@code apps/{appId}}, so no query of one app
- * can reach another's documents:
+ * Where everything lives in Firestore. Everything of an app is under {@code apps/{appId}}, so no
+ * query of one app can reach another's documents:
+ *
  * <pre>
  * apps/{appId}                                   the app: its buckets and hashed keys
  * buckets/{bucket}                               which app owns the bucket (one app per bucket)
@@ -19,6 +20,7 @@ import com.google.cloud.firestore.Firestore;
  * .../partitions/{p}/parked/{sequence}           a chunk that arrived before its predecessor
  * apps/{appId}/requests/{requestId}              a write call's progress and answers, kept 24 hours
  * </pre>
+ *
  * Customer ids go through {@link DocumentIds}.
  */
 public final class FirestoreLayout {

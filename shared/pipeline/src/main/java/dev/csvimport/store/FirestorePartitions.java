@@ -16,27 +16,31 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A partition's documents: the cursor {@code partitions/{p}} ({@code nextSequence}; {@code nextRow}, the first row of
- * that chunk not yet applied when it is applied in slices; the counts of rows, successes and failures so far; and
- * {@code ops}, the billable operations of the transactions that applied them, see {@link #OPERATIONS}),
- * {@code parked/{sequence}} ({@code payload}, the chunk's bytes) and {@code results/{sequence}} (the failed and warned
- * rows of one chunk). All of them expire with their job.
+ * A partition's documents: the cursor {@code partitions/{p}} ({@code nextSequence}; {@code
+ * nextRow}, the first row of that chunk not yet applied when it is applied in slices; the counts of
+ * rows, successes and failures so far; and {@code ops}, the billable operations of the transactions
+ * that applied them, see {@link #OPERATIONS}), {@code parked/{sequence}} ({@code payload}, the
+ * chunk's bytes) and {@code results/{sequence}} (the failed and warned rows of one chunk). All of
+ * them expire with their job.
  */
 public final class FirestorePartitions implements Partitions {
 
   /**
-   * What each cursor counts of the transactions that moved it: document reads, writes (the cursor's own included) and
-   * deletes, transactions committed, their attempts (a retry on contention is one more), and the milliseconds from
-   * each committed attempt's start to its commit request. Transactions that only park a chunk or recognise a duplicate
-   * move no cursor and are not counted.
+   * What each cursor counts of the transactions that moved it: document reads, writes (the cursor's
+   * own included) and deletes, transactions committed, their attempts (a retry on contention is one
+   * more), and the milliseconds from each committed attempt's start to its commit request.
+   * Transactions that only park a chunk or recognise a duplicate move no cursor and are not
+   * counted.
    */
-  public static final List<String> OPERATIONS = List.of("reads", "writes", "deletes", "transactions", "attempts",
-      "millis");
+  public static final List<String> OPERATIONS =
+      List.of("reads", "writes", "deletes", "transactions", "attempts", "millis");
 
   private final FirestoreLayout layout;
   private final long maxCommitBytes;
 
-  /** @param maxCommitBytes what one transaction may write, by {@link DocumentSize}'s estimate */
+  /**
+   * @param maxCommitBytes what one transaction may write, by {@link DocumentSize}'s estimate
+   */
   public FirestorePartitions(FirestoreLayout layout, long maxCommitBytes) {
     this.layout = layout;
     this.maxCommitBytes = maxCommitBytes;
@@ -45,26 +49,32 @@ public final class FirestorePartitions implements Partitions {
   @Override
   public <T> T transact(Job job, int partition, Work<T> work) throws StoreException {
     AtomicInteger attempts = new AtomicInteger();
-    return StoreException.await(layout.db().runTransaction(tx -> {
-      long start = System.nanoTime();
-      PartitionTransaction transaction = new PartitionTransaction(tx, job, partition);
-      T result = work.run(transaction);
-      transaction.writeCursor(attempts.incrementAndGet(), (System.nanoTime() - start) / 1_000_000);
-      return result;
-    }));
+    return StoreException.await(
+        layout
+            .db()
+            .runTransaction(
+                tx -> {
+                  long start = System.nanoTime();
+                  PartitionTransaction transaction = new PartitionTransaction(tx, job, partition);
+                  T result = work.run(transaction);
+                  transaction.writeCursor(
+                      attempts.incrementAndGet(), (System.nanoTime() - start) / 1_000_000);
+                  return result;
+                }));
   }
 
   @Override
   public long nextSequence(Job job, int partition) throws StoreException {
-    DocumentSnapshot cursor = StoreException.await(layout.partition(job.appId(), job.jobId(), partition).get());
+    DocumentSnapshot cursor =
+        StoreException.await(layout.partition(job.appId(), job.jobId(), partition).get());
     Long next = cursor.exists() ? cursor.getLong("nextSequence") : null;
     return next == null ? 0 : next;
   }
 
   @Override
   public Optional<byte[]> parked(Job job, int partition, int sequence) throws StoreException {
-    DocumentSnapshot parked = StoreException.await(
-        layout.parked(job.appId(), job.jobId(), partition, sequence).get());
+    DocumentSnapshot parked =
+        StoreException.await(layout.parked(job.appId(), job.jobId(), partition, sequence).get());
     return parked.exists() ? Optional.of(parked.getBlob("payload").toBytes()) : Optional.empty();
   }
 
@@ -74,8 +84,13 @@ public final class FirestorePartitions implements Partitions {
     private final int partition;
     private final DocumentReference cursorRef;
     private DocumentSnapshot cursor;
-    /** The cursor's new fields, once a chunk's rows were applied; written last, with the operations counted. */
+
+    /**
+     * The cursor's new fields, once a chunk's rows were applied; written last, with the operations
+     * counted.
+     */
     private Map<String, Object> movedCursor;
+
     private long reads;
     private long writes;
     private long deletes;
@@ -98,7 +113,8 @@ public final class FirestorePartitions implements Partitions {
 
     @Override
     public void park(int sequence, byte[] payload) {
-      tx.set(layout.parked(job.appId(), job.jobId(), partition, sequence),
+      tx.set(
+          layout.parked(job.appId(), job.jobId(), partition, sequence),
           Map.of("payload", Blob.fromBytes(payload), "expireAt", timestamp(job.expireAt())));
       writes++;
     }
@@ -119,8 +135,8 @@ public final class FirestorePartitions implements Partitions {
     public int applyAtCursor(Chunk chunk, int maxRows) throws Exception {
       long next = nextSequence();
       int from = nextRow();
-      ChunkWrites.Applied applied = new ChunkWrites(layout, job, maxCommitBytes)
-          .apply(tx, chunk, from, maxRows);
+      ChunkWrites.Applied applied =
+          new ChunkWrites(layout, job, maxCommitBytes).apply(tx, chunk, from, maxRows);
       int to = from + applied.rowsTaken();
       boolean done = to >= chunk.rows().size();
       Map<String, Object> counts = new LinkedHashMap<>();
@@ -135,16 +151,23 @@ public final class FirestorePartitions implements Partitions {
       reads += applied.documentsRead();
       writes += applied.documentsWritten();
       if (!applied.results().isEmpty()) {
-        // A chunk applied in slices keeps one results document per slice; ids sort in row order either way.
-        String id = FirestoreLayout.sequenceId(chunk.sequence()) + (from == 0 ? "" : String.format("-%06d", from));
-        tx.set(layout.results(job.appId(), job.jobId(), partition).document(id),
+        // A chunk applied in slices keeps one results document per slice; ids sort in row order
+        // either way.
+        String id =
+            FirestoreLayout.sequenceId(chunk.sequence())
+                + (from == 0 ? "" : String.format("-%06d", from));
+        tx.set(
+            layout.results(job.appId(), job.jobId(), partition).document(id),
             Map.of("rows", applied.results(), "expireAt", timestamp(job.expireAt())));
         writes++;
       }
       return applied.rowsTaken();
     }
 
-    /** Writes the moved cursor with this transaction's operations added to the partition's, if it moved. */
+    /**
+     * Writes the moved cursor with this transaction's operations added to the partition's, if it
+     * moved.
+     */
     void writeCursor(int attempts, long millis) {
       if (movedCursor == null) {
         return;

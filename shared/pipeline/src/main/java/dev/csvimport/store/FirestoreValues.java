@@ -47,7 +47,9 @@ public final class FirestoreValues {
   }
 
   public static Timestamp timestamp(Instant time) {
-    return time == null ? null : Timestamp.ofTimeSecondsAndNanos(time.getEpochSecond(), time.getNano());
+    return time == null
+        ? null
+        : Timestamp.ofTimeSecondsAndNanos(time.getEpochSecond(), time.getNano());
   }
 
   public static Instant instant(Timestamp time) {

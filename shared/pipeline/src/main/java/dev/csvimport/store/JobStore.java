@@ -26,7 +26,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Jobs in Firestore, and the rules of their state: each change is a transaction that checks where the job stands. */
+/**
+ * Jobs in Firestore, and the rules of their state: each change is a transaction that checks where
+ * the job stands.
+ */
 public final class JobStore {
 
   /** A job's reason is read by people and stored in its document: bounded, whatever it quotes. */
@@ -48,83 +51,116 @@ public final class JobStore {
   /** Creates {@code job} unless a job with its id exists; answers the job as stored. */
   public Job createIfAbsent(Job job) throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
-    return StoreException.await(layout.db().runTransaction(tx -> {
-      DocumentSnapshot existing = tx.get(ref).get();
-      if (existing.exists()) {
-        return fromDocument(existing);
-      }
-      tx.create(ref, toDocument(job));
-      return job;
-    }));
+    return StoreException.await(
+        layout
+            .db()
+            .runTransaction(
+                tx -> {
+                  DocumentSnapshot existing = tx.get(ref).get();
+                  if (existing.exists()) {
+                    return fromDocument(existing);
+                  }
+                  tx.create(ref, toDocument(job));
+                  return job;
+                }));
   }
 
   /**
-   * A transaction on the job's lease, as billed: each attempt read the job document once (a retry on contention is one
-   * more), and it wrote the document once if {@code wrote}.
+   * A transaction on the job's lease, as billed: each attempt read the job document once (a retry
+   * on contention is one more), and it wrote the document once if {@code wrote}.
    *
-   * @param wrote for taking the lease, whether it was taken; for giving it back, whether it was this owner's to give
+   * @param wrote for taking the lease, whether it was taken; for giving it back, whether it was
+   *     this owner's to give
    */
   public record LeaseTransaction(boolean wrote, int attempts) {}
 
   /**
-   * Takes the right to fan the job out until {@code duration} from now, unless another owner holds it. The same
-   * owner (a redelivered event) takes it back at once.
+   * Takes the right to fan the job out until {@code duration} from now, unless another owner holds
+   * it. The same owner (a redelivered event) takes it back at once.
    */
-  public LeaseTransaction acquireLease(Job job, String owner, Duration duration) throws StoreException {
+  public LeaseTransaction acquireLease(Job job, String owner, Duration duration)
+      throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     Instant now = clock.instant();
     AtomicInteger attempts = new AtomicInteger();
-    boolean taken = StoreException.await(layout.db().runTransaction(tx -> {
-      attempts.incrementAndGet();
-      DocumentSnapshot current = tx.get(ref).get();
-      String holder = current.getString("leaseOwner");
-      Instant until = instant(current.getTimestamp("leaseUntil"));
-      if (holder != null && !holder.equals(owner) && until != null && until.isAfter(now)) {
-        return false;
-      }
-      tx.update(ref, Map.of("leaseOwner", owner, "leaseUntil", timestamp(now.plus(duration))));
-      return true;
-    }));
+    boolean taken =
+        StoreException.await(
+            layout
+                .db()
+                .runTransaction(
+                    tx -> {
+                      attempts.incrementAndGet();
+                      DocumentSnapshot current = tx.get(ref).get();
+                      String holder = current.getString("leaseOwner");
+                      Instant until = instant(current.getTimestamp("leaseUntil"));
+                      if (holder != null
+                          && !holder.equals(owner)
+                          && until != null
+                          && until.isAfter(now)) {
+                        return false;
+                      }
+                      tx.update(
+                          ref,
+                          Map.of("leaseOwner", owner, "leaseUntil", timestamp(now.plus(duration))));
+                      return true;
+                    }));
     return new LeaseTransaction(taken, attempts.get());
   }
 
   /** Gives the job's lease back if {@code owner} holds it. */
   public LeaseTransaction releaseLease(Job job, String owner) throws StoreException {
-    return ifOwner(job, owner, () -> {
-      Map<String, Object> cleared = new HashMap<>();
-      cleared.put("leaseOwner", null);
-      cleared.put("leaseUntil", null);
-      return cleared;
-    });
+    return ifOwner(
+        job,
+        owner,
+        () -> {
+          Map<String, Object> cleared = new HashMap<>();
+          cleared.put("leaseOwner", null);
+          cleared.put("leaseUntil", null);
+          return cleared;
+        });
   }
 
   /**
-   * The file was read whole and found importable: the job runs, with the limits its chunks are cut by from now on,
-   * partitions sized for its rows, recorded so that every later invocation cuts the same chunks.
+   * The file was read whole and found importable: the job runs, with the limits its chunks are cut
+   * by from now on, partitions sized for its rows, recorded so that every later invocation cuts the
+   * same chunks.
    */
   public Job markChecked(Job job, ChunkLimits limits, long rowsInFile) throws StoreException {
-    update(job, Map.of("checked", true, "state", JobState.RUNNING.name(), "startedAt", now(), "limits",
-        limitsDocument(limits), "rowsInFile", rowsInFile));
+    update(
+        job,
+        Map.of(
+            "checked",
+            true,
+            "state",
+            JobState.RUNNING.name(),
+            "startedAt",
+            now(),
+            "limits",
+            limitsDocument(limits),
+            "rowsInFile",
+            rowsInFile));
     return get(job.appId(), job.jobId()).orElseThrow();
   }
 
   /**
-   * Extends {@code owner}'s lease to {@code duration} from now: a live fan-out's heartbeat. False, changing nothing,
-   * when the lease is no longer {@code owner}'s (it ran out and another invocation took the job over).
+   * Extends {@code owner}'s lease to {@code duration} from now: a live fan-out's heartbeat. False,
+   * changing nothing, when the lease is no longer {@code owner}'s (it ran out and another
+   * invocation took the job over).
    */
-  public LeaseTransaction renewLease(Job job, String owner, Duration duration) throws StoreException {
+  public LeaseTransaction renewLease(Job job, String owner, Duration duration)
+      throws StoreException {
     return whileLeased(job, owner, duration, Map.of());
   }
 
   /**
-   * Records the fan-out's checkpoint, {@code segments} published and {@code rowsRead}, and extends {@code owner}'s
-   * lease, in one transaction that only the lease's holder passes: an invocation that lost the job (presumed dead,
-   * then taken over) can never move another's checkpoint.
+   * Records the fan-out's checkpoint, {@code segments} published and {@code rowsRead}, and extends
+   * {@code owner}'s lease, in one transaction that only the lease's holder passes: an invocation
+   * that lost the job (presumed dead, then taken over) can never move another's checkpoint.
    *
    * @return whether {@code owner} held the lease, and so wrote the checkpoint
    */
-  public LeaseTransaction checkpoint(Job job, String owner, int segments, long rowsRead, Duration leaseFor)
-      throws StoreException {
+  public LeaseTransaction checkpoint(
+      Job job, String owner, int segments, long rowsRead, Duration leaseFor) throws StoreException {
     Map<String, Object> fields = new HashMap<>();
     fields.put("segmentsPublished", segments);
     fields.put("rowsRead", rowsRead);
@@ -132,31 +168,42 @@ public final class JobStore {
     return whileLeased(job, owner, leaseFor, fields);
   }
 
-  private LeaseTransaction whileLeased(Job job, String owner, Duration leaseFor, Map<String, Object> fields)
-      throws StoreException {
-    return ifOwner(job, owner, () -> {
-      Map<String, Object> update = new HashMap<>(fields);
-      update.put("leaseUntil", timestamp(clock.instant().plus(leaseFor)));
-      return update;
-    });
+  private LeaseTransaction whileLeased(
+      Job job, String owner, Duration leaseFor, Map<String, Object> fields) throws StoreException {
+    return ifOwner(
+        job,
+        owner,
+        () -> {
+          Map<String, Object> update = new HashMap<>(fields);
+          update.put("leaseUntil", timestamp(clock.instant().plus(leaseFor)));
+          return update;
+        });
   }
 
-  /** Writes {@code update} to the job in a transaction that passes only while {@code owner} holds its lease. */
-  private LeaseTransaction ifOwner(Job job, String owner, java.util.function.Supplier<Map<String, Object>> update)
+  /**
+   * Writes {@code update} to the job in a transaction that passes only while {@code owner} holds
+   * its lease.
+   */
+  private LeaseTransaction ifOwner(
+      Job job, String owner, java.util.function.Supplier<Map<String, Object>> update)
       throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     AtomicInteger attempts = new AtomicInteger();
-    boolean held = StoreException.await(layout.db().runTransaction(tx -> {
-      attempts.incrementAndGet();
-      if (!owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
-        return false;
-      }
-      tx.update(ref, update.get());
-      return true;
-    }));
+    boolean held =
+        StoreException.await(
+            layout
+                .db()
+                .runTransaction(
+                    tx -> {
+                      attempts.incrementAndGet();
+                      if (!owner.equals(tx.get(ref).get().getString("leaseOwner"))) {
+                        return false;
+                      }
+                      tx.update(ref, update.get());
+                      return true;
+                    }));
     return new LeaseTransaction(held, attempts.get());
   }
-
 
   /** The job's last attempt failed and will be retried: say why, for getMultiResults. */
   public void noteWaiting(Job job, String reason) throws StoreException {
@@ -164,8 +211,9 @@ public final class JobStore {
   }
 
   /**
-   * Since when the job's progress has stood at {@code mark} (rows read, segments published, rows applied): the time
-   * it was last seen different, or {@code now} when it differs now. The watchdog's measure of a job without progress.
+   * Since when the job's progress has stood at {@code mark} (rows read, segments published, rows
+   * applied): the time it was last seen different, or {@code now} when it differs now. The
+   * watchdog's measure of a job without progress.
    */
   public Instant progressSince(Job job, String mark, Instant now) throws StoreException {
     DocumentSnapshot doc = StoreException.await(layout.job(job.appId(), job.jobId()).get());
@@ -178,13 +226,19 @@ public final class JobStore {
   }
 
   /**
-   * Jobs of every app that have not ended, oldest first, after the job {@code after} when given: what the watchdog
-   * looks at. (A collection-group query on {@code state}: Terraform enables its index.)
+   * Jobs of every app that have not ended, oldest first, after the job {@code after} when given:
+   * what the watchdog looks at. (A collection-group query on {@code state}: Terraform enables its
+   * index.)
    */
   public List<Job> unended(int limit, Job after) throws StoreException {
-    Query query = layout.db().collectionGroup("jobs")
-        .whereIn("state", List.of(JobState.PENDING.name(), JobState.RUNNING.name()))
-        .orderBy("createdAt").orderBy("jobId").limit(limit);
+    Query query =
+        layout
+            .db()
+            .collectionGroup("jobs")
+            .whereIn("state", List.of(JobState.PENDING.name(), JobState.RUNNING.name()))
+            .orderBy("createdAt")
+            .orderBy("jobId")
+            .limit(limit);
     if (after != null) {
       query = query.startAfter(timestamp(after.createdAt()), after.jobId());
     }
@@ -196,7 +250,8 @@ public final class JobStore {
   }
 
   /** Every chunk is published; the job ends when they are all applied. */
-  public void completeFanOut(Job job, int[] chunksPerPartition, long rows, int segments) throws StoreException {
+  public void completeFanOut(Job job, int[] chunksPerPartition, long rows, int segments)
+      throws StoreException {
     List<Long> counts = new ArrayList<>();
     for (int count : chunksPerPartition) {
       counts.add((long) count);
@@ -212,26 +267,56 @@ public final class JobStore {
   /** The job failed as a whole, unless it already ended. */
   public void fail(Job job, String reason) throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
-    StoreException.await(layout.db().runTransaction(tx -> {
-      if (!JobState.valueOf(tx.get(ref).get().getString("state")).ended()) {
-        tx.update(ref, Map.of("state", JobState.FAILED.name(), "failure", Excerpt.of(reason, MAX_REASON_CHARS),
-            "finishedAt", now()));
-      }
-      return null;
-    }));
+    StoreException.await(
+        layout
+            .db()
+            .runTransaction(
+                tx -> {
+                  if (!JobState.valueOf(tx.get(ref).get().getString("state")).ended()) {
+                    tx.update(
+                        ref,
+                        Map.of(
+                            "state",
+                            JobState.FAILED.name(),
+                            "failure",
+                            Excerpt.of(reason, MAX_REASON_CHARS),
+                            "finishedAt",
+                            now()));
+                  }
+                  return null;
+                }));
   }
 
-  /** Ends a running job as FINISHED; answers false when it had already ended, so it finishes exactly once. */
-  public boolean finish(Job job, long successes, long failures, String resultsFile) throws StoreException {
+  /**
+   * Ends a running job as FINISHED; answers false when it had already ended, so it finishes exactly
+   * once.
+   */
+  public boolean finish(Job job, long successes, long failures, String resultsFile)
+      throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
-    return StoreException.await(layout.db().runTransaction(tx -> {
-      if (JobState.valueOf(tx.get(ref).get().getString("state")).ended()) {
-        return false;
-      }
-      tx.update(ref, Map.of("state", JobState.FINISHED.name(), "successesCount", successes,
-          "failuresCount", failures, "resultsFile", resultsFile, "finishedAt", now()));
-      return true;
-    }));
+    return StoreException.await(
+        layout
+            .db()
+            .runTransaction(
+                tx -> {
+                  if (JobState.valueOf(tx.get(ref).get().getString("state")).ended()) {
+                    return false;
+                  }
+                  tx.update(
+                      ref,
+                      Map.of(
+                          "state",
+                          JobState.FINISHED.name(),
+                          "successesCount",
+                          successes,
+                          "failuresCount",
+                          failures,
+                          "resultsFile",
+                          resultsFile,
+                          "finishedAt",
+                          now()));
+                  return true;
+                }));
   }
 
   /**
@@ -239,10 +324,11 @@ public final class JobStore {
    *
    * @param rows rows applied or failed
    * @param allApplied whether every chunk of a complete fan-out is applied
-   * @param operations the billable operations of the transactions that applied them, by
-   *     {@link FirestorePartitions#OPERATIONS} name
+   * @param operations the billable operations of the transactions that applied them, by {@link
+   *     FirestorePartitions#OPERATIONS} name
    */
-  public record Totals(long rows, long successes, long failures, boolean allApplied, Map<String, Long> operations) {
+  public record Totals(
+      long rows, long successes, long failures, boolean allApplied, Map<String, Long> operations) {
 
     public Totals(long rows, long successes, long failures, boolean allApplied) {
       this(rows, successes, failures, allApplied, Map.of());
@@ -252,22 +338,27 @@ public final class JobStore {
   /** What one fan-out invocation did that is billed, added to the job's {@code fanOutOps}. */
   public void countFanOut(Job job, Map<String, Long> operations) throws StoreException {
     Map<String, Object> increments = new HashMap<>();
-    operations.forEach((name, count) -> increments.put("fanOutOps." + name, FieldValue.increment(count)));
+    operations.forEach(
+        (name, count) -> increments.put("fanOutOps." + name, FieldValue.increment(count)));
     update(job, increments);
   }
 
   /**
-   * The job's billable operations so far: the fan-out's ({@code fanOut.*}: invocations, millis, Pub/Sub messages and
-   * bytes, job-document reads and writes) and the applying transactions' ({@code apply.*}).
+   * The job's billable operations so far: the fan-out's ({@code fanOut.*}: invocations, millis,
+   * Pub/Sub messages and bytes, job-document reads and writes) and the applying transactions'
+   * ({@code apply.*}).
    */
   public Map<String, Long> operations(Job job) throws StoreException {
     return operations(job, totals(job));
   }
 
-  /** As {@link #operations(Job)}, with the partitions' totals already read (completion has them). */
+  /**
+   * As {@link #operations(Job)}, with the partitions' totals already read (completion has them).
+   */
   public Map<String, Long> operations(Job job, Totals totals) throws StoreException {
     Map<String, Long> operations = new TreeMap<>();
-    Object fanOut = StoreException.await(layout.job(job.appId(), job.jobId()).get()).get("fanOutOps");
+    Object fanOut =
+        StoreException.await(layout.job(job.appId(), job.jobId()).get()).get("fanOutOps");
     if (fanOut instanceof Map<?, ?> map) {
       map.forEach((name, count) -> operations.put("fanOut." + name, ((Number) count).longValue()));
     }
@@ -294,8 +385,9 @@ public final class JobStore {
         successes += longOf(cursor, "successes");
         failures += longOf(cursor, "failures");
         if (cursor.get("ops") instanceof Map<?, ?> ops) {
-          ops.forEach((name, count) -> operations.merge(String.valueOf(name), ((Number) count).longValue(),
-              Long::sum));
+          ops.forEach(
+              (name, count) ->
+                  operations.merge(String.valueOf(name), ((Number) count).longValue(), Long::sum));
         }
       }
       long next = cursor.exists() ? longOf(cursor, "nextSequence") : 0;
@@ -306,8 +398,12 @@ public final class JobStore {
 
   /** The app's jobs, newest first, after the job {@code afterJobId} when given. */
   public List<Job> list(String appId, int limit, String afterJobId) throws StoreException {
-    Query query = layout.jobs(appId).orderBy("createdAt", Query.Direction.DESCENDING)
-        .orderBy("jobId", Query.Direction.DESCENDING).limit(limit);
+    Query query =
+        layout
+            .jobs(appId)
+            .orderBy("createdAt", Query.Direction.DESCENDING)
+            .orderBy("jobId", Query.Direction.DESCENDING)
+            .limit(limit);
     if (afterJobId != null) {
       DocumentSnapshot after = StoreException.await(layout.job(appId, afterJobId).get());
       if (!after.exists()) {
@@ -324,8 +420,10 @@ public final class JobStore {
 
   /** The newest job of an object in the app, if any. */
   public Optional<Job> newestOf(String appId, String object) throws StoreException {
-    QuerySnapshot found = StoreException.await(layout.jobs(appId).whereEqualTo("object", object).get());
-    return found.getDocuments().stream().map(JobStore::fromDocument)
+    QuerySnapshot found =
+        StoreException.await(layout.jobs(appId).whereEqualTo("object", object).get());
+    return found.getDocuments().stream()
+        .map(JobStore::fromDocument)
         .max((a, b) -> a.createdAt().compareTo(b.createdAt()));
   }
 
@@ -338,8 +436,15 @@ public final class JobStore {
   }
 
   private static Map<String, Object> limitsDocument(ChunkLimits limits) {
-    return Map.of("partitions", limits.partitions(), "maxRows", limits.maxRows(), "maxBytes", limits.maxBytes(),
-        "segmentRows", limits.segmentRows());
+    return Map.of(
+        "partitions",
+        limits.partitions(),
+        "maxRows",
+        limits.maxRows(),
+        "maxBytes",
+        limits.maxBytes(),
+        "segmentRows",
+        limits.segmentRows());
   }
 
   static Map<String, Object> toDocument(Job job) {
@@ -359,7 +464,8 @@ public final class JobStore {
     doc.put("checked", job.checked());
     doc.put("segmentsPublished", job.segmentsPublished());
     doc.put("rowsRead", job.rowsRead());
-    doc.put("chunksPerPartition", job.chunksPerPartition().stream().map(Integer::longValue).toList());
+    doc.put(
+        "chunksPerPartition", job.chunksPerPartition().stream().map(Integer::longValue).toList());
     doc.put("successesCount", job.successesCount());
     doc.put("failuresCount", job.failuresCount());
     doc.put("failure", job.failure());
@@ -375,16 +481,34 @@ public final class JobStore {
     if (stored instanceof List<?> list) {
       list.forEach(n -> chunks.add(((Number) n).intValue()));
     }
-    return new Job(doc.getString("appId"), doc.getString("jobId"), doc.getString("bucket"), doc.getString("object"),
-        longOf(doc, "generation"), doc.getString("action"), doc.getString("name"), doc.getString("uploadedBy"),
-        JobState.valueOf(doc.getString("state")), instant(doc.getTimestamp("createdAt")),
+    return new Job(
+        doc.getString("appId"),
+        doc.getString("jobId"),
+        doc.getString("bucket"),
+        doc.getString("object"),
+        longOf(doc, "generation"),
+        doc.getString("action"),
+        doc.getString("name"),
+        doc.getString("uploadedBy"),
+        JobState.valueOf(doc.getString("state")),
+        instant(doc.getTimestamp("createdAt")),
         instant(doc.getTimestamp("finishedAt")),
-        new ChunkLimits(intOf(limits, "partitions"), intOf(limits, "maxRows"), intOf(limits, "maxBytes"),
+        new ChunkLimits(
+            intOf(limits, "partitions"),
+            intOf(limits, "maxRows"),
+            intOf(limits, "maxBytes"),
             intOf(limits, "segmentRows")),
-        Boolean.TRUE.equals(doc.getBoolean("checked")), (int) longOf(doc, "segmentsPublished"),
-        longOf(doc, "rowsRead"), chunks, longOf(doc, "successesCount"), longOf(doc, "failuresCount"),
-        doc.getString("failure"), doc.getString("resultsFile"), instant(doc.getTimestamp("expireAt")),
-        instant(doc.getTimestamp("leaseUntil")), doc.getString("waiting"));
+        Boolean.TRUE.equals(doc.getBoolean("checked")),
+        (int) longOf(doc, "segmentsPublished"),
+        longOf(doc, "rowsRead"),
+        chunks,
+        longOf(doc, "successesCount"),
+        longOf(doc, "failuresCount"),
+        doc.getString("failure"),
+        doc.getString("resultsFile"),
+        instant(doc.getTimestamp("expireAt")),
+        instant(doc.getTimestamp("leaseUntil")),
+        doc.getString("waiting"));
   }
 
   @SuppressWarnings("unchecked")

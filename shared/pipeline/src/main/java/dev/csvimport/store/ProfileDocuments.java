@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A profile as a Firestore document:
- * {@code {userId, attributes:{name:value}, events:{name:{count,value,firstTime,lastTime}}, created, lastActive}}.
+ * A profile as a Firestore document: {@code {userId, attributes:{name:value},
+ * events:{name:{count,value,firstTime,lastTime}}, created, lastActive}}.
  */
 public final class ProfileDocuments {
 
@@ -25,14 +25,17 @@ public final class ProfileDocuments {
     doc.put("userId", profile.userId());
     doc.put("attributes", toFirestore(profile.attributes()));
     Map<String, Object> events = new LinkedHashMap<>();
-    profile.events().forEach((name, totals) -> {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("count", totals.count());
-      fields.put("value", totals.value());
-      fields.put("firstTime", timestamp(totals.firstTime()));
-      fields.put("lastTime", timestamp(totals.lastTime()));
-      events.put(name, fields);
-    });
+    profile
+        .events()
+        .forEach(
+            (name, totals) -> {
+              Map<String, Object> fields = new LinkedHashMap<>();
+              fields.put("count", totals.count());
+              fields.put("value", totals.value());
+              fields.put("firstTime", timestamp(totals.firstTime()));
+              fields.put("lastTime", timestamp(totals.lastTime()));
+              events.put(name, fields);
+            });
     doc.put("events", events);
     doc.put("created", timestamp(profile.created()));
     doc.put("lastActive", timestamp(profile.lastActive()));
@@ -48,15 +51,23 @@ public final class ProfileDocuments {
     Map<String, EventTotals> events = new LinkedHashMap<>();
     Object storedEvents = doc.get("events");
     if (storedEvents instanceof Map<?, ?> map) {
-      map.forEach((name, fields) -> {
-        Map<String, Object> f = (Map<String, Object>) fields;
-        events.put(String.valueOf(name), new EventTotals(
-            f.get("count") == null ? null : ((Number) f.get("count")).longValue(),
-            f.get("value") == null ? null : ((Number) f.get("value")).doubleValue(),
-            instant((Timestamp) f.get("firstTime")), instant((Timestamp) f.get("lastTime"))));
-      });
+      map.forEach(
+          (name, fields) -> {
+            Map<String, Object> f = (Map<String, Object>) fields;
+            events.put(
+                String.valueOf(name),
+                new EventTotals(
+                    f.get("count") == null ? null : ((Number) f.get("count")).longValue(),
+                    f.get("value") == null ? null : ((Number) f.get("value")).doubleValue(),
+                    instant((Timestamp) f.get("firstTime")),
+                    instant((Timestamp) f.get("lastTime"))));
+          });
     }
-    return new Profile(userId, attributes == null ? Map.of() : attributes, events,
-        instant(doc.getTimestamp("created")), instant(doc.getTimestamp("lastActive")));
+    return new Profile(
+        userId,
+        attributes == null ? Map.of() : attributes,
+        events,
+        instant(doc.getTimestamp("created")),
+        instant(doc.getTimestamp("lastActive")));
   }
 }

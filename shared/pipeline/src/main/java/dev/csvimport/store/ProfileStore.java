@@ -20,15 +20,19 @@ public final class ProfileStore {
 
   public Optional<Profile> profile(String appId, String userId) throws StoreException {
     DocumentSnapshot doc = StoreException.await(layout.user(appId, userId).get());
-    return doc.exists() ? Optional.of(ProfileDocuments.fromDocument(userId, doc)) : Optional.empty();
+    return doc.exists()
+        ? Optional.of(ProfileDocuments.fromDocument(userId, doc))
+        : Optional.empty();
   }
 
   /** The user's devices, each its fields by name, in device id order. */
   public List<Map<String, Object>> devices(String appId, String userId) throws StoreException {
     List<Map<String, Object>> devices = new ArrayList<>();
-    for (QueryDocumentSnapshot doc : StoreException.await(layout.devices(appId, userId).get()).getDocuments()) {
+    for (QueryDocumentSnapshot doc :
+        StoreException.await(layout.devices(appId, userId).get()).getDocuments()) {
       Map<String, Object> fields = new LinkedHashMap<>();
-      doc.getData().forEach((name, value) -> fields.put(name, FirestoreValues.fromFirestore(value)));
+      doc.getData()
+          .forEach((name, value) -> fields.put(name, FirestoreValues.fromFirestore(value)));
       devices.add(fields);
     }
     return devices;

@@ -3,20 +3,27 @@ package dev.csvimport.store;
 import java.util.function.Predicate;
 
 /**
- * Rows applied in slices, one transaction each, where the store may refuse a slice as invalid (a row it will not take,
- * which the size estimates missed): the slice is halved until the refused row stands alone, that row is handed back
- * as refused, to be recorded as failed, and the slices grow back to full size.
+ * Rows applied in slices, one transaction each, where the store may refuse a slice as invalid (a
+ * row it will not take, which the size estimates missed): the slice is halved until the refused row
+ * stands alone, that row is handed back as refused, to be recorded as failed, and the slices grow
+ * back to full size.
  */
 public final class Slices {
 
-  /** One transaction over at most {@code maxRows} rows; with {@code refusal}, it records the next row as refused. */
+  /**
+   * One transaction over at most {@code maxRows} rows; with {@code refusal}, it records the next
+   * row as refused.
+   */
   public interface Slice<T> {
     T apply(int maxRows, StoreException refusal) throws StoreException;
   }
 
   private Slices() {}
 
-  /** Runs slices of at most {@code rows} rows until one answers what {@code last} accepts, and answers that. */
+  /**
+   * Runs slices of at most {@code rows} rows until one answers what {@code last} accepts, and
+   * answers that.
+   */
   public static <T> T run(int rows, Slice<T> slice, Predicate<T> last) throws StoreException {
     int maxRows = rows;
     while (true) {

@@ -13,16 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Leanplum's write actions as items to apply: each item's action, user and arguments, checked by the engine's rules
- * for a CSV row ({@link ItemChecker}). An item that cannot be applied becomes its own failure; the others go on.
+ * Leanplum's write actions as items to apply: each item's action, user and arguments, checked by
+ * the engine's rules for a CSV row ({@link ItemChecker}). An item that cannot be applied becomes
+ * its own failure; the others go on.
  */
 public final class WriteCalls {
 
   /** The actions a batch's items may have, and that may be called alone. */
-  public static final List<String> ACTIONS = List.of("setUserAttributes", "setDeviceAttributes", "track",
-      "deleteUser");
+  public static final List<String> ACTIONS =
+      List.of("setUserAttributes", "setDeviceAttributes", "track", "deleteUser");
+
   /** Leanplum's limit on the items of one batch. */
   public static final int MAX_ITEMS = 50;
+
   private static final String CREATE_NEVER = "CreateNever";
   private static final String CREATE_IF_NEEDED = "CreateIfNeeded";
 
@@ -43,8 +46,12 @@ public final class WriteCalls {
 
   private static WriteItem item(long row, JsonElement element, ItemChecker checker) {
     if (!element.isJsonObject()) {
-      return failed(row, null, null, "each item must be a JSON object with an action, e.g. {\"action\":\"track\","
-          + "\"userId\":\"u1\",\"event\":\"Purchase\"}");
+      return failed(
+          row,
+          null,
+          null,
+          "each item must be a JSON object with an action, e.g. {\"action\":\"track\","
+              + "\"userId\":\"u1\",\"event\":\"Purchase\"}");
     }
     JsonObject item = element.getAsJsonObject();
     String action = text(item.get("action"));
@@ -52,35 +59,54 @@ public final class WriteCalls {
       return failed(row, "action", null, "the item has no action: use " + supported());
     }
     if (!ACTIONS.contains(action)) {
-      return failed(row, "action", action, "unknown action " + Excerpt.quote(action) + ": the write actions are "
-          + supported());
+      return failed(
+          row,
+          "action",
+          action,
+          "unknown action " + Excerpt.quote(action) + ": the write actions are " + supported());
     }
     String disposition = text(item.get("createDisposition"));
-    if (disposition != null && !disposition.equals(CREATE_NEVER) && !disposition.equals(CREATE_IF_NEEDED)) {
-      return failed(row, "createDisposition", disposition, "createDisposition is " + CREATE_IF_NEEDED + " (the"
-          + " default) or " + CREATE_NEVER);
+    if (disposition != null
+        && !disposition.equals(CREATE_NEVER)
+        && !disposition.equals(CREATE_IF_NEEDED)) {
+      return failed(
+          row,
+          "createDisposition",
+          disposition,
+          "createDisposition is " + CREATE_IF_NEEDED + " (the" + " default) or " + CREATE_NEVER);
     }
     if (action.equals("deleteUser")) {
       String userId = text(item.get("userId"));
       if (userId == null || userId.isBlank()) {
-        return failed(row, "userId", null, "the item has no userId: deleteUser needs the user's id");
+        return failed(
+            row, "userId", null, "the item has no userId: deleteUser needs the user's id");
       }
       if (userId.length() > Names.MAX_ID_CHARS) {
-        return failed(row, "userId", userId, "the id is " + userId.length() + " characters long; ids may have at most "
-            + Names.MAX_ID_CHARS);
+        return failed(
+            row,
+            "userId",
+            userId,
+            "the id is "
+                + userId.length()
+                + " characters long; ids may have at most "
+                + Names.MAX_ID_CHARS);
       }
       return new WriteItem.Deletion(userId);
     }
-    return new WriteItem.Change(checker.check(row, Action.fromApiName(action).orElseThrow(), item),
+    return new WriteItem.Change(
+        checker.check(row, Action.fromApiName(action).orElseThrow(), item),
         CREATE_NEVER.equals(disposition));
   }
 
   private static WriteItem failed(long row, String field, String value, String message) {
-    return new WriteItem.Change(RowResult.failure(row, 0, null, new RowProblem(field, value, message)), false);
+    return new WriteItem.Change(
+        RowResult.failure(row, 0, null, new RowProblem(field, value, message)), false);
   }
 
   private static String supported() {
-    return String.join(", ", ACTIONS.subList(0, ACTIONS.size() - 1)) + " or " + ACTIONS.get(ACTIONS.size() - 1);
+    return String.join(", ", ACTIONS.subList(0, ACTIONS.size() - 1))
+        + " or "
+        + ACTIONS.get(ACTIONS.size() - 1);
   }
 
   private static String text(JsonElement value) {

@@ -2,15 +2,18 @@ package dev.csvimport.write;
 
 import dev.csvimport.engine.operation.RowResult;
 
-/** One item of a write call (a batch {@code multi} or a single action), checked and ready to apply. */
+/**
+ * One item of a write call (a batch {@code multi} or a single action), checked and ready to apply.
+ */
 public sealed interface WriteItem {
 
   /**
-   * A setUserAttributes, setDeviceAttributes or track item as the engine checked it, which may have failed; an item
-   * refused before any rule applied (not an object, an unknown action) is a failed row too.
+   * A setUserAttributes, setDeviceAttributes or track item as the engine checked it, which may have
+   * failed; an item refused before any rule applied (not an object, an unknown action) is a failed
+   * row too.
    *
-   * @param existingUserOnly Leanplum's {@code createDisposition=CreateNever}: skipped, with a warning, when the user
-   *     has no profile
+   * @param existingUserOnly Leanplum's {@code createDisposition=CreateNever}: skipped, with a
+   *     warning, when the user has no profile
    */
   record Change(RowResult row, boolean existingUserOnly) implements WriteItem {}
 

@@ -13,14 +13,16 @@ class FilePreviewTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
   private static JsonObject preview(String csv, boolean partial) {
-    return FilePreview.answer(csv.getBytes(StandardCharsets.UTF_8), partial, "setUserAttributes", NOW);
+    return FilePreview.answer(
+        csv.getBytes(StandardCharsets.UTF_8), partial, "setUserAttributes", NOW);
   }
 
   @Test
   void theRowAFilesFirstPartCutsOffIsLeftOutNotFailed() {
     JsonObject cut = preview("userId,Age<int>\nu1,34\nu2,3", true);
     assertEquals(1, cut.getAsJsonArray("rows").size());
-    assertEquals("ok", cut.getAsJsonArray("rows").get(0).getAsJsonObject().get("status").getAsString());
+    assertEquals(
+        "ok", cut.getAsJsonArray("rows").get(0).getAsJsonObject().get("status").getAsString());
     JsonObject whole = preview("userId,Age<int>\nu1,34\nu2,3", false);
     assertEquals(2, whole.getAsJsonArray("rows").size());
   }
@@ -28,24 +30,46 @@ class FilePreviewTest {
   @Test
   void showsWhatEachColumnMeansAndTypedValuesAndFailures() {
     JsonObject answer = preview("userId,Age<int>,Plan\nu1,34,null\nu2,x,gold\nu3,,\n", false);
-    assertEquals("attribute Age (int)", answer.getAsJsonArray("columns").get(1).getAsJsonObject().get("meaning")
-        .getAsString());
+    assertEquals(
+        "attribute Age (int)",
+        answer.getAsJsonArray("columns").get(1).getAsJsonObject().get("meaning").getAsString());
     JsonObject first = answer.getAsJsonArray("rows").get(0).getAsJsonObject();
-    assertEquals("int", first.getAsJsonArray("values").get(1).getAsJsonObject().get("type").getAsString());
-    assertEquals(34, first.getAsJsonArray("values").get(1).getAsJsonObject().get("value").getAsInt());
-    assertEquals("remove", first.getAsJsonArray("values").get(2).getAsJsonObject().get("type").getAsString());
+    assertEquals(
+        "int", first.getAsJsonArray("values").get(1).getAsJsonObject().get("type").getAsString());
+    assertEquals(
+        34, first.getAsJsonArray("values").get(1).getAsJsonObject().get("value").getAsInt());
+    assertEquals(
+        "remove",
+        first.getAsJsonArray("values").get(2).getAsJsonObject().get("type").getAsString());
     JsonObject failed = answer.getAsJsonArray("rows").get(1).getAsJsonObject();
     assertEquals("failed", failed.get("status").getAsString());
-    assertEquals("'x' is not a whole number", failed.getAsJsonObject("problem").get("message").getAsString());
-    assertTrue(answer.getAsJsonArray("rows").get(2).getAsJsonObject().getAsJsonArray("values").get(1).isJsonNull(),
+    assertEquals(
+        "'x' is not a whole number",
+        failed.getAsJsonObject("problem").get("message").getAsString());
+    assertTrue(
+        answer
+            .getAsJsonArray("rows")
+            .get(2)
+            .getAsJsonObject()
+            .getAsJsonArray("values")
+            .get(1)
+            .isJsonNull(),
         "an empty cell leaves the value unchanged");
   }
 
   @Test
   void aFileLevelFailureIsShownBeforeAnyUpload() {
-    JsonObject answer = FilePreview.answer(new byte[] {'u', 's', 'e', 'r', 'I', 'd', '\n', (byte) 0xC3, '(', '\n'},
-        false, null, NOW);
+    JsonObject answer =
+        FilePreview.answer(
+            new byte[] {'u', 's', 'e', 'r', 'I', 'd', '\n', (byte) 0xC3, '(', '\n'},
+            false,
+            null,
+            NOW);
     assertTrue(answer.get("fileFailure").getAsString().contains("UTF-8"), answer.toString());
-    assertTrue(preview("userId,userId\nu1,u2\n", false).get("fileFailure").getAsString().contains("twice"));
+    assertTrue(
+        preview("userId,userId\nu1,u2\n", false)
+            .get("fileFailure")
+            .getAsString()
+            .contains("twice"));
   }
 }

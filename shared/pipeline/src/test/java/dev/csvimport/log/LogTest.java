@@ -33,33 +33,47 @@ class LogTest {
 
   @Test
   void anErrorWithACauseCarriesItsWholeStackTrace() {
-    JsonObject entry = line(() -> Log.of(LogTest.class).error("request failed", new IllegalStateException("boom",
-        new RuntimeException("root")), "requestId", "r1"));
+    JsonObject entry =
+        line(
+            () ->
+                Log.of(LogTest.class)
+                    .error(
+                        "request failed",
+                        new IllegalStateException("boom", new RuntimeException("root")),
+                        "requestId",
+                        "r1"));
     assertEquals("ERROR", entry.get("severity").getAsString());
     assertEquals("request failed", entry.get("message").getAsString());
     String trace = entry.get("stack_trace").getAsString();
-    assertTrue(trace.startsWith("java.lang.IllegalStateException: boom\n\tat dev.csvimport.log.LogTest"), trace);
+    assertTrue(
+        trace.startsWith("java.lang.IllegalStateException: boom\n\tat dev.csvimport.log.LogTest"),
+        trace);
     assertTrue(trace.contains("Caused by: java.lang.RuntimeException: root"), trace);
     assertFalse(entry.has("@type"));
   }
 
   @Test
   void anErrorWithoutACauseIsAReportedErrorEventAndOtherSeveritiesAreNot() {
-    assertEquals(Log.REPORTED_ERROR_EVENT, line(() -> Log.of(LogTest.class).error("job failed", null, "jobId", "j"))
-        .get("@type").getAsString());
+    assertEquals(
+        Log.REPORTED_ERROR_EVENT,
+        line(() -> Log.of(LogTest.class).error("job failed", null, "jobId", "j"))
+            .get("@type")
+            .getAsString());
     out.reset();
     assertFalse(line(() -> Log.of(LogTest.class).warn("slow")).has("@type"));
   }
 
   @Test
   void aRequestsTraceComesFromItsTraceContextHeader() {
-    assertEquals("projects/p1/traces/105445aa7843bc8bf206b12000100000",
+    assertEquals(
+        "projects/p1/traces/105445aa7843bc8bf206b12000100000",
         Log.trace("p1", "105445aa7843bc8bf206b12000100000/1;o=1"));
     assertEquals("projects/p1/traces/abc", Log.trace("p1", "abc"));
     assertNull(Log.trace("", "abc"), "no project, no trace");
     assertNull(Log.trace("p1", null));
     assertNull(Log.trace("p1", "not a trace/1"));
-    JsonObject entry = line(() -> Log.of(LogTest.class).info("api request", Log.TRACE, Log.trace("p1", "abc/2")));
+    JsonObject entry =
+        line(() -> Log.of(LogTest.class).info("api request", Log.TRACE, Log.trace("p1", "abc/2")));
     assertEquals("projects/p1/traces/abc", entry.get("logging.googleapis.com/trace").getAsString());
   }
 }

@@ -17,7 +17,9 @@ class StoreExceptionTest {
   @Test
   void aCallThatNeverAnswersFailsAtItsDeadline() {
     SettableApiFuture<String> never = SettableApiFuture.create();
-    StoreException e = assertThrows(StoreException.class, () -> StoreException.await(never, Duration.ofMillis(50)));
+    StoreException e =
+        assertThrows(
+            StoreException.class, () -> StoreException.await(never, Duration.ofMillis(50)));
     assertTrue(e.getMessage().contains("did not answer"), e.getMessage());
     assertTrue(never.isCancelled(), "the call is given up");
   }
@@ -32,11 +34,16 @@ class StoreExceptionTest {
   @Test
   void anInvalidArgumentIsARefusalOtherFailuresAreNot() {
     SettableApiFuture<String> refused = SettableApiFuture.create();
-    refused.setException(new InvalidArgumentException(new IllegalArgumentException("bad field"),
-        GrpcStatusCode.of(Status.Code.INVALID_ARGUMENT), false));
-    assertTrue(assertThrows(StoreException.class, () -> StoreException.await(refused)).refusedAsInvalid());
+    refused.setException(
+        new InvalidArgumentException(
+            new IllegalArgumentException("bad field"),
+            GrpcStatusCode.of(Status.Code.INVALID_ARGUMENT),
+            false));
+    assertTrue(
+        assertThrows(StoreException.class, () -> StoreException.await(refused)).refusedAsInvalid());
     SettableApiFuture<String> failed = SettableApiFuture.create();
     failed.setException(new IllegalStateException("contention"));
-    assertFalse(assertThrows(StoreException.class, () -> StoreException.await(failed)).refusedAsInvalid());
+    assertFalse(
+        assertThrows(StoreException.class, () -> StoreException.await(failed)).refusedAsInvalid());
   }
 }

@@ -3,7 +3,8 @@ package dev.csvimport.engine.apply;
 import java.time.Instant;
 
 /**
- * A user's aggregated history of one event, as Leanplum's exportUser shows it; null fields are unknown.
+ * A user's aggregated history of one event, as Leanplum's exportUser shows it; null fields are
+ * unknown.
  *
  * @param count how many times it happened
  * @param value the sum of its values

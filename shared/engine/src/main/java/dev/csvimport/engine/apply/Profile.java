@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A user's profile as rows change it: attributes (values as in {@link dev.csvimport.engine.operation.Operation}),
- * event totals, and the created and last-active times. Mutable; {@link #copy()} before a change that may be refused.
+ * A user's profile as rows change it: attributes (values as in {@link
+ * dev.csvimport.engine.operation.Operation}), event totals, and the created and last-active times.
+ * Mutable; {@link #copy()} before a change that may be refused.
  */
 public final class Profile {
 
@@ -16,7 +17,11 @@ public final class Profile {
   private Instant created;
   private Instant lastActive;
 
-  public Profile(String userId, Map<String, Object> attributes, Map<String, EventTotals> events, Instant created,
+  public Profile(
+      String userId,
+      Map<String, Object> attributes,
+      Map<String, EventTotals> events,
+      Instant created,
       Instant lastActive) {
     this.userId = userId;
     this.attributes = new LinkedHashMap<>(attributes);
@@ -65,8 +70,11 @@ public final class Profile {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Profile p && userId.equals(p.userId) && attributes.equals(p.attributes)
-        && events.equals(p.events) && java.util.Objects.equals(created, p.created)
+    return other instanceof Profile p
+        && userId.equals(p.userId)
+        && attributes.equals(p.attributes)
+        && events.equals(p.events)
+        && java.util.Objects.equals(created, p.created)
         && java.util.Objects.equals(lastActive, p.lastActive);
   }
 
@@ -77,6 +85,16 @@ public final class Profile {
 
   @Override
   public String toString() {
-    return "Profile[" + userId + ", " + attributes + ", " + events + ", " + created + ", " + lastActive + "]";
+    return "Profile["
+        + userId
+        + ", "
+        + attributes
+        + ", "
+        + events
+        + ", "
+        + created
+        + ", "
+        + lastActive
+        + "]";
   }
 }

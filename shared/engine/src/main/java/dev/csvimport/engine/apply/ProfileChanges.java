@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What an operation does to a profile, by Leanplum's rules. Pure: the same profile and row give the same result. */
+/**
+ * What an operation does to a profile, by Leanplum's rules. Pure: the same profile and row give the
+ * same result.
+ */
 public final class ProfileChanges {
 
   private ProfileChanges() {}
@@ -19,15 +22,19 @@ public final class ProfileChanges {
   /**
    * Changes {@code profile} as {@code operation} asks.
    *
-   * @throws RowRefused when the row cannot apply to the profile as it stands; the profile may then be half changed,
-   *     so callers apply to a {@link Profile#copy()}
+   * @throws RowRefused when the row cannot apply to the profile as it stands; the profile may then
+   *     be half changed, so callers apply to a {@link Profile#copy()}
    */
   public static void apply(Profile profile, Operation operation) throws RowRefused {
     if (operation instanceof UserUpdate user) {
       applyUserUpdate(profile, user);
     } else if (operation instanceof TrackedEvent track) {
-      profile.events().merge(track.event(), EventTotals.NONE.plusOccurrence(track.time(), track.value()),
-          (totals, ignored) -> totals.plusOccurrence(track.time(), track.value()));
+      profile
+          .events()
+          .merge(
+              track.event(),
+              EventTotals.NONE.plusOccurrence(track.time(), track.value()),
+              (totals, ignored) -> totals.plusOccurrence(track.time(), track.value()));
     } else if (!(operation instanceof DeviceUpdate)) {
       throw new IllegalArgumentException("unknown operation " + operation);
     }
@@ -61,20 +68,33 @@ public final class ProfileChanges {
         try {
           attributes.put(increment.getKey(), Math.addExact(whole, increment.getValue()));
         } catch (ArithmeticException overflow) {
-          throw new RowRefused("userAttributeValuesToIncrement." + increment.getKey(), increment.getValue(),
+          throw new RowRefused(
+              "userAttributeValuesToIncrement." + increment.getKey(),
+              increment.getValue(),
               "attribute " + increment.getKey() + " would pass the largest 64-bit whole number");
         }
       } else if (current instanceof Double decimal) {
         attributes.put(increment.getKey(), decimal + increment.getValue());
       } else {
-        throw new RowRefused("userAttributeValuesToIncrement." + increment.getKey(), increment.getValue(),
-            "attribute " + increment.getKey() + " holds " + Excerpt.quote(current) + ", which is not a number, so it cannot be"
+        throw new RowRefused(
+            "userAttributeValuesToIncrement." + increment.getKey(),
+            increment.getValue(),
+            "attribute "
+                + increment.getKey()
+                + " holds "
+                + Excerpt.quote(current)
+                + ", which is not a number, so it cannot be"
                 + " incremented");
       }
     }
     for (Map.Entry<String, EventHistory> event : user.events().entrySet()) {
-      profile.events().put(event.getKey(), withHistory(profile.events().getOrDefault(event.getKey(),
-          EventTotals.NONE), event.getValue()));
+      profile
+          .events()
+          .put(
+              event.getKey(),
+              withHistory(
+                  profile.events().getOrDefault(event.getKey(), EventTotals.NONE),
+                  event.getValue()));
     }
     if (user.created() != null) {
       profile.setCreated(user.created());
@@ -106,7 +126,9 @@ public final class ProfileChanges {
     if (history.valueIncrement() != null) {
       value = (value == null ? 0 : value) + history.valueIncrement();
     }
-    return new EventTotals(count, value,
+    return new EventTotals(
+        count,
+        value,
         history.firstTime() != null ? history.firstTime() : totals.firstTime(),
         history.lastTime() != null ? history.lastTime() : totals.lastTime());
   }

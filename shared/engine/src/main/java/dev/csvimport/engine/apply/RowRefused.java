@@ -2,7 +2,10 @@ package dev.csvimport.engine.apply;
 
 import dev.csvimport.engine.operation.RowProblem;
 
-/** A valid row that cannot be applied to the profile as it stands, e.g. an increment of a text attribute. */
+/**
+ * A valid row that cannot be applied to the profile as it stands, e.g. an increment of a text
+ * attribute.
+ */
 public final class RowRefused extends Exception {
 
   private final RowProblem problem;

@@ -2,7 +2,9 @@ package dev.csvimport.engine.check;
 
 import dev.csvimport.engine.operation.Action;
 
-/** What a column means, and the one action whose rows it belongs to (null: rows of every action). */
+/**
+ * What a column means, and the one action whose rows it belongs to (null: rows of every action).
+ */
 public enum ColumnRole {
   ACTION(null),
   USER_KEY(null),
@@ -39,6 +41,9 @@ public enum ColumnRole {
 
   /** Whether the header may declare this column's type; the other roles have a fixed type. */
   public boolean typeable() {
-    return this == USER_ATTRIBUTE || this == VALUES_TO_ADD || this == VALUES_TO_REMOVE || this == PARAM;
+    return this == USER_ATTRIBUTE
+        || this == VALUES_TO_ADD
+        || this == VALUES_TO_REMOVE
+        || this == PARAM;
   }
 }

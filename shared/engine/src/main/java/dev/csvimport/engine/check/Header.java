@@ -4,7 +4,9 @@ import dev.csvimport.engine.operation.Action;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The header row, understood: every column's role, and for each action the columns its rows read. */
+/**
+ * The header row, understood: every column's role, and for each action the columns its rows read.
+ */
 public final class Header {
 
   private final List<Column> columns;
@@ -65,7 +67,10 @@ public final class Header {
     return columnsByRole[role.ordinal()];
   }
 
-  /** The columns a row of this action reads, in header order (the header's own array: not to be changed). */
+  /**
+   * The columns a row of this action reads, in header order (the header's own array: not to be
+   * changed).
+   */
   Column[] columnsOf(Action action) {
     return columnsByAction[action.ordinal()];
   }

@@ -1,9 +1,9 @@
 package dev.csvimport.engine.check;
 
-import dev.csvimport.engine.read.Excerpt;
-import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.EventHistory;
+import dev.csvimport.engine.read.Excerpt;
+import dev.csvimport.engine.read.FileFailure;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -13,13 +13,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the header row: each column's role, name and type, or one clear reason the file cannot be imported. */
+/**
+ * Reads the header row: each column's role, name and type, or one clear reason the file cannot be
+ * imported.
+ */
 public final class HeaderParser {
 
   public static final List<String> USER_KEYS = List.of("userId", "identity", "objectId");
-  public static final List<String> DEVICE_ARGUMENTS = List.of(
-      "appVersion", "systemName", "systemVersion", "browserName", "browserVersion", "deviceName", "deviceModel",
-      "iosPushToken", "gcmRegistrationId", "webPushSubscription", "locale");
+  public static final List<String> DEVICE_ARGUMENTS =
+      List.of(
+          "appVersion",
+          "systemName",
+          "systemVersion",
+          "browserName",
+          "browserVersion",
+          "deviceName",
+          "deviceModel",
+          "iosPushToken",
+          "gcmRegistrationId",
+          "webPushSubscription",
+          "locale");
 
   private static final Map<String, ColumnRole> NAMED_BY_PREFIX = new LinkedHashMap<>();
   private static final String EVENTS = "events.";
@@ -31,9 +44,19 @@ public final class HeaderParser {
     NAMED_BY_PREFIX.put("userAttributeValuesToIncrement.", ColumnRole.VALUES_TO_INCREMENT);
     NAMED_BY_PREFIX.put("params.", ColumnRole.PARAM);
   }
-  private static final Map<String, ColumnRole> TRACK_ARGUMENTS = Map.of(
-      "event", ColumnRole.EVENT, "time", ColumnRole.TIME, "value", ColumnRole.VALUE,
-      "currencyCode", ColumnRole.CURRENCY_CODE, "info", ColumnRole.INFO);
+
+  private static final Map<String, ColumnRole> TRACK_ARGUMENTS =
+      Map.of(
+          "event",
+          ColumnRole.EVENT,
+          "time",
+          ColumnRole.TIME,
+          "value",
+          ColumnRole.VALUE,
+          "currencyCode",
+          ColumnRole.CURRENCY_CODE,
+          "info",
+          ColumnRole.INFO);
 
   private HeaderParser() {}
 
@@ -43,7 +66,8 @@ public final class HeaderParser {
    */
   public static Header parse(List<String> cells, Action defaultAction) throws FileFailure {
     if (cells.stream().allMatch(c -> c.trim().isEmpty())) {
-      throw new FileFailure("the file has no header: its first line must name the columns, e.g. userId,email");
+      throw new FileFailure(
+          "the file has no header: its first line must name the columns, e.g. userId,email");
     }
     Set<Action> actions = possibleActions(cells, defaultAction);
     List<Column> columns = new ArrayList<>();
@@ -52,22 +76,37 @@ public final class HeaderParser {
     for (int i = 0; i < cells.size(); i++) {
       String header = cells.get(i).trim();
       if (header.isEmpty()) {
-        throw new FileFailure("column " + (i + 1) + " of the header has no name: every column needs one");
+        throw new FileFailure(
+            "column " + (i + 1) + " of the header has no name: every column needs one");
       }
       Integer earlier = seenHeaders.putIfAbsent(header, i);
       if (earlier != null) {
-        throw new FileFailure("the header names column " + Excerpt.quote(header) + " twice (columns " + (earlier + 1)
-            + " and " + (i + 1) + "): each column may appear once");
+        throw new FileFailure(
+            "the header names column "
+                + Excerpt.quote(header)
+                + " twice (columns "
+                + (earlier + 1)
+                + " and "
+                + (i + 1)
+                + "): each column may appear once");
       }
       Column column = column(i, header, actions);
       Column sameTarget = seenTargets.putIfAbsent(target(column), column);
       if (sameTarget != null && column.role() == ColumnRole.USER_KEY) {
-        throw new FileFailure("the header has two user-key columns, " + Excerpt.quote(sameTarget.header()) + " and "
-            + Excerpt.quote(header) + ": keep one of userId, identity and objectId");
+        throw new FileFailure(
+            "the header has two user-key columns, "
+                + Excerpt.quote(sameTarget.header())
+                + " and "
+                + Excerpt.quote(header)
+                + ": keep one of userId, identity and objectId");
       }
       if (sameTarget != null) {
-        throw new FileFailure("columns " + Excerpt.quote(sameTarget.header()) + " and " + Excerpt.quote(header)
-            + " set the same thing: keep one");
+        throw new FileFailure(
+            "columns "
+                + Excerpt.quote(sameTarget.header())
+                + " and "
+                + Excerpt.quote(header)
+                + " set the same thing: keep one");
       }
       columns.add(column);
     }
@@ -76,7 +115,10 @@ public final class HeaderParser {
     return parsed;
   }
 
-  /** The actions the file's rows can have: any, with an action column; else the default's; else none. */
+  /**
+   * The actions the file's rows can have: any, with an action column; else the default's; else
+   * none.
+   */
   private static Set<Action> possibleActions(List<String> cells, Action defaultAction) {
     if (cells.stream().anyMatch(c -> c.trim().equals("action"))) {
       return EnumSet.allOf(Action.class);
@@ -97,34 +139,56 @@ public final class HeaderParser {
     int open = header.lastIndexOf('<');
     if (header.endsWith(">") && open >= 0) {
       String declaration = header.substring(open + 1, header.length() - 1);
-      declared = ValueType.declared(declaration).orElseThrow(() -> new FileFailure("column " + Excerpt.quote(header)
-          + " declares the unknown type <" + Excerpt.of(declaration) + ">; the types are " + ValueType.declarableNames()
-          + " (spelled exactly so)"));
+      declared =
+          ValueType.declared(declaration)
+              .orElseThrow(
+                  () ->
+                      new FileFailure(
+                          "column "
+                              + Excerpt.quote(header)
+                              + " declares the unknown type <"
+                              + Excerpt.of(declaration)
+                              + ">; the types are "
+                              + ValueType.declarableNames()
+                              + " (spelled exactly so)"));
       base = header.substring(0, open).trim();
       if (base.isEmpty()) {
         throw new FileFailure("column " + Excerpt.quote(header) + " has a type but no name");
       }
     }
     Column column = classify(index, header, base, declared, actions);
-    if (column.role().action() != null && !actions.isEmpty() && !actions.contains(column.role().action())) {
-      throw new FileFailure("column " + Excerpt.quote(header) + " belongs to " + column.role().action().apiName()
-          + " rows, but this file's rows are " + actions.iterator().next().apiName()
-          + ": remove the column, or add an action column to mix actions");
+    if (column.role().action() != null
+        && !actions.isEmpty()
+        && !actions.contains(column.role().action())) {
+      throw new FileFailure(
+          "column "
+              + Excerpt.quote(header)
+              + " belongs to "
+              + column.role().action().apiName()
+              + " rows, but this file's rows are "
+              + actions.iterator().next().apiName()
+              + ": remove the column, or add an action column to mix actions");
     }
     if (declared != null && !column.role().typeable()) {
-      throw new FileFailure("column " + Excerpt.quote(header) + " has a fixed type, so it cannot declare <"
-          + declared.declaration() + ">: remove the type from the header");
+      throw new FileFailure(
+          "column "
+              + Excerpt.quote(header)
+              + " has a fixed type, so it cannot declare <"
+              + declared.declaration()
+              + ">: remove the type from the header");
     }
     if (column.name() != null && column.role() != ColumnRole.DEVICE_ATTRIBUTE) {
       String problem = Names.problem(column.name());
       if (problem != null) {
-        throw new FileFailure("column " + Excerpt.quote(header) + " cannot be imported: " + problem);
+        throw new FileFailure(
+            "column " + Excerpt.quote(header) + " cannot be imported: " + problem);
       }
     }
     return column;
   }
 
-  private static Column classify(int index, String header, String base, ValueType declared, Set<Action> actions)
+  private static Column classify(
+      int index, String header, String base, ValueType declared, Set<Action> actions)
       throws FileFailure {
     ValueType type = declared;
     if (base.equals("action")) {
@@ -137,7 +201,8 @@ public final class HeaderParser {
       if (base.startsWith(prefix.getKey())) {
         ColumnRole role = prefix.getValue();
         String name = base.substring(prefix.getKey().length());
-        ValueType valueType = role == ColumnRole.VALUES_TO_INCREMENT ? ValueType.INT : byName(name, declared);
+        ValueType valueType =
+            role == ColumnRole.VALUES_TO_INCREMENT ? ValueType.INT : byName(name, declared);
         return new Column(index, header, role, name, null, valueType);
       }
     }
@@ -147,7 +212,13 @@ public final class HeaderParser {
     boolean all = actions.isEmpty();
     if ((all || actions.contains(Action.TRACK)) && TRACK_ARGUMENTS.containsKey(base)) {
       ColumnRole role = TRACK_ARGUMENTS.get(base);
-      return new Column(index, header, role, null, null, role == ColumnRole.VALUE ? ValueType.FLOAT : ValueType.STRING);
+      return new Column(
+          index,
+          header,
+          role,
+          null,
+          null,
+          role == ColumnRole.VALUE ? ValueType.FLOAT : ValueType.STRING);
     }
     if (all || actions.contains(Action.SET_USER_ATTRIBUTES)) {
       if (base.equals("created") || base.equals("lastActive")) {
@@ -168,22 +239,34 @@ public final class HeaderParser {
       return new Column(index, header, ColumnRole.USER_ATTRIBUTE, base, null, byName(base, type));
     }
     if (actions.contains(Action.TRACK)) {
-      throw new FileFailure("column " + Excerpt.quote(header) + " is not a track argument (userId, event, time, value, currencyCode,"
-          + " info, params.<name>): to send it as an event parameter, name it params." + base);
+      throw new FileFailure(
+          "column "
+              + Excerpt.quote(header)
+              + " is not a track argument (userId, event, time, value, currencyCode,"
+              + " info, params.<name>): to send it as an event parameter, name it params."
+              + base);
     }
-    throw new FileFailure("column " + Excerpt.quote(header) + " is not a setDeviceAttributes argument (deviceId, userId, "
-        + String.join(", ", DEVICE_ARGUMENTS) + ")");
+    throw new FileFailure(
+        "column "
+            + Excerpt.quote(header)
+            + " is not a setDeviceAttributes argument (deviceId, userId, "
+            + String.join(", ", DEVICE_ARGUMENTS)
+            + ")");
   }
 
   private static Column eventHistory(int index, String header, String rest) throws FileFailure {
     int dot = rest.lastIndexOf('.');
     String field = dot < 0 ? "" : rest.substring(dot + 1);
     if (dot <= 0 || !EventHistory.FIELDS.contains(field)) {
-      throw new FileFailure("column " + Excerpt.quote(header) + " must be events.<Event>.<field> with field one of "
-          + String.join(", ", EventHistory.FIELDS));
+      throw new FileFailure(
+          "column "
+              + Excerpt.quote(header)
+              + " must be events.<Event>.<field> with field one of "
+              + String.join(", ", EventHistory.FIELDS));
     }
     String event = rest.substring(0, dot);
-    ValueType type = field.equals("count") || field.equals("countIncrement") ? ValueType.INT : ValueType.FLOAT;
+    ValueType type =
+        field.equals("count") || field.equals("countIncrement") ? ValueType.INT : ValueType.FLOAT;
     return new Column(index, header, ColumnRole.EVENT_HISTORY, event, field, type);
   }
 
@@ -203,12 +286,16 @@ public final class HeaderParser {
   }
 
   private static void requireKeys(Header header, Set<Action> actions) throws FileFailure {
-    boolean needsUserKey = actions.contains(Action.SET_USER_ATTRIBUTES) || actions.contains(Action.TRACK);
+    boolean needsUserKey =
+        actions.contains(Action.SET_USER_ATTRIBUTES) || actions.contains(Action.TRACK);
     if (needsUserKey && header.userKeyColumn() == null) {
-      throw new FileFailure("the header has no user-key column: add userId (or identity, or objectId)");
+      throw new FileFailure(
+          "the header has no user-key column: add userId (or identity, or objectId)");
     }
-    if (actions.equals(EnumSet.of(Action.SET_DEVICE_ATTRIBUTES)) && header.deviceIdColumn() == null) {
-      throw new FileFailure("the header has no deviceId column, which setDeviceAttributes rows need");
+    if (actions.equals(EnumSet.of(Action.SET_DEVICE_ATTRIBUTES))
+        && header.deviceIdColumn() == null) {
+      throw new FileFailure(
+          "the header has no deviceId column, which setDeviceAttributes rows need");
     }
   }
 }

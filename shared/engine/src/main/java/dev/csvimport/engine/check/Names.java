@@ -19,7 +19,9 @@ public final class Names {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c == ',' || c == '|' || c == '"' || c == '{' || c == '\t' || c == '\n' || c == '\r') {
-        return "the name contains " + describe(c) + ", which names may not hold (, | \" { tab newline)";
+        return "the name contains "
+            + describe(c)
+            + ", which names may not hold (, | \" { tab newline)";
       }
     }
     if (name.charAt(0) == '.' || name.charAt(0) == '-') {

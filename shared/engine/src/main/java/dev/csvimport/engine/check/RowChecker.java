@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Turns one data row into the operation it asks for, or into the one reason it cannot be applied. */
+/**
+ * Turns one data row into the operation it asks for, or into the one reason it cannot be applied.
+ */
 public final class RowChecker {
 
   public static final int MAX_PARAMS = 50;
@@ -36,12 +38,14 @@ public final class RowChecker {
   private final Instant shownImportTime;
   private final Instant latestEventTime;
   private final Instant oldestEventTime;
+
   /** The warnings of the row being told to a sink. */
   private final List<RowProblem> noticed = new ArrayList<>();
 
   /**
    * @param defaultAction the action of rows without an action cell, or null
-   * @param importTime "now" for the rules about event times; fixed per import so the result is repeatable
+   * @param importTime "now" for the rules about event times; fixed per import so the result is
+   *     repeatable
    */
   public RowChecker(Header header, Action defaultAction, Instant importTime) {
     this.header = header;
@@ -61,20 +65,32 @@ public final class RowChecker {
   }
 
   /**
-   * {@link #check}, except that a setUserAttributes or track row that passes is told to {@code rows} (from its
-   * {@code begin...} call on) instead of made into a {@link UserUpdate} or {@link TrackedEvent}, and null is answered:
-   * what an import writes into chunks needs no objects. Any other row is answered as {@link #check} answers it.
+   * {@link #check}, except that a setUserAttributes or track row that passes is told to {@code
+   * rows} (from its {@code begin...} call on) instead of made into a {@link UserUpdate} or {@link
+   * TrackedEvent}, and null is answered: what an import writes into chunks needs no objects. Any
+   * other row is answered as {@link #check} answers it.
    *
-   * @param rows where passing setUserAttributes and track rows go; null to make them into results as {@link #check}
-   *     does
+   * @param rows where passing setUserAttributes and track rows go; null to make them into results
+   *     as {@link #check} does
    */
   public RowResult check(long row, long line, Cells cells, int cellCount, OperationSink rows) {
     Column userKey = header.userKeyColumn();
     // Named in the failure when the row has it, even if the row fails for another reason.
-    String userId = userKey != null && userKey.index() < cellCount ? emptyToNull(cells.cell(userKey.index())) : null;
+    String userId =
+        userKey != null && userKey.index() < cellCount
+            ? emptyToNull(cells.cell(userKey.index()))
+            : null;
     if (cellCount != header.size()) {
-      return RowResult.failure(row, line, userId, RowProblem.ofRow("the row has " + cellCount + " cells but the header has "
-          + header.size() + ": look for an unquoted comma or a missing cell"));
+      return RowResult.failure(
+          row,
+          line,
+          userId,
+          RowProblem.ofRow(
+              "the row has "
+                  + cellCount
+                  + " cells but the header has "
+                  + header.size()
+                  + ": look for an unquoted comma or a missing cell"));
     }
     try {
       Action action = action(cells);
@@ -104,16 +120,27 @@ public final class RowChecker {
     String cell = column == null ? null : emptyToNull(cells.cell(column.index()));
     if (cell == null) {
       if (defaultAction == null) {
-        throw new RowError(column == null ? null : column.header(), null, column == null
-            ? "the row has no action: give the import a default action (" + Action.supportedNames()
-                + ") or add an action column"
-            : "the row has no action: fill the action column, or give the import a default action ("
-                + Action.supportedNames() + ")");
+        throw new RowError(
+            column == null ? null : column.header(),
+            null,
+            column == null
+                ? "the row has no action: give the import a default action ("
+                    + Action.supportedNames()
+                    + ") or add an action column"
+                : "the row has no action: fill the action column, or give the import a default"
+                    + " action ("
+                    + Action.supportedNames()
+                    + ")");
       }
       return defaultAction;
     }
-    return Action.fromApiName(cell.trim()).orElseThrow(() -> new RowError(column.header(), cell,
-        "unknown action " + Excerpt.quote(cell) + ": use " + Action.supportedNames()));
+    return Action.fromApiName(cell.trim())
+        .orElseThrow(
+            () ->
+                new RowError(
+                    column.header(),
+                    cell,
+                    "unknown action " + Excerpt.quote(cell) + ": use " + Action.supportedNames()));
   }
 
   private Operation operation(Action action, Cells cells, List<RowProblem> warnings)
@@ -141,8 +168,16 @@ public final class RowChecker {
     for (Column foreign : header.foreignColumnsOf(action)) {
       String cell = cells.cell(foreign.index());
       if (!cell.isEmpty()) {
-        throw new RowError(foreign.header(), cell, "column " + Excerpt.quote(foreign.header()) + " belongs to "
-            + foreign.role().action().apiName() + " rows, and this row is " + action.apiName() + ": leave it empty");
+        throw new RowError(
+            foreign.header(),
+            cell,
+            "column "
+                + Excerpt.quote(foreign.header())
+                + " belongs to "
+                + foreign.role().action().apiName()
+                + " rows, and this row is "
+                + action.apiName()
+                + ": leave it empty");
       }
     }
   }
@@ -150,7 +185,9 @@ public final class RowChecker {
   private static String requiredId(Column column, Cells cells, String what) throws RowError {
     String id = column == null ? null : emptyToNull(cells.cell(column.index()));
     if (id == null || id.isBlank() || id.equals(NULL)) {
-      throw new RowError(column == null ? what : column.header(), id,
+      throw new RowError(
+          column == null ? what : column.header(),
+          id,
           "the row has no " + what + (column == null ? " column" : ": fill it in"));
     }
     return checkedId(column, id);
@@ -158,8 +195,13 @@ public final class RowChecker {
 
   private static String checkedId(Column column, String id) throws RowError {
     if (id.length() > Names.MAX_ID_CHARS) {
-      throw new RowError(column.header(), id, "the id is " + id.length() + " characters long; ids may have at most "
-          + Names.MAX_ID_CHARS);
+      throw new RowError(
+          column.header(),
+          id,
+          "the id is "
+              + id.length()
+              + " characters long; ids may have at most "
+              + Names.MAX_ID_CHARS);
     }
     return id;
   }
@@ -181,8 +223,11 @@ public final class RowChecker {
       try {
         switch (column.role()) {
           case USER_ATTRIBUTE:
-            out.attribute(column.name(), column.type() == ValueType.STRING
-                ? cells.cell(column.index()) : column.type().parseChars(chars));
+            out.attribute(
+                column.name(),
+                column.type() == ValueType.STRING
+                    ? cells.cell(column.index())
+                    : column.type().parseChars(chars));
             break;
           case VALUES_TO_ADD:
             out.valuesToAdd(column.name(), values(cells.cell(column.index()), column.type()));
@@ -194,7 +239,10 @@ public final class RowChecker {
             out.increment(column.name(), ValueType.wholeNumber(chars, "an increment"));
             break;
           case EVENT_HISTORY:
-            out.eventField(column.name(), column.eventField(), eventFieldValue(column, cells.cell(column.index())));
+            out.eventField(
+                column.name(),
+                column.eventField(),
+                eventFieldValue(column, cells.cell(column.index())));
             break;
           case CREATED:
             out.created(UnixSeconds.parseChars(chars));
@@ -212,11 +260,13 @@ public final class RowChecker {
   }
 
   /**
-   * {@code fields} with the entry added, made when it is null. The header names each thing a row sets once (two
-   * columns setting the same attribute, parameter or value list are refused), so the name is new to the map.
+   * {@code fields} with the entry added, made when it is null. The header names each thing a row
+   * sets once (two columns setting the same attribute, parameter or value list are refused), so the
+   * name is new to the map.
    */
   private <V> Fields<V> with(Fields<V> fields, Column column, V value) {
-    return (fields == null ? new Fields<V>(header.count(column.role())) : fields).append(column.name(), value);
+    return (fields == null ? new Fields<V>(header.count(column.role())) : fields)
+        .append(column.name(), value);
   }
 
   private static <V> Map<String, V> orEmpty(Map<String, V> map) {
@@ -234,11 +284,14 @@ public final class RowChecker {
   }
 
   private static Object eventFieldValue(Column column, String cell) throws CellError {
-    return column.eventField().endsWith("Time") ? UnixSeconds.parse(cell) : column.type().parse(cell);
+    return column.eventField().endsWith("Time")
+        ? UnixSeconds.parse(cell)
+        : column.type().parse(cell);
   }
 
   /** Tells {@code out} the row's parameters, then its event; {@code out} has begun the row. */
-  private void trackedEvent(Cells cells, TrackedEventSink out, List<RowProblem> warnings) throws RowError {
+  private void trackedEvent(Cells cells, TrackedEventSink out, List<RowProblem> warnings)
+      throws RowError {
     String event = null;
     Instant time = importTime;
     Double value = null;
@@ -274,8 +327,11 @@ public final class RowChecker {
             info = cells.cell(column.index());
             break;
           case PARAM:
-            out.param(column.name(), column.type() == ValueType.STRING
-                ? cells.cell(column.index()) : column.type().parseChars(chars));
+            out.param(
+                column.name(),
+                column.type() == ValueType.STRING
+                    ? cells.cell(column.index())
+                    : column.type().parseChars(chars));
             params++;
             break;
           default:
@@ -289,20 +345,37 @@ public final class RowChecker {
       throw new RowError("event", null, "the row has no event: track rows need the event's name");
     }
     if (params > MAX_PARAMS) {
-      throw new RowError(null, null, "the row has " + params + " params; an event may have at most " + MAX_PARAMS);
+      throw new RowError(
+          null, null, "the row has " + params + " params; an event may have at most " + MAX_PARAMS);
     }
     out.event(event, time, value, currencyCode, info, warnings);
   }
 
-  private Instant eventTime(Instant time, Column column, Cells cells, List<RowProblem> warnings) throws CellError {
-    String cell = time.isAfter(latestEventTime) || time.isBefore(oldestEventTime) ? cells.cell(column.index()) : null;
+  private Instant eventTime(Instant time, Column column, Cells cells, List<RowProblem> warnings)
+      throws CellError {
+    String cell =
+        time.isAfter(latestEventTime) || time.isBefore(oldestEventTime)
+            ? cells.cell(column.index())
+            : null;
     if (time.isAfter(latestEventTime)) {
-      throw new CellError(Excerpt.quote(cell) + " (" + time + ") is more than a day after the import (" + shownImportTime
-          + "): events cannot be in the future");
+      throw new CellError(
+          Excerpt.quote(cell)
+              + " ("
+              + time
+              + ") is more than a day after the import ("
+              + shownImportTime
+              + "): events cannot be in the future");
     }
     if (time.isBefore(oldestEventTime)) {
-      warnings.add(new RowProblem(column.header(), cell, "the event time " + time + " is more than 365 days before"
-          + " the import, so the event is recorded at the import time " + shownImportTime));
+      warnings.add(
+          new RowProblem(
+              column.header(),
+              cell,
+              "the event time "
+                  + time
+                  + " is more than 365 days before"
+                  + " the import, so the event is recorded at the import time "
+                  + shownImportTime));
       return importTime;
     }
     return time;
@@ -316,7 +389,9 @@ public final class RowChecker {
       letters = c >= 'A' && c <= 'Z';
     }
     if (!letters) {
-      throw new CellError(Excerpt.quote(cell) + " is not a currency code: use the three letters of ISO 4217, like USD");
+      throw new CellError(
+          Excerpt.quote(cell)
+              + " is not a currency code: use the three letters of ISO 4217, like USD");
     }
     return code.toUpperCase(Locale.ROOT);
   }
@@ -339,7 +414,10 @@ public final class RowChecker {
     return new DeviceUpdate(userId, deviceId, orEmpty(attributes));
   }
 
-  /** Whether a cell is the text null, which removes a value; most cells are not four characters long. */
+  /**
+   * Whether a cell is the text null, which removes a value; most cells are not four characters
+   * long.
+   */
   private static boolean isNull(CharSequence chars) {
     return chars.length() == 4 && NULL.contentEquals(chars);
   }

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Makes the {@link TrackedEvent} of what a row records; its parameters' map is sized by the header. */
+/**
+ * Makes the {@link TrackedEvent} of what a row records; its parameters' map is sized by the header.
+ */
 final class TrackedEventBuilder implements TrackedEventSink {
 
   private final Header header;
@@ -30,11 +32,18 @@ final class TrackedEventBuilder implements TrackedEventSink {
   @Override
   public void param(String name, Object value) {
     // The header names each parameter once, so the name is new to the map.
-    params = (params == null ? new Fields<>(header.count(ColumnRole.PARAM)) : params).append(name, value);
+    params =
+        (params == null ? new Fields<>(header.count(ColumnRole.PARAM)) : params)
+            .append(name, value);
   }
 
   @Override
-  public void event(String name, Instant time, Double value, String currencyCode, String info,
+  public void event(
+      String name,
+      Instant time,
+      Double value,
+      String currencyCode,
+      String info,
       List<RowProblem> warnings) {
     Map<String, Object> madeParams = params == null ? Map.of() : params;
     event = new TrackedEvent(userId, name, time, value, currencyCode, info, madeParams);

@@ -3,13 +3,18 @@ package dev.csvimport.engine.check;
 import dev.csvimport.engine.read.Excerpt;
 import java.time.Instant;
 
-/** Times given as Unix seconds, as Leanplum's {@code created}, {@code time} and {@code events.*Time} are. */
+/**
+ * Times given as Unix seconds, as Leanplum's {@code created}, {@code time} and {@code events.*Time}
+ * are.
+ */
 final class UnixSeconds {
 
   /** Seconds this large are year 5138: the value is surely milliseconds. */
   private static final double LOOKS_LIKE_MILLISECONDS = 1e11;
+
   /** The times a profile can keep (Firestore's timestamp range). */
   static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
   static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
   private UnixSeconds() {}
@@ -35,7 +40,8 @@ final class UnixSeconds {
   static Instant parse(String cell) throws CellError {
     String text = cell.trim();
     if (!text.isEmpty() && text.length() <= 11 && isDigits(text)) {
-      // Whole seconds below 1e11, exactly what the general path below makes of them, without a double.
+      // Whole seconds below 1e11, exactly what the general path below makes of them, without a
+      // double.
       return storable(Instant.ofEpochSecond(Long.parseLong(text)), cell);
     }
     return parseDecimal(text, cell);
@@ -48,7 +54,8 @@ final class UnixSeconds {
     }
     double seconds = Double.parseDouble(text);
     if (Math.abs(seconds) >= LOOKS_LIKE_MILLISECONDS) {
-      throw new CellError(Excerpt.quote(cell) + " looks like milliseconds: give Unix seconds (divide by 1000)");
+      throw new CellError(
+          Excerpt.quote(cell) + " looks like milliseconds: give Unix seconds (divide by 1000)");
     }
     return storable(Instant.ofEpochMilli(Math.round(seconds * 1000)), cell);
   }
@@ -70,8 +77,12 @@ final class UnixSeconds {
   /** The time, if a profile can keep it: from the year 1 to the year 9999. */
   static Instant storable(Instant time, String cell) throws CellError {
     if (!isStorable(time)) {
-      throw new CellError(Excerpt.quote(cell) + " is " + time + ", outside the times a profile can keep (the years 1"
-          + " to 9999)");
+      throw new CellError(
+          Excerpt.quote(cell)
+              + " is "
+              + time
+              + ", outside the times a profile can keep (the years 1"
+              + " to 9999)");
     }
     return time;
   }

@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Makes the {@link UserUpdate} of what a row sets; its maps are made only for what the row has, sized by the header. */
+/**
+ * Makes the {@link UserUpdate} of what a row sets; its maps are made only for what the row has,
+ * sized by the header.
+ */
 final class UserUpdateBuilder implements UserUpdateSink {
 
   private final Header header;
@@ -73,13 +76,21 @@ final class UserUpdateBuilder implements UserUpdateSink {
   }
 
   UserUpdate build() {
-    return new UserUpdate(userId, orEmpty(attributes), orEmpty(toAdd), orEmpty(toRemove), orEmpty(toIncrement),
-        orEmpty(events), created, lastActive);
+    return new UserUpdate(
+        userId,
+        orEmpty(attributes),
+        orEmpty(toAdd),
+        orEmpty(toRemove),
+        orEmpty(toIncrement),
+        orEmpty(events),
+        created,
+        lastActive);
   }
 
   /**
-   * {@code fields} with the entry added, made when it is null. The header names each thing a row sets once (two
-   * columns setting the same attribute or value list are refused), so the name is new to the map.
+   * {@code fields} with the entry added, made when it is null. The header names each thing a row
+   * sets once (two columns setting the same attribute or value list are refused), so the name is
+   * new to the map.
    */
   private <V> Fields<V> with(Fields<V> fields, ColumnRole role, String name, V value) {
     return (fields == null ? new Fields<V>(header.count(role)) : fields).append(name, value);

@@ -24,24 +24,30 @@ import java.util.function.Function;
 
 /**
  * The compact JSON form of a chunk, version {@value #VERSION}:
+ *
  * <pre>{"v":2,"p":partition,"s":sequence,"g":segment,"rows":[row,...]}</pre>
- * Chunks outlive a deploy (parked in Firestore, redelivered by Pub/Sub), so the decoder reads the current version and
- * the one before: version 1 is the same without {@code "v"}. A change to the format raises the version, keeps reading
- * the previous one, and adds its golden file to the codec's test.
- * <p>
- * A row is {@code {"r":row,"l":line,"u":userId}} plus either {@code "f":{"c":column,"v":value,"m":message}} or
- * {@code "o":operation}, and {@code "w":[problem,...]} when it has warnings. An operation is
- * {@code {"k":"u"|"t"|"d", ...}} with short field names; a time is epoch milliseconds; event history is
- * {@code {"<Event>":{"count":..,"lastTime":{"t":millis},..}}}; an attribute value is a JSON
- * string, whole number (Long), number with a point or exponent (Double), boolean, array, {@code {"t":millis}}
- * (a timestamp) or null (remove).
+ *
+ * Chunks outlive a deploy (parked in Firestore, redelivered by Pub/Sub), so the decoder reads the
+ * current version and the one before: version 1 is the same without {@code "v"}. A change to the
+ * format raises the version, keeps reading the previous one, and adds its golden file to the
+ * codec's test.
+ *
+ * <p>A row is {@code {"r":row,"l":line,"u":userId}} plus either {@code
+ * "f":{"c":column,"v":value,"m":message}} or {@code "o":operation}, and {@code "w":[problem,...]}
+ * when it has warnings. An operation is {@code {"k":"u"|"t"|"d", ...}} with short field names; a
+ * time is epoch milliseconds; event history is {@code
+ * {"<Event>":{"count":..,"lastTime":{"t":millis},..}}}; an attribute value is a JSON string, whole
+ * number (Long), number with a point or exponent (Double), boolean, array, {@code {"t":millis}} (a
+ * timestamp) or null (remove).
  */
 public final class ChunkCodec {
 
   /** The version this codec writes. */
   public static final int VERSION = 2;
+
   /** The oldest version it still reads. */
   public static final int OLDEST_READ = 1;
+
   /** Bytes of the envelope around the rows, with room for the largest numbers. */
   static final int ENVELOPE_BYTES = 64;
 
@@ -82,12 +88,21 @@ public final class ChunkCodec {
   }
 
   /**
-   * The chunk from its rows as {@link #rowBytes} wrote them, comma-separated in {@code rows[0, length)}, copied once
-   * into an array of the exact size.
+   * The chunk from its rows as {@link #rowBytes} wrote them, comma-separated in {@code rows[0,
+   * length)}, copied once into an array of the exact size.
    */
   static byte[] encode(int partition, int sequence, int segment, byte[] rows, int length) {
-    byte[] head = ("{\"v\":" + VERSION + ",\"p\":" + partition + ",\"s\":" + sequence + ",\"g\":" + segment
-        + ",\"rows\":[").getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        ("{\"v\":"
+                + VERSION
+                + ",\"p\":"
+                + partition
+                + ",\"s\":"
+                + sequence
+                + ",\"g\":"
+                + segment
+                + ",\"rows\":[")
+            .getBytes(StandardCharsets.UTF_8);
     byte[] chunk = new byte[head.length + length + 2];
     System.arraycopy(head, 0, chunk, 0, head.length);
     System.arraycopy(rows, 0, chunk, head.length, length);
@@ -109,13 +124,14 @@ public final class ChunkCodec {
   }
 
   private static final ThreadLocal<JsonBytes> BUFFER = ThreadLocal.withInitial(JsonBytes::new);
-  private static final ThreadLocal<UserOperationWriter> USER_OPERATION = ThreadLocal.withInitial(UserOperationWriter::new);
+  private static final ThreadLocal<UserOperationWriter> USER_OPERATION =
+      ThreadLocal.withInitial(UserOperationWriter::new);
   private static final ThreadLocal<TrackOperationWriter> TRACK_OPERATION =
       ThreadLocal.withInitial(TrackOperationWriter::new);
 
   /**
-   * The row last told to {@code told}, as UTF-8 JSON in this thread's buffer (valid until the thread's next call): the
-   * bytes {@link #rowBytes} writes for the same row made into a result.
+   * The row last told to {@code told}, as UTF-8 JSON in this thread's buffer (valid until the
+   * thread's next call): the bytes {@link #rowBytes} writes for the same row made into a result.
    */
   static JsonBytes writtenRowBytes(long row, long line, RowWriter told) {
     JsonBytes out = BUFFER.get().reset();
@@ -158,22 +174,37 @@ public final class ChunkCodec {
     }
   }
 
-  /** @throws JsonParseException when the bytes are not a chunk this codec wrote */
+  /**
+   * @throws JsonParseException when the bytes are not a chunk this codec wrote
+   */
   public static Chunk decode(byte[] payload) {
     try {
-      JsonObject chunk = JsonParser.parseString(new String(payload, StandardCharsets.UTF_8)).getAsJsonObject();
+      JsonObject chunk =
+          JsonParser.parseString(new String(payload, StandardCharsets.UTF_8)).getAsJsonObject();
       int version = chunk.has("v") ? chunk.get("v").getAsInt() : 1;
       if (version < OLDEST_READ || version > VERSION) {
-        throw new JsonParseException("chunk format version " + version + " is not one this deployment reads ("
-            + OLDEST_READ + " to " + VERSION + ")");
+        throw new JsonParseException(
+            "chunk format version "
+                + version
+                + " is not one this deployment reads ("
+                + OLDEST_READ
+                + " to "
+                + VERSION
+                + ")");
       }
       List<RowResult> rows = new ArrayList<>();
       for (JsonElement row : required(chunk, "rows").getAsJsonArray()) {
         rows.add(readRow(row.getAsJsonObject()));
       }
-      return new Chunk(required(chunk, "p").getAsInt(), required(chunk, "s").getAsInt(),
-          required(chunk, "g").getAsInt(), rows);
-    } catch (IllegalStateException | UnsupportedOperationException | ClassCastException | NumberFormatException e) {
+      return new Chunk(
+          required(chunk, "p").getAsInt(),
+          required(chunk, "s").getAsInt(),
+          required(chunk, "g").getAsInt(),
+          rows);
+    } catch (IllegalStateException
+        | UnsupportedOperationException
+        | ClassCastException
+        | NumberFormatException e) {
       throw new JsonParseException("not a chunk: " + e.getMessage(), e);
     }
   }
@@ -242,7 +273,8 @@ public final class ChunkCodec {
     } else if (value instanceof Long l) {
       out.value(l.longValue());
     } else if (value instanceof Double d) {
-      // Double.toString's text always has a point or an exponent, which tells a Double from a Long on the way back.
+      // Double.toString's text always has a point or an exponent, which tells a Double from a Long
+      // on the way back.
       out.value(d.doubleValue());
     } else if (value instanceof Boolean b) {
       out.value(b.booleanValue());
@@ -291,11 +323,14 @@ public final class ChunkCodec {
       row.getAsJsonArray("w").forEach(w -> warnings.add(readProblem(w.getAsJsonObject())));
     }
     required(row, "u");
-    return RowResult.success(number, line, readOperation(required(row, "o").getAsJsonObject(), userId), warnings);
+    return RowResult.success(
+        number, line, readOperation(required(row, "o").getAsJsonObject(), userId), warnings);
   }
 
   private static RowProblem readProblem(JsonObject problem) {
-    return new RowProblem(optionalString(problem, "c"), optionalString(problem, "v"),
+    return new RowProblem(
+        optionalString(problem, "c"),
+        optionalString(problem, "v"),
         required(problem, "m").getAsString());
   }
 
@@ -304,30 +339,49 @@ public final class ChunkCodec {
     switch (kind) {
       case "u":
         Map<String, EventHistory> events = new LinkedHashMap<>();
-        readObject(op, "ev", JsonElement::getAsJsonObject).forEach((event, fields) -> {
-          EventHistory history = EventHistory.EMPTY;
-          for (Map.Entry<String, Object> field : readObject(fields, ChunkCodec::readValue).entrySet()) {
-            history = history.with(field.getKey(), field.getValue());
-          }
-          events.put(event, history);
-        });
-        return new UserUpdate(userId, readObject(op, "a", ChunkCodec::readValue),
-            readObject(op, "add", ChunkCodec::readList), readObject(op, "rem", ChunkCodec::readList),
-            readObject(op, "inc", JsonElement::getAsLong), events, optionalTime(op, "cr"), optionalTime(op, "la"));
+        readObject(op, "ev", JsonElement::getAsJsonObject)
+            .forEach(
+                (event, fields) -> {
+                  EventHistory history = EventHistory.EMPTY;
+                  for (Map.Entry<String, Object> field :
+                      readObject(fields, ChunkCodec::readValue).entrySet()) {
+                    history = history.with(field.getKey(), field.getValue());
+                  }
+                  events.put(event, history);
+                });
+        return new UserUpdate(
+            userId,
+            readObject(op, "a", ChunkCodec::readValue),
+            readObject(op, "add", ChunkCodec::readList),
+            readObject(op, "rem", ChunkCodec::readList),
+            readObject(op, "inc", JsonElement::getAsLong),
+            events,
+            optionalTime(op, "cr"),
+            optionalTime(op, "la"));
       case "t":
         JsonElement value = op.get("v");
-        return new TrackedEvent(userId, required(op, "e").getAsString(), optionalTime(op, "t"),
-            value == null ? null : value.getAsDouble(), optionalString(op, "cc"), optionalString(op, "i"),
+        return new TrackedEvent(
+            userId,
+            required(op, "e").getAsString(),
+            optionalTime(op, "t"),
+            value == null ? null : value.getAsDouble(),
+            optionalString(op, "cc"),
+            optionalString(op, "i"),
             readObject(op, "p", ChunkCodec::readValue));
       case "d":
-        return new DeviceUpdate(userId, required(op, "d").getAsString(), readObject(op, "a", ChunkCodec::readValue));
+        return new DeviceUpdate(
+            userId, required(op, "d").getAsString(), readObject(op, "a", ChunkCodec::readValue));
       default:
         throw new JsonParseException("unknown operation kind " + kind);
     }
   }
 
-  /** The object under {@code name} as a map in its order (empty when absent), each value read by {@code values}. */
-  private static <T> Map<String, T> readObject(JsonObject parent, String name, Function<JsonElement, T> values) {
+  /**
+   * The object under {@code name} as a map in its order (empty when absent), each value read by
+   * {@code values}.
+   */
+  private static <T> Map<String, T> readObject(
+      JsonObject parent, String name, Function<JsonElement, T> values) {
     JsonElement element = parent.get(name);
     return element == null ? Map.of() : readObject(element.getAsJsonObject(), values);
   }
@@ -362,7 +416,8 @@ public final class ChunkCodec {
       return primitive.getAsString();
     }
     String number = primitive.getAsString();
-    boolean decimal = number.indexOf('.') >= 0 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0;
+    boolean decimal =
+        number.indexOf('.') >= 0 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0;
     return decimal ? (Object) Double.valueOf(number) : (Object) Long.valueOf(number);
   }
 }

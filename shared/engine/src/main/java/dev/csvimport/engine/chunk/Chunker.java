@@ -5,8 +5,9 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 
 /**
- * Groups checked rows into chunks: rows are spread over partitions by user, and each partition is cut into chunks in
- * file order, bounded by rows and bytes. The chunks are a function of the rows alone.
+ * Groups checked rows into chunks: rows are spread over partitions by user, and each partition is
+ * cut into chunks in file order, bounded by rows and bytes. The chunks are a function of the rows
+ * alone.
  */
 public final class Chunker {
 
@@ -29,7 +30,10 @@ public final class Chunker {
     this(limits, sink, 0);
   }
 
-  /** @param firstEmittedSegment chunks of earlier segments are counted but not given to the sink (a resume) */
+  /**
+   * @param firstEmittedSegment chunks of earlier segments are counted but not given to the sink (a
+   *     resume)
+   */
   public Chunker(ChunkLimits limits, Sink sink, int firstEmittedSegment) {
     this.limits = limits;
     this.sink = sink;
@@ -51,7 +55,10 @@ public final class Chunker {
     return tooLarge == null ? row : tooLarge;
   }
 
-  /** Where setUserAttributes and track rows are told as they are checked, for {@link #addTold} to add without a result. */
+  /**
+   * Where setUserAttributes and track rows are told as they are checked, for {@link #addTold} to
+   * add without a result.
+   */
   public OperationSink rowSink() {
     return told;
   }
@@ -59,19 +66,32 @@ public final class Chunker {
   /**
    * Adds the row last told to {@link #rowSink}, as {@link #add} adds its result.
    *
-   * @return whether it travels as a success: false when it would not fit any chunk and is replaced by its failure
+   * @return whether it travels as a success: false when it would not fit any chunk and is replaced
+   *     by its failure
    */
   public boolean addTold(long row, long line) throws Exception {
     return place(ChunkCodec.writtenRowBytes(row, line, told), row, line, told.userId()) == null;
   }
 
-  /** Puts a row's JSON into its partition's chunk; answers the failure that replaces a row too large, else null. */
+  /**
+   * Puts a row's JSON into its partition's chunk; answers the failure that replaces a row too
+   * large, else null.
+   */
   private RowResult place(JsonBytes json, long row, long line, String userId) throws Exception {
     int bytes = json.size();
     RowResult tooLarge = null;
     if (bytes + ChunkCodec.ENVELOPE_BYTES > limits.maxBytes()) {
-      tooLarge = RowResult.failure(row, line, userId, RowProblem.ofRow("the row is " + bytes + " bytes once read; a"
-          + " row may be at most " + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
+      tooLarge =
+          RowResult.failure(
+              row,
+              line,
+              userId,
+              RowProblem.ofRow(
+                  "the row is "
+                      + bytes
+                      + " bytes once read; a"
+                      + " row may be at most "
+                      + (limits.maxBytes() - ChunkCodec.ENVELOPE_BYTES)));
       json = ChunkCodec.rowBytes(tooLarge);
       bytes = json.size();
     }
@@ -128,7 +148,8 @@ public final class Chunker {
     OpenChunk chunk = open[partition];
     int sequence = nextSequence[partition]++;
     if (segment >= firstEmittedSegment) {
-      byte[] payload = ChunkCodec.encode(partition, sequence, segment, chunk.json.bytes(), chunk.json.size());
+      byte[] payload =
+          ChunkCodec.encode(partition, sequence, segment, chunk.json.bytes(), chunk.json.size());
       sink.accept(new EncodedChunk(partition, sequence, segment, chunk.rows, payload));
     }
     chunk.json.reset();

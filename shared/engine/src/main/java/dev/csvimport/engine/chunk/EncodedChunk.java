@@ -9,4 +9,5 @@ package dev.csvimport.engine.chunk;
  * @param rowCount how many rows it holds
  * @param payload the chunk as {@link ChunkCodec} writes it, UTF-8 JSON
  */
-public record EncodedChunk(int partition, int sequence, int segment, int rowCount, byte[] payload) {}
+public record EncodedChunk(
+    int partition, int sequence, int segment, int rowCount, byte[] payload) {}

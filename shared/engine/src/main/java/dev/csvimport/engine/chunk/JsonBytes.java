@@ -3,22 +3,28 @@ package dev.csvimport.engine.chunk;
 import java.util.Arrays;
 
 /**
- * Compact JSON written straight into UTF-8 bytes, for the chunk format: the same text gson's {@code JsonWriter} writes
- * (its escapes: {@code \" \\ \b \t \n \f \r}, {@code \\uXXXX} for the other control characters and for U+2028 and
- * U+2029; a lone surrogate becomes {@code ?}, as encoding gson's text to UTF-8 made it), without its per-call checks,
- * its intermediate text and its second encoding pass. Reused per thread: {@link #reset} before each row.
+ * Compact JSON written straight into UTF-8 bytes, for the chunk format: the same text gson's {@code
+ * JsonWriter} writes (its escapes: {@code \" \\ \b \t \n \f \r}, {@code \\uXXXX} for the other
+ * control characters and for U+2028 and U+2029; a lone surrogate becomes {@code ?}, as encoding
+ * gson's text to UTF-8 made it), without its per-call checks, its intermediate text and its second
+ * encoding pass. Reused per thread: {@link #reset} before each row.
  */
 final class JsonBytes {
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** Digits a short decimal may have; {@code JsonBytesTest} tries every one. */
   static final int SHORT_DECIMAL_DIGITS = 6;
+
   private static final long SHORT_DECIMAL_LIMIT = 1_000_000;
+
   /** 10 to the power of the index, up to the largest long holds. */
   private static final long[] TENS = new long[19];
+
   /** The two digits of each number below 100. */
   private static final byte[] TENS_DIGIT = new byte[100];
+
   private static final byte[] ONES_DIGIT = new byte[100];
 
   static {
@@ -33,7 +39,11 @@ final class JsonBytes {
   }
 
   private byte[] bytes = new byte[1024];
-  /** The ASCII characters a JSON string holds as they are: all but the controls, the quote and the backslash. */
+
+  /**
+   * The ASCII characters a JSON string holds as they are: all but the controls, the quote and the
+   * backslash.
+   */
   private static final boolean[] PLAIN = new boolean[0x80];
 
   static {
@@ -44,20 +54,25 @@ final class JsonBytes {
 
   /** Where a string's characters are copied before they are written. */
   private char[] chars = new char[256];
+
   private int size;
+
   /**
-   * A value was just completed, so a comma goes before the next name or value; false after an opening bracket or a
-   * name. That one bit is all the nesting JSON's commas need.
+   * A value was just completed, so a comma goes before the next name or value; false after an
+   * opening bracket or a name. That one bit is all the nesting JSON's commas need.
    */
   private boolean comma;
+
   /**
-   * Names as written ({@code "name":}), kept by identity in a small open-addressed table found by the name's
-   * (cached) hash: a file's rows write the same few names (its columns', the format's) again and again, as the same
-   * String objects. A long-lived thread writes the names of file after file: a name that finds no free slot near its
-   * own takes its own slot's place, so the names of files long done give way to the current file's (before, the table
-   * filled up after a few dozen files and names were encoded for every row from then on).
+   * Names as written ({@code "name":}), kept by identity in a small open-addressed table found by
+   * the name's (cached) hash: a file's rows write the same few names (its columns', the format's)
+   * again and again, as the same String objects. A long-lived thread writes the names of file after
+   * file: a name that finds no free slot near its own takes its own slot's place, so the names of
+   * files long done give way to the current file's (before, the table filled up after a few dozen
+   * files and names were encoded for every row from then on).
    */
   private final String[] nameKeys = new String[NAME_SLOTS];
+
   private final byte[][] nameBytes = new byte[NAME_SLOTS][];
   private static final int NAME_SLOTS = 512;
   private static final int NAME_PROBES = 4;
@@ -242,10 +257,10 @@ final class JsonBytes {
   }
 
   /**
-   * A double as {@link Double#toString} writes it, which always has a point or an exponent. A short decimal (at most
-   * {@value #SHORT_DECIMAL_DIGITS} digits, at least 0.001) is written straight from its digits, which
-   * {@code JsonBytesTest} proves gives Double.toString's text for every such value; any other goes through
-   * Double.toString.
+   * A double as {@link Double#toString} writes it, which always has a point or an exponent. A short
+   * decimal (at most {@value #SHORT_DECIMAL_DIGITS} digits, at least 0.001) is written straight
+   * from its digits, which {@code JsonBytesTest} proves gives Double.toString's text for every such
+   * value; any other goes through Double.toString.
    */
   JsonBytes value(double value) {
     double magnitude = Math.abs(value);
@@ -263,7 +278,10 @@ final class JsonBytes {
     return jsonValue(Double.toString(value));
   }
 
-  /** Digits with the point {@code fractionDigits} from the right, and at least one digit on each side of it. */
+  /**
+   * Digits with the point {@code fractionDigits} from the right, and at least one digit on each
+   * side of it.
+   */
   private JsonBytes shortDecimal(boolean negative, long digits, int fractionDigits) {
     beforeValue();
     ensure(SHORT_DECIMAL_DIGITS + 4);
@@ -336,7 +354,8 @@ final class JsonBytes {
     char[] in = chars;
     byte[] out = bytes;
     out[size++] = '"';
-    // The plain run first, indexed from fixed starts so that the compiler checks bounds once for the loop.
+    // The plain run first, indexed from fixed starts so that the compiler checks bounds once for
+    // the loop.
     int start = size;
     int plain = 0;
     while (plain < length) {
@@ -359,7 +378,9 @@ final class JsonBytes {
         bytes[size++] = (byte) (0x80 | c & 0x3F);
       } else if (c == '\u2028' || c == '\u2029') {
         escape(c);
-      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(in[i + 1])) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(in[i + 1])) {
         int code = Character.toCodePoint(c, in[++i]);
         bytes[size++] = (byte) (0xF0 | code >> 18);
         bytes[size++] = (byte) (0x80 | code >> 12 & 0x3F);

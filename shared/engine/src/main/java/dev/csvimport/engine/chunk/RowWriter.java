@@ -5,7 +5,10 @@ import dev.csvimport.engine.operation.RowProblem;
 import java.time.Instant;
 import java.util.List;
 
-/** The operation of the row last told, setUserAttributes or track, for {@link ChunkCodec#writtenRowBytes}. */
+/**
+ * The operation of the row last told, setUserAttributes or track, for {@link
+ * ChunkCodec#writtenRowBytes}.
+ */
 final class RowWriter implements OperationSink {
 
   private final UserOperationWriter user = new UserOperationWriter();
@@ -68,7 +71,12 @@ final class RowWriter implements OperationSink {
   }
 
   @Override
-  public void event(String event, Instant time, Double value, String currencyCode, String info,
+  public void event(
+      String event,
+      Instant time,
+      Double value,
+      String currencyCode,
+      String info,
       List<RowProblem> warnings) {
     track.event(event, time, value, currencyCode, info, warnings);
   }

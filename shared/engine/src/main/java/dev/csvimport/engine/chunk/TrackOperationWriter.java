@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A track operation in the chunk format ({@link ChunkCodec}), written from what the row tells: its parameters into a
- * buffer as they come, the rest when the event is told. The one writer of this part of the format: an import's rows
- * are told to it as they are checked, and a {@code TrackedEvent} made elsewhere is told to it by
- * {@code TrackedEvent.tellTo}.
+ * A track operation in the chunk format ({@link ChunkCodec}), written from what the row tells: its
+ * parameters into a buffer as they come, the rest when the event is told. The one writer of this
+ * part of the format: an import's rows are told to it as they are checked, and a {@code
+ * TrackedEvent} made elsewhere is told to it by {@code TrackedEvent.tellTo}.
  */
 final class TrackOperationWriter implements TrackedEventSink {
 
@@ -42,7 +42,12 @@ final class TrackOperationWriter implements TrackedEventSink {
   }
 
   @Override
-  public void event(String event, Instant time, Double value, String currencyCode, String info,
+  public void event(
+      String event,
+      Instant time,
+      Double value,
+      String currencyCode,
+      String info,
       List<RowProblem> warnings) {
     this.event = event;
     this.time = time;
@@ -57,7 +62,10 @@ final class TrackOperationWriter implements TrackedEventSink {
     return warnings;
   }
 
-  /** The operation told: {@code {"k":"t","e":..,"t":millis,"v":..,"cc":..,"i":..,"p":{..}}}, without what is unset. */
+  /**
+   * The operation told: {@code {"k":"t","e":..,"t":millis,"v":..,"cc":..,"i":..,"p":{..}}}, without
+   * what is unset.
+   */
   void writeTo(JsonBytes out) {
     out.beginObject();
     out.name(ChunkCodec.K_NAME).value("t");

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A setUserAttributes operation in the chunk format ({@link ChunkCodec}), written as the row is told: each group of
- * values (attributes, values to add, to remove, increments) into its own buffer, the groups joined when the row ends.
- * The one writer of this part of the format: an import's rows are told to it as they are checked, and a
- * {@code UserUpdate} made elsewhere is told to it by {@code UserUpdate.tellTo}.
+ * A setUserAttributes operation in the chunk format ({@link ChunkCodec}), written as the row is
+ * told: each group of values (attributes, values to add, to remove, increments) into its own
+ * buffer, the groups joined when the row ends. The one writer of this part of the format: an
+ * import's rows are told to it as they are checked, and a {@code UserUpdate} made elsewhere is told
+ * to it by {@code UserUpdate.tellTo}.
  */
 final class UserOperationWriter implements UserUpdateSink {
 
@@ -99,7 +100,11 @@ final class UserOperationWriter implements UserUpdateSink {
     lastActive = time;
   }
 
-  /** The operation told since {@link #beginUserUpdate}: {@code {"k":"u","a":{..},"add":{..},"rem":{..},"inc":{..},"ev":{..},"cr":..,"la":..}}, without what is empty. */
+  /**
+   * The operation told since {@link #beginUserUpdate}: {@code
+   * {"k":"u","a":{..},"add":{..},"rem":{..},"inc":{..},"ev":{..},"cr":..,"la":..}}, without what is
+   * empty.
+   */
   void writeTo(JsonBytes out) {
     out.beginObject();
     out.name(ChunkCodec.K_NAME).value("u");

@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** What a row does to a profile: Leanplum's action names, spelled exactly as Leanplum spells them. */
+/**
+ * What a row does to a profile: Leanplum's action names, spelled exactly as Leanplum spells them.
+ */
 public enum Action {
   SET_USER_ATTRIBUTES("setUserAttributes"),
   SET_DEVICE_ATTRIBUTES("setDeviceAttributes"),

@@ -10,10 +10,10 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The named values one row sets (its attributes, parameters, values to add...), in the order of its columns: a map
- * kept in two arrays, since a row sets a few and is written once. Names are found by identity first (a row's names
- * are its columns' own strings), and through a hash index once there are more than {@value #SCANNED}. Entries are
- * added or replaced, never removed.
+ * The named values one row sets (its attributes, parameters, values to add...), in the order of its
+ * columns: a map kept in two arrays, since a row sets a few and is written once. Names are found by
+ * identity first (a row's names are its columns' own strings), and through a hash index once there
+ * are more than {@value #SCANNED}. Entries are added or replaced, never removed.
  */
 public final class Fields<V> extends AbstractMap<String, V> {
 
@@ -27,7 +27,9 @@ public final class Fields<V> extends AbstractMap<String, V> {
     this(8);
   }
 
-  /** @param expected how many entries the map will likely hold (it grows past them) */
+  /**
+   * @param expected how many entries the map will likely hold (it grows past them)
+   */
   public Fields(int expected) {
     names = new String[Math.max(1, expected)];
     values = new Object[Math.max(1, expected)];
@@ -46,8 +48,8 @@ public final class Fields<V> extends AbstractMap<String, V> {
   }
 
   /**
-   * Adds an entry without looking for the name first: for a name the caller knows is not there yet (a header names
-   * each thing a row sets once).
+   * Adds an entry without looking for the name first: for a name the caller knows is not there yet
+   * (a header names each thing a row sets once).
    */
   public Fields<V> append(String name, V value) {
     add(name, value);

@@ -5,7 +5,8 @@ import dev.csvimport.engine.read.Excerpt;
 /**
  * Why a row failed, or what a person should know about a row that succeeded.
  *
- * @param column the header of the column at fault (shortened when long), or null when the row as a whole is at fault
+ * @param column the header of the column at fault (shortened when long), or null when the row as a
+ *     whole is at fault
  * @param value the offending cell (shortened when long), or null
  * @param message what is wrong and, where it helps, what to do about it
  */

@@ -14,7 +14,12 @@ import java.util.List;
  * @param warnings what a person should know about a row that succeeded
  */
 public record RowResult(
-    long row, long line, String userId, Operation operation, RowProblem failure, List<RowProblem> warnings) {
+    long row,
+    long line,
+    String userId,
+    Operation operation,
+    RowProblem failure,
+    List<RowProblem> warnings) {
 
   public RowResult {
     if ((operation == null) == (failure == null)) {
@@ -22,12 +27,14 @@ public record RowResult(
     }
     warnings = warnings.isEmpty() ? List.of() : List.copyOf(warnings);
     if (failure != null) {
-      // A failed row's user id is only shown to people: a 10 MB id must not make its result too large to keep.
+      // A failed row's user id is only shown to people: a 10 MB id must not make its result too
+      // large to keep.
       userId = Excerpt.of(userId);
     }
   }
 
-  public static RowResult success(long row, long line, Operation operation, List<RowProblem> warnings) {
+  public static RowResult success(
+      long row, long line, Operation operation, List<RowProblem> warnings) {
     return new RowResult(row, line, operation.userId(), operation, null, warnings);
   }
 

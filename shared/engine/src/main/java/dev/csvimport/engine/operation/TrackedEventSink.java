@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a track row records, told as the row is checked: made into a {@link TrackedEvent}, or written straight into a
- * chunk without one (the import's hot path).
+ * What a track row records, told as the row is checked: made into a {@link TrackedEvent}, or
+ * written straight into a chunk without one (the import's hot path).
  */
 public interface TrackedEventSink {
 
@@ -18,8 +18,14 @@ public interface TrackedEventSink {
   /**
    * The event, once every column is read and the row has passed.
    *
-   * @param warnings what the row's checking noticed but did not refuse; empty when nothing (kept only until the next
-   *     row begins)
+   * @param warnings what the row's checking noticed but did not refuse; empty when nothing (kept
+   *     only until the next row begins)
    */
-  void event(String event, Instant time, Double value, String currencyCode, String info, List<RowProblem> warnings);
+  void event(
+      String event,
+      Instant time,
+      Double value,
+      String currencyCode,
+      String info,
+      List<RowProblem> warnings);
 }

@@ -38,8 +38,9 @@ public record UserUpdate(
     valuesToAdd.forEach(sink::valuesToAdd);
     valuesToRemove.forEach(sink::valuesToRemove);
     valuesToIncrement.forEach(sink::increment);
-    events.forEach((event, history) -> history.setFields().forEach((field, value) -> sink.eventField(event, field,
-        value)));
+    events.forEach(
+        (event, history) ->
+            history.setFields().forEach((field, value) -> sink.eventField(event, field, value)));
     if (created != null) {
       sink.created(created);
     }

@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a setUserAttributes row sets, told as the row is checked, column by column: made into a {@link UserUpdate}, or
- * written straight into a chunk without one (the import's hot path). Names are the columns' own strings, each told
- * once per row except an event's, which several columns fill.
+ * What a setUserAttributes row sets, told as the row is checked, column by column: made into a
+ * {@link UserUpdate}, or written straight into a chunk without one (the import's hot path). Names
+ * are the columns' own strings, each told once per row except an event's, which several columns
+ * fill.
  */
 public interface UserUpdateSink {
 
@@ -22,7 +23,10 @@ public interface UserUpdateSink {
 
   void increment(String name, Long by);
 
-  /** One field of an event's history ({@link EventHistory#FIELDS}), with its value as {@link EventHistory#with} takes it. */
+  /**
+   * One field of an event's history ({@link EventHistory#FIELDS}), with its value as {@link
+   * EventHistory#with} takes it.
+   */
   void eventField(String event, String field, Object value);
 
   void created(Instant time);

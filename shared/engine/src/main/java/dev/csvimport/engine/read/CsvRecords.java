@@ -11,23 +11,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The records of an RFC 4180 file, one at a time, with the line each starts on, read straight from the UTF-8 bytes.
- * <p>
- * It reads exactly what commons-csv's {@code CSVFormat.RFC4180} with empty lines ignored reads, cell for cell and
- * line for line ({@code CsvRecordsTest} holds it to that on random hostile files), four times faster, since it
- * finds the commas and quotes in the bytes and makes a cell's text only when it is asked for. On top of that parse it
- * refuses what is not a UTF-8 text file: malformed UTF-8 and NUL bytes; a leading byte-order mark is dropped.
- * <p>
- * Memory is bounded by the largest record, not by the file: a record over {@value #MAX_RECORD_BYTES} bytes (almost
- * always a quote left open, swallowing the rest of the file) ends the file with a {@link FileFailure} naming its line.
+ * The records of an RFC 4180 file, one at a time, with the line each starts on, read straight from
+ * the UTF-8 bytes.
+ *
+ * <p>It reads exactly what commons-csv's {@code CSVFormat.RFC4180} with empty lines ignored reads,
+ * cell for cell and line for line ({@code CsvRecordsTest} holds it to that on random hostile
+ * files), four times faster, since it finds the commas and quotes in the bytes and makes a cell's
+ * text only when it is asked for. On top of that parse it refuses what is not a UTF-8 text file:
+ * malformed UTF-8 and NUL bytes; a leading byte-order mark is dropped.
+ *
+ * <p>Memory is bounded by the largest record, not by the file: a record over {@value
+ * #MAX_RECORD_BYTES} bytes (almost always a quote left open, swallowing the rest of the file) ends
+ * the file with a {@link FileFailure} naming its line.
  */
 public final class CsvRecords implements Cells, AutoCloseable {
 
   /** No importable row comes near this: a chunk holds at most 512 KiB. */
   static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
   private static final int READ_BYTES = 64 * 1024;
   private static final String QUOTING_HINT =
-      "; check that every quoted cell has its closing quote and that quotes inside cells are doubled";
+      "; check that every quoted cell has its closing quote and that quotes inside cells are"
+          + " doubled";
 
   // The bytes the parse stops at; every other byte below 0x80 is plain text.
   private static final byte TEXT = 0;
@@ -38,6 +43,7 @@ public final class CsvRecords implements Cells, AutoCloseable {
   private static final byte NUL = 5;
   private static final byte HIGH = 6;
   private static final byte[] CLASS = new byte[256];
+
   /** The same inside an unquoted cell, where a quote is text. */
   private static final byte[] IN_CELL;
 
@@ -53,31 +59,39 @@ public final class CsvRecords implements Cells, AutoCloseable {
   }
 
   private final InputStream in;
-  private final CharsetDecoder strictUtf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder strictUtf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
   private byte[] buffer = new byte[READ_BYTES];
+
   /** Where the unread bytes start and end in {@link #buffer}. */
   private int start;
+
   private int limit;
   private boolean endOfInput;
   private boolean byteOrderMarkChecked;
 
-  // The current record: cell i is text[i] once made (at once for a cell with doubled quotes or non-ASCII bytes, when
+  // The current record: cell i is text[i] once made (at once for a cell with doubled quotes or
+  // non-ASCII bytes, when
   // first asked for otherwise), from buffer[cellStart[i], cellEnd[i]).
   private int cells;
   private int[] cellStart = new int[16];
   private int[] cellEnd = new int[16];
   private String[] text = new String[16];
   private long currentLine;
+
   /** The line the next record's bytes start on. */
   private long nextLine = 1;
+
   private final List<String> header;
 
   private CsvRecords(InputStream in) throws FileFailure {
     this.in = in;
     if (!advance()) {
-      throw new FileFailure("the file is empty: it needs a header row naming the columns, then one row per user");
+      throw new FileFailure(
+          "the file is empty: it needs a header row naming the columns, then one row per user");
     }
     String[] names = new String[cells];
     for (int i = 0; i < cells; i++) {
@@ -108,13 +122,20 @@ public final class CsvRecords implements Cells, AutoCloseable {
     String cell = text[index];
     if (cell == null) {
       // The cell's bytes are ASCII: each byte is its character.
-      cell = new String(buffer, cellStart[index], cellEnd[index] - cellStart[index], StandardCharsets.ISO_8859_1);
+      cell =
+          new String(
+              buffer,
+              cellStart[index],
+              cellEnd[index] - cellStart[index],
+              StandardCharsets.ISO_8859_1);
       text[index] = cell;
     }
     return cell;
   }
 
-  /** The cell's text if it was made, or else a view of its ASCII bytes, lent until the next call. */
+  /**
+   * The cell's text if it was made, or else a view of its ASCII bytes, lent until the next call.
+   */
   @Override
   public CharSequence chars(int index) {
     if (index < 0 || index >= cells) {
@@ -177,15 +198,20 @@ public final class CsvRecords implements Cells, AutoCloseable {
         return cells > 0;
       }
       if (!fill()) {
-        throw new FileFailure("the file is not valid CSV: the row that starts on line " + nextLine + " is over "
-            + MAX_RECORD_BYTES / (1024 * 1024) + " MiB, far larger than a row can be" + QUOTING_HINT);
+        throw new FileFailure(
+            "the file is not valid CSV: the row that starts on line "
+                + nextLine
+                + " is over "
+                + MAX_RECORD_BYTES / (1024 * 1024)
+                + " MiB, far larger than a row can be"
+                + QUOTING_HINT);
       }
     }
   }
 
   /**
-   * Parses the record at {@link #start}: its end, or -1 when the bytes read so far end inside it. At the end of
-   * the file it leaves no cells.
+   * Parses the record at {@link #start}: its end, or -1 when the bytes read so far end inside it.
+   * At the end of the file it leaves no cells.
    */
   private int parse() throws FileFailure {
     byte[] b = buffer;
@@ -232,8 +258,13 @@ public final class CsvRecords implements Cells, AutoCloseable {
             if (!endOfInput) {
               return -1;
             }
-            throw new FileFailure("the file is not valid CSV: the quoted cell that starts on line " + quoteLine
-                + " (cell " + (cell + 1) + ") has no closing quote" + QUOTING_HINT);
+            throw new FileFailure(
+                "the file is not valid CSV: the quoted cell that starts on line "
+                    + quoteLine
+                    + " (cell "
+                    + (cell + 1)
+                    + ") has no closing quote"
+                    + QUOTING_HINT);
           }
           kind = CLASS[b[p] & 0xff];
           if (kind == TEXT || kind == COMMA) {
@@ -369,9 +400,9 @@ public final class CsvRecords implements Cells, AutoCloseable {
   }
 
   /**
-   * How many bytes the white space character at {@code p} takes (white space as {@link Character#isWhitespace} has
-   * it, which is what commons-csv allows between a closing quote and the next comma), or -1 when the bytes read so far
-   * end inside it.
+   * How many bytes the white space character at {@code p} takes (white space as {@link
+   * Character#isWhitespace} has it, which is what commons-csv allows between a closing quote and
+   * the next comma), or -1 when the bytes read so far end inside it.
    */
   private int whiteSpaceWidth(int p, long line, int cell) throws FileFailure {
     int first = buffer[p] & 0xff;
@@ -387,8 +418,15 @@ public final class CsvRecords implements Cells, AutoCloseable {
     }
     String character = utf8(p, p + width, line);
     if (character.length() != 1 || !Character.isWhitespace(character.charAt(0))) {
-      throw new FileFailure("the file is not valid CSV: on line " + line + ", cell " + (cell + 1) + " is quoted and "
-          + Excerpt.quote(character) + " follows its closing quote" + QUOTING_HINT);
+      throw new FileFailure(
+          "the file is not valid CSV: on line "
+              + line
+              + ", cell "
+              + (cell + 1)
+              + " is quoted and "
+              + Excerpt.quote(character)
+              + " follows its closing quote"
+              + QUOTING_HINT);
     }
     return width;
   }
@@ -403,19 +441,26 @@ public final class CsvRecords implements Cells, AutoCloseable {
     try {
       return strictUtf8.decode(ByteBuffer.wrap(buffer, from, to - from)).toString();
     } catch (CharacterCodingException e) {
-      throw new FileFailure("the file is not UTF-8 text (line " + line + " holds bytes that are not): save it as CSV"
-          + " UTF-8 and upload it again", e);
+      throw new FileFailure(
+          "the file is not UTF-8 text (line "
+              + line
+              + " holds bytes that are not): save it as CSV"
+              + " UTF-8 and upload it again",
+          e);
     }
   }
 
   private static FileFailure nul(long line) {
-    return new FileFailure("the file holds NUL bytes (the first on line " + line + "), so it is not a text CSV: "
-        + "export it as CSV UTF-8");
+    return new FileFailure(
+        "the file holds NUL bytes (the first on line "
+            + line
+            + "), so it is not a text CSV: "
+            + "export it as CSV UTF-8");
   }
 
   /**
-   * Reads more bytes after the unread ones, moving those to the front of the buffer or growing it. False when the
-   * record being read would outgrow {@link #MAX_RECORD_BYTES}.
+   * Reads more bytes after the unread ones, moving those to the front of the buffer or growing it.
+   * False when the record being read would outgrow {@link #MAX_RECORD_BYTES}.
    */
   private boolean fill() throws FileFailure {
     if (start > 0) {
@@ -444,7 +489,10 @@ public final class CsvRecords implements Cells, AutoCloseable {
     }
     if (!byteOrderMarkChecked) {
       byteOrderMarkChecked = true;
-      if (limit >= 3 && (buffer[0] & 0xff) == 0xEF && (buffer[1] & 0xff) == 0xBB && (buffer[2] & 0xff) == 0xBF) {
+      if (limit >= 3
+          && (buffer[0] & 0xff) == 0xEF
+          && (buffer[1] & 0xff) == 0xBB
+          && (buffer[2] & 0xff) == 0xBF) {
         // A leading byte-order mark is not part of the first column's name.
         start = 3;
       }

@@ -1,8 +1,9 @@
 package dev.csvimport.engine.read;
 
 /**
- * Text from a file as a message quotes it: at most {@value #MAX_CHARS} characters, marked when cut, so that a 10 MB
- * cell or header never makes a failure row, a job's reason or a results line too large to store or to read.
+ * Text from a file as a message quotes it: at most {@value #MAX_CHARS} characters, marked when cut,
+ * so that a 10 MB cell or header never makes a failure row, a job's reason or a results line too
+ * large to store or to read.
  */
 public final class Excerpt {
 
@@ -12,14 +13,17 @@ public final class Excerpt {
 
   private Excerpt() {}
 
-  /** The text, cut to {@value #MAX_CHARS} characters with its full length noted; null stays null. */
+  /**
+   * The text, cut to {@value #MAX_CHARS} characters with its full length noted; null stays null.
+   */
   public static String of(String text) {
     return of(text, MAX_CHARS);
   }
 
   /**
-   * The text cut to {@code max} characters (never inside a surrogate pair) with its full length noted. An excerpt
-   * stays as it is, so cutting again (a row decoded from a chunk) keeps the original length.
+   * The text cut to {@code max} characters (never inside a surrogate pair) with its full length
+   * noted. An excerpt stays as it is, so cutting again (a row decoded from a chunk) keeps the
+   * original length.
    */
   public static String of(String text, int max) {
     if (text == null || text.length() <= max || isExcerpt(text, max)) {
@@ -31,8 +35,12 @@ public final class Excerpt {
 
   private static boolean isExcerpt(String text, int max) {
     int cut = text.lastIndexOf(CUT);
-    return cut >= 0 && cut <= max && text.endsWith(IN_ALL)
-        && text.substring(cut + CUT.length(), text.length() - IN_ALL.length()).chars().allMatch(Character::isDigit);
+    return cut >= 0
+        && cut <= max
+        && text.endsWith(IN_ALL)
+        && text.substring(cut + CUT.length(), text.length() - IN_ALL.length())
+            .chars()
+            .allMatch(Character::isDigit);
   }
 
   /** The text in single quotes, cut as {@link #of(String)} does. */

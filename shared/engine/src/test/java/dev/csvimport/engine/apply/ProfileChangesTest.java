@@ -27,7 +27,8 @@ class ProfileChangesTest {
   }
 
   private static UserUpdate increment(String name, long by) {
-    return new UserUpdate("u", Map.of(), Map.of(), Map.of(), Map.of(name, by), Map.of(), null, null);
+    return new UserUpdate(
+        "u", Map.of(), Map.of(), Map.of(), Map.of(name, by), Map.of(), null, null);
   }
 
   @Test
@@ -50,7 +51,10 @@ class ProfileChangesTest {
     assertEquals(List.of("b", "c"), profile.attributes().get("tags"));
     ProfileChanges.apply(profile, attributes(Map.of("single", "x")));
     ProfileChanges.apply(profile, sets(Map.of("single", List.of("y")), Map.of()));
-    assertEquals(List.of("x", "y"), profile.attributes().get("single"), "a single value counts as a set of one");
+    assertEquals(
+        List.of("x", "y"),
+        profile.attributes().get("single"),
+        "a single value counts as a set of one");
   }
 
   @Test
@@ -63,7 +67,8 @@ class ProfileChangesTest {
     ProfileChanges.apply(profile, increment("score", 1));
     assertEquals(2.5, profile.attributes().get("score"));
     ProfileChanges.apply(profile, attributes(Map.of("text", "abc")));
-    RowRefused refused = assertThrows(RowRefused.class, () -> ProfileChanges.apply(profile, increment("text", 1)));
+    RowRefused refused =
+        assertThrows(RowRefused.class, () -> ProfileChanges.apply(profile, increment("text", 1)));
     assertEquals("userAttributeValuesToIncrement.text", refused.problem().column());
     ProfileChanges.apply(profile, attributes(Map.of("big", Long.MAX_VALUE)));
     assertThrows(RowRefused.class, () -> ProfileChanges.apply(profile, increment("big", 1)));
@@ -72,30 +77,61 @@ class ProfileChangesTest {
   @Test
   void trackedEventsKeepExactTotals() throws RowRefused {
     Profile profile = Profile.empty("u");
-    ProfileChanges.apply(profile, new TrackedEvent("u", "Buy", Instant.ofEpochSecond(200), 2.5, "USD", null,
-        Map.of()));
-    ProfileChanges.apply(profile, new TrackedEvent("u", "Buy", Instant.ofEpochSecond(100), null, null, null,
-        Map.of()));
-    ProfileChanges.apply(profile, new TrackedEvent("u", "Buy", Instant.ofEpochSecond(300), 1.0, null, null,
-        Map.of()));
-    assertEquals(new EventTotals(3L, 3.5, Instant.ofEpochSecond(100), Instant.ofEpochSecond(300)),
+    ProfileChanges.apply(
+        profile,
+        new TrackedEvent("u", "Buy", Instant.ofEpochSecond(200), 2.5, "USD", null, Map.of()));
+    ProfileChanges.apply(
+        profile,
+        new TrackedEvent("u", "Buy", Instant.ofEpochSecond(100), null, null, null, Map.of()));
+    ProfileChanges.apply(
+        profile,
+        new TrackedEvent("u", "Buy", Instant.ofEpochSecond(300), 1.0, null, null, Map.of()));
+    assertEquals(
+        new EventTotals(3L, 3.5, Instant.ofEpochSecond(100), Instant.ofEpochSecond(300)),
         profile.events().get("Buy"));
-    ProfileChanges.apply(profile, new TrackedEvent("u", "Open", Instant.ofEpochSecond(5), null, null, null,
-        Map.of()));
+    ProfileChanges.apply(
+        profile,
+        new TrackedEvent("u", "Open", Instant.ofEpochSecond(5), null, null, null, Map.of()));
     assertNull(profile.events().get("Open").value());
   }
 
   @Test
   void eventHistorySetsOrAddsEachField() throws RowRefused {
     Profile profile = Profile.empty("u");
-    UserUpdate history = new UserUpdate("u", Map.of(), Map.of(), Map.of(), Map.of(), Map.of("Buy",
-        EventHistory.EMPTY.with("count", 5L).with("value", 10.0).with("firstTime", Instant.ofEpochSecond(1))),
-        Instant.ofEpochSecond(7), null);
+    UserUpdate history =
+        new UserUpdate(
+            "u",
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(
+                "Buy",
+                EventHistory.EMPTY
+                    .with("count", 5L)
+                    .with("value", 10.0)
+                    .with("firstTime", Instant.ofEpochSecond(1))),
+            Instant.ofEpochSecond(7),
+            null);
     ProfileChanges.apply(profile, history);
-    ProfileChanges.apply(profile, new UserUpdate("u", Map.of(), Map.of(), Map.of(), Map.of(), Map.of("Buy",
-        EventHistory.EMPTY.with("countIncrement", 2L).with("valueIncrement", 0.5)
-            .with("lastTime", Instant.ofEpochSecond(9))), null, Instant.ofEpochSecond(8)));
-    assertEquals(new EventTotals(7L, 10.5, Instant.ofEpochSecond(1), Instant.ofEpochSecond(9)),
+    ProfileChanges.apply(
+        profile,
+        new UserUpdate(
+            "u",
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(
+                "Buy",
+                EventHistory.EMPTY
+                    .with("countIncrement", 2L)
+                    .with("valueIncrement", 0.5)
+                    .with("lastTime", Instant.ofEpochSecond(9))),
+            null,
+            Instant.ofEpochSecond(8)));
+    assertEquals(
+        new EventTotals(7L, 10.5, Instant.ofEpochSecond(1), Instant.ofEpochSecond(9)),
         profile.events().get("Buy"));
     assertEquals(Instant.ofEpochSecond(7), profile.created());
     assertEquals(Instant.ofEpochSecond(8), profile.lastActive());

@@ -10,12 +10,17 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written date reading gives what {@link java.time.format.DateTimeFormatter} gives, value or failure. */
+/**
+ * The hand-written date reading gives what {@link java.time.format.DateTimeFormatter} gives, value
+ * or failure.
+ */
 class DateTypeTest {
 
   private static final long SEED = Long.getLong("csvimport.seed", 20261123L);
-  private static final String[] MONTH_TEXTS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-      "Nov", "Dec", "jan", "SEP", "Sept", "Foo", "Ma", "12"};
+  private static final String[] MONTH_TEXTS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "jan",
+    "SEP", "Sept", "Foo", "Ma", "12"
+  };
 
   private static ValueType.DateType type(String format) {
     return (ValueType.DateType) ValueType.declared(format).orElseThrow();
@@ -38,18 +43,26 @@ class DateTypeTest {
   void fixedCasesIncludingLeapDays() throws Exception {
     ValueType.DateType dayFirst = type("dd/MM/yyyy HH:mm:ss");
     assertEquals(Instant.parse("2024-02-29T13:14:15Z"), dayFirst.parse("29/02/2024 13:14:15"));
-    assertEquals(Instant.parse("2000-02-29T12:00:00Z"), dayFirst.parse("29/02/2000"), "2000 is a leap year");
+    assertEquals(
+        Instant.parse("2000-02-29T12:00:00Z"), dayFirst.parse("29/02/2000"), "2000 is a leap year");
     assertTrue(outcome(() -> dayFirst.parse("29/02/1900")).startsWith("failure"), "1900 is not");
     assertTrue(outcome(() -> dayFirst.parse("29/02/2023 00:00:00")).startsWith("failure"));
     assertTrue(outcome(() -> dayFirst.parse("31/04/2023")).startsWith("failure"));
     assertTrue(outcome(() -> dayFirst.parse("01/01/2023 24:00:00")).startsWith("failure"));
-    assertEquals(Instant.parse("2020-01-05T06:07:08Z"), type("dd MMM yyyy HH:mm:ss").parse("05 Jan 2020 06:07:08"));
-    assertEquals(Instant.parse("2020-09-30T12:00:00Z"), type("dd MMM yyyy HH:mm:ss").parse(" 30 Sep 2020 "));
-    assertNull(ValueType.DateType.byHand("05 jan 2020", "dd MMM uuuu"), "month names are case-sensitive");
+    assertEquals(
+        Instant.parse("2020-01-05T06:07:08Z"),
+        type("dd MMM yyyy HH:mm:ss").parse("05 Jan 2020 06:07:08"));
+    assertEquals(
+        Instant.parse("2020-09-30T12:00:00Z"), type("dd MMM yyyy HH:mm:ss").parse(" 30 Sep 2020 "));
+    assertNull(
+        ValueType.DateType.byHand("05 jan 2020", "dd MMM uuuu"), "month names are case-sensitive");
     assertNotNull(ValueType.DateType.byHand("2020/31/12 23:59:59", "uuuu/dd/MM HH:mm:ss"));
   }
 
-  /** Random texts in and around each format's shape: valid, out of range, leap days, wrong months and separators. */
+  /**
+   * Random texts in and around each format's shape: valid, out of range, leap days, wrong months
+   * and separators.
+   */
   @Test
   void handReadingAgreesWithTheFormatterOnRandomText() {
     Random random = new Random(SEED);
@@ -66,13 +79,22 @@ class DateTypeTest {
         }
         failures += expected.startsWith("failure") ? 1 : 0;
         String trimmed = text.trim();
-        byHand += ValueType.DateType.byHand(trimmed, format.replace("yyyy", "uuuu")) != null
-            || ValueType.DateType.byHand(trimmed, format.replace("yyyy", "uuuu").replace(" HH:mm:ss", "")) != null
-            ? 1 : 0;
+        byHand +=
+            ValueType.DateType.byHand(trimmed, format.replace("yyyy", "uuuu")) != null
+                    || ValueType.DateType.byHand(
+                            trimmed, format.replace("yyyy", "uuuu").replace(" HH:mm:ss", ""))
+                        != null
+                ? 1
+                : 0;
       }
     }
-    assertTrue(byHand > 30_000 && failures > 20_000, "both paths and both outcomes are exercised: " + byHand
-        + " read by hand, " + failures + " failures");
+    assertTrue(
+        byHand > 30_000 && failures > 20_000,
+        "both paths and both outcomes are exercised: "
+            + byHand
+            + " read by hand, "
+            + failures
+            + " failures");
   }
 
   static String randomText(String format, Random random) {
@@ -87,12 +109,22 @@ class DateTypeTest {
       }
       int width = end - p;
       switch (letter) {
-        case 'd' -> text.append(twoDigits(random.nextInt(10) == 0 ? random.nextInt(100) : 1 + random.nextInt(31)));
-        case 'M' -> text.append(width == 3 ? MONTH_TEXTS[random.nextInt(MONTH_TEXTS.length)]
-            : twoDigits(random.nextInt(10) == 0 ? random.nextInt(100) : 1 + random.nextInt(12)));
+        case 'd' ->
+            text.append(
+                twoDigits(random.nextInt(10) == 0 ? random.nextInt(100) : 1 + random.nextInt(31)));
+        case 'M' ->
+            text.append(
+                width == 3
+                    ? MONTH_TEXTS[random.nextInt(MONTH_TEXTS.length)]
+                    : twoDigits(
+                        random.nextInt(10) == 0 ? random.nextInt(100) : 1 + random.nextInt(12)));
         case 'y' -> text.append(year(random));
-        case 'H' -> text.append(twoDigits(random.nextInt(10) == 0 ? 24 + random.nextInt(76) : random.nextInt(24)));
-        case 'm', 's' -> text.append(twoDigits(random.nextInt(10) == 0 ? 60 + random.nextInt(40) : random.nextInt(60)));
+        case 'H' ->
+            text.append(
+                twoDigits(random.nextInt(10) == 0 ? 24 + random.nextInt(76) : random.nextInt(24)));
+        case 'm', 's' ->
+            text.append(
+                twoDigits(random.nextInt(10) == 0 ? 60 + random.nextInt(40) : random.nextInt(60)));
         default -> text.append(random.nextInt(40) == 0 ? "-" : pattern.substring(p, end));
       }
       p = end;
@@ -115,8 +147,10 @@ class DateTypeTest {
 
   private static String year(Random random) {
     List<Integer> leapAndCentury = List.of(1900, 2000, 2024, 2023, 2100, 1600, 0, 1, 9999);
-    int year = random.nextInt(4) == 0 ? leapAndCentury.get(random.nextInt(leapAndCentury.size()))
-        : 1 + random.nextInt(9999);
+    int year =
+        random.nextInt(4) == 0
+            ? leapAndCentury.get(random.nextInt(leapAndCentury.size()))
+            : 1 + random.nextInt(9999);
     return String.format("%04d", year);
   }
 
@@ -126,10 +160,18 @@ class DateTypeTest {
 
   @Test
   void epochDaysAreLocalDatesForEveryDayOfTenThousandYears() {
-    for (java.time.LocalDate date = java.time.LocalDate.of(0, 1, 1); date.getYear() <= 9999; date = date.plusDays(1)) {
-      if (ValueType.DateType.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth()) != date.toEpochDay()) {
-        throw new AssertionError(date + ": " + ValueType.DateType.epochDay(date.getYear(), date.getMonthValue(),
-            date.getDayOfMonth()) + " where LocalDate counts " + date.toEpochDay());
+    for (java.time.LocalDate date = java.time.LocalDate.of(0, 1, 1);
+        date.getYear() <= 9999;
+        date = date.plusDays(1)) {
+      if (ValueType.DateType.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth())
+          != date.toEpochDay()) {
+        throw new AssertionError(
+            date
+                + ": "
+                + ValueType.DateType.epochDay(
+                    date.getYear(), date.getMonthValue(), date.getDayOfMonth())
+                + " where LocalDate counts "
+                + date.toEpochDay());
       }
     }
   }

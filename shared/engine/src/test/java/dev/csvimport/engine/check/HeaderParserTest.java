@@ -3,14 +3,15 @@ package dev.csvimport.engine.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.engine.operation.Action;
+import dev.csvimport.engine.read.FileFailure;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HeaderParserTest {
 
-  private static ColumnRole roleOf(String column, List<String> header, Action defaultAction) throws FileFailure {
+  private static ColumnRole roleOf(String column, List<String> header, Action defaultAction)
+      throws FileFailure {
     return HeaderParser.parse(header, defaultAction).columns().get(header.indexOf(column)).role();
   }
 
@@ -33,8 +34,16 @@ class HeaderParserTest {
 
   @Test
   void typesApplyToAttributesAndParameters() throws FileFailure {
-    Header header = HeaderParser.parse(List.of("userId", "Age<int>", "userAttributes.Born<dd/MM/yyyy HH:mm:ss>",
-        "Phone", "EMAIL", "Notes<string>"), Action.SET_USER_ATTRIBUTES);
+    Header header =
+        HeaderParser.parse(
+            List.of(
+                "userId",
+                "Age<int>",
+                "userAttributes.Born<dd/MM/yyyy HH:mm:ss>",
+                "Phone",
+                "EMAIL",
+                "Notes<string>"),
+            Action.SET_USER_ATTRIBUTES);
     assertEquals(ValueType.INT, header.columns().get(1).type());
     assertEquals("Age", header.columns().get(1).name());
     assertEquals("dd/MM/yyyy HH:mm:ss", header.columns().get(2).type().declaration());
@@ -45,15 +54,20 @@ class HeaderParserTest {
 
   @Test
   void eventNamesMayHoldDots() throws FileFailure {
-    Column column = HeaderParser.parse(List.of("userId", "events.v1.Purchase.lastTime"), Action.SET_USER_ATTRIBUTES)
-        .columns().get(1);
+    Column column =
+        HeaderParser.parse(
+                List.of("userId", "events.v1.Purchase.lastTime"), Action.SET_USER_ATTRIBUTES)
+            .columns()
+            .get(1);
     assertEquals("v1.Purchase", column.name());
     assertEquals("lastTime", column.eventField());
   }
 
   @Test
   void headerNamesAreTrimmed() throws FileFailure {
-    assertEquals(ColumnRole.USER_KEY, roleOf(" userId ", List.of(" userId ", "Plan"), Action.SET_USER_ATTRIBUTES));
+    assertEquals(
+        ColumnRole.USER_KEY,
+        roleOf(" userId ", List.of(" userId ", "Plan"), Action.SET_USER_ATTRIBUTES));
   }
 
   @Test

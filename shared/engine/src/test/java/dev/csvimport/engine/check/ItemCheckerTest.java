@@ -32,7 +32,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** API items are checked by the rules of a CSV row: the same data gives the same operation, warning or failure. */
+/**
+ * API items are checked by the rules of a CSV row: the same data gives the same operation, warning
+ * or failure.
+ */
 class ItemCheckerTest {
 
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
@@ -45,11 +48,14 @@ class ItemCheckerTest {
 
   @Test
   void jsonTypesBecomeTheValuesATypedHeaderGives() {
-    RowResult result = check(Action.SET_USER_ATTRIBUTES, "{\"userId\":123456,\"userAttributes\":{\"Plan\":\"007\","
-        + "\"Age\":30,\"Score\":2.5,\"Vip\":true,\"Tags\":[\"a\",\"b\"],\"Old\":null,\"Blank\":\"\"},"
-        + "\"userAttributeValuesToAdd\":{\"Sizes\":[1,2.5]},\"userAttributeValuesToRemove\":{\"Tags\":\"a\"},"
-        + "\"userAttributeValuesToIncrement\":{\"Visits\":2},\"events\":{\"Purchase\":{\"count\":3,"
-        + "\"lastTime\":1700000000}},\"created\":1600000000}");
+    RowResult result =
+        check(
+            Action.SET_USER_ATTRIBUTES,
+            "{\"userId\":123456,\"userAttributes\":{\"Plan\":\"007\","
+                + "\"Age\":30,\"Score\":2.5,\"Vip\":true,\"Tags\":[\"a\",\"b\"],\"Old\":null,\"Blank\":\"\"},"
+                + "\"userAttributeValuesToAdd\":{\"Sizes\":[1,2.5]},\"userAttributeValuesToRemove\":{\"Tags\":\"a\"},"
+                + "\"userAttributeValuesToIncrement\":{\"Visits\":2},\"events\":{\"Purchase\":{\"count\":3,"
+                + "\"lastTime\":1700000000}},\"created\":1600000000}");
     assertTrue(result.succeeded(), String.valueOf(result.failure()));
     Map<String, Object> attributes = new LinkedHashMap<>();
     attributes.put("Plan", "007");
@@ -58,117 +64,213 @@ class ItemCheckerTest {
     attributes.put("Vip", true);
     attributes.put("Tags", List.of("a", "b"));
     attributes.put("Old", Removal.REMOVE);
-    assertEquals(new UserUpdate("123456", attributes, Map.of("Sizes", List.of(1.0, 2.5)), Map.of("Tags", List.of("a")),
-        Map.of("Visits", 2L), Map.of("Purchase", EventHistory.EMPTY.with("count", 3L)
-            .with("lastTime", Instant.ofEpochSecond(1_700_000_000))), Instant.ofEpochSecond(1_600_000_000), null),
+    assertEquals(
+        new UserUpdate(
+            "123456",
+            attributes,
+            Map.of("Sizes", List.of(1.0, 2.5)),
+            Map.of("Tags", List.of("a")),
+            Map.of("Visits", 2L),
+            Map.of(
+                "Purchase",
+                EventHistory.EMPTY
+                    .with("count", 3L)
+                    .with("lastTime", Instant.ofEpochSecond(1_700_000_000))),
+            Instant.ofEpochSecond(1_600_000_000),
+            null),
         result.operation());
   }
 
   @Test
   void trackAndDeviceItemsTakeLeanplumsArguments() {
-    RowResult track = check(Action.TRACK, "{\"userId\":\"u1\",\"event\":\"Purchase\",\"time\":1795000000.5,"
-        + "\"value\":9.99,\"currencyCode\":\"usd\",\"info\":\"first\",\"params\":{\"Item\":\"hat\",\"Qty\":2},"
-        + "\"allowOffline\":true}");
-    assertEquals(new TrackedEvent("u1", "Purchase", Instant.ofEpochMilli(1_795_000_000_500L), 9.99, "USD", "first",
-        Map.of("Item", "hat", "Qty", 2L)), track.operation());
+    RowResult track =
+        check(
+            Action.TRACK,
+            "{\"userId\":\"u1\",\"event\":\"Purchase\",\"time\":1795000000.5,"
+                + "\"value\":9.99,\"currencyCode\":\"usd\",\"info\":\"first\",\"params\":{\"Item\":\"hat\",\"Qty\":2},"
+                + "\"allowOffline\":true}");
+    assertEquals(
+        new TrackedEvent(
+            "u1",
+            "Purchase",
+            Instant.ofEpochMilli(1_795_000_000_500L),
+            9.99,
+            "USD",
+            "first",
+            Map.of("Item", "hat", "Qty", 2L)),
+        track.operation());
     assertTrue(track.warnings().isEmpty(), "client bookkeeping is no warning: " + track.warnings());
-    RowResult device = check(Action.SET_DEVICE_ATTRIBUTES, "{\"deviceId\":\"d1\",\"deviceAttributes\":"
-        + "{\"appVersion\":\"2.1\",\"iosPushToken\":\"tok\"},\"locale\":\"en_GB\"}");
-    assertEquals(new DeviceUpdate("d1", "d1", Map.of("appVersion", "2.1", "iosPushToken", "tok", "locale", "en_GB")),
+    RowResult device =
+        check(
+            Action.SET_DEVICE_ATTRIBUTES,
+            "{\"deviceId\":\"d1\",\"deviceAttributes\":"
+                + "{\"appVersion\":\"2.1\",\"iosPushToken\":\"tok\"},\"locale\":\"en_GB\"}");
+    assertEquals(
+        new DeviceUpdate(
+            "d1", "d1", Map.of("appVersion", "2.1", "iosPushToken", "tok", "locale", "en_GB")),
         device.operation());
   }
 
   /**
-   * Leanplum's Java SDK (scopely/leanplum-java-sdk) serializes its items with Gson, every absent argument as null: an
-   * argument sent as null is an argument not given, and none is a warning. A null inside userAttributes still removes.
+   * Leanplum's Java SDK (scopely/leanplum-java-sdk) serializes its items with Gson, every absent
+   * argument as null: an argument sent as null is an argument not given, and none is a warning. A
+   * null inside userAttributes still removes.
    */
   @Test
   void argumentsSentAsNullAreArgumentsNotGiven() {
-    RowResult track = check(Action.TRACK, "{\"action\":\"track\",\"userId\":\"u1\",\"time\":1795000000,"
-        + "\"event\":\"Login\",\"value\":null,\"currencyCode\":null,\"info\":null,\"params\":null,"
-        + "\"messageId\":null,\"allowOffline\":false}");
+    RowResult track =
+        check(
+            Action.TRACK,
+            "{\"action\":\"track\",\"userId\":\"u1\",\"time\":1795000000,"
+                + "\"event\":\"Login\",\"value\":null,\"currencyCode\":null,\"info\":null,\"params\":null,"
+                + "\"messageId\":null,\"allowOffline\":false}");
     assertTrue(track.succeeded(), String.valueOf(track.failure()));
-    assertEquals(new TrackedEvent("u1", "Login", Instant.ofEpochSecond(1_795_000_000), null, null, null, Map.of()),
+    assertEquals(
+        new TrackedEvent(
+            "u1", "Login", Instant.ofEpochSecond(1_795_000_000), null, null, null, Map.of()),
         track.operation());
     assertTrue(track.warnings().isEmpty(), track.warnings().toString());
-    RowResult user = check(Action.SET_USER_ATTRIBUTES, "{\"action\":\"setUserAttributes\",\"userId\":\"u1\","
-        + "\"userAttributes\":{\"Plan\":\"gold\",\"Old\":null},\"userAttributeValuesToAdd\":null,"
-        + "\"userAttributeValuesToRemove\":null,\"newUserId\":null}");
+    RowResult user =
+        check(
+            Action.SET_USER_ATTRIBUTES,
+            "{\"action\":\"setUserAttributes\",\"userId\":\"u1\","
+                + "\"userAttributes\":{\"Plan\":\"gold\",\"Old\":null},\"userAttributeValuesToAdd\":null,"
+                + "\"userAttributeValuesToRemove\":null,\"newUserId\":null}");
     assertTrue(user.succeeded(), String.valueOf(user.failure()));
     Map<String, Object> attributes = new LinkedHashMap<>();
     attributes.put("Plan", "gold");
     attributes.put("Old", Removal.REMOVE);
     assertEquals(attributes, ((UserUpdate) user.operation()).attributes());
     assertTrue(user.warnings().isEmpty(), user.warnings().toString());
-    assertEquals("userId", check(Action.TRACK, "{\"userId\":null,\"event\":\"E\"}").failure().column(),
+    assertEquals(
+        "userId",
+        check(Action.TRACK, "{\"userId\":null,\"event\":\"E\"}").failure().column(),
         "a required argument sent as null is missing");
   }
 
   /**
-   * Leanplum's Ruby client (lumoslabs/leanplum_api) sends the device's fields inside deviceAttributes: the fields
-   * csvimport keeps are read as at the top level; the others are ignored with a warning that names them.
+   * Leanplum's Ruby client (lumoslabs/leanplum_api) sends the device's fields inside
+   * deviceAttributes: the fields csvimport keeps are read as at the top level; the others are
+   * ignored with a warning that names them.
    */
   @Test
   void deviceFieldsInsideDeviceAttributesAreReadAndOthersNamedAsIgnored() {
-    RowResult device = check(Action.SET_DEVICE_ATTRIBUTES, "{\"deviceId\":\"fu123\",\"action\":"
-        + "\"setDeviceAttributes\",\"deviceAttributes\":{\"appVersion\":\"x42x\",\"deviceModel\":\"p0d\","
-        + "\"create_date\":\"2018-01-01\"}}");
+    RowResult device =
+        check(
+            Action.SET_DEVICE_ATTRIBUTES,
+            "{\"deviceId\":\"fu123\",\"action\":"
+                + "\"setDeviceAttributes\",\"deviceAttributes\":{\"appVersion\":\"x42x\",\"deviceModel\":\"p0d\","
+                + "\"create_date\":\"2018-01-01\"}}");
     assertTrue(device.succeeded(), String.valueOf(device.failure()));
-    assertEquals(new DeviceUpdate("fu123", "fu123", Map.of("appVersion", "x42x", "deviceModel", "p0d")),
+    assertEquals(
+        new DeviceUpdate("fu123", "fu123", Map.of("appVersion", "x42x", "deviceModel", "p0d")),
         device.operation());
-    assertEquals(List.of("ignored deviceAttributes.create_date: not a setDeviceAttributes argument here"),
+    assertEquals(
+        List.of("ignored deviceAttributes.create_date: not a setDeviceAttributes argument here"),
         device.warnings().stream().map(w -> w.message()).toList());
   }
 
   @Test
   void aSingleCallsParametersAreTextButForItsObjects() {
-    JsonObject item = ItemChecker.itemOf(Map.of("userId", "u1", "userAttributes", "{\"Age\":30}", "time", "17"));
+    JsonObject item =
+        ItemChecker.itemOf(Map.of("userId", "u1", "userAttributes", "{\"Age\":30}", "time", "17"));
     assertEquals(new JsonPrimitive("17"), item.get("time"));
-    assertEquals(30L, ((UserUpdate) checker.check(1, Action.SET_USER_ATTRIBUTES, item).operation()).attributes()
-        .get("Age"));
-    RowResult encoded = check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":\"{\\\"Age\\\":30}\"}");
-    assertEquals(30L, ((UserUpdate) encoded.operation()).attributes().get("Age"), "SDKs that send objects as JSON text");
-    RowResult notJson = checker.check(1, Action.SET_USER_ATTRIBUTES,
-        ItemChecker.itemOf(Map.of("userId", "u1", "userAttributes", "Age=30")));
+    assertEquals(
+        30L,
+        ((UserUpdate) checker.check(1, Action.SET_USER_ATTRIBUTES, item).operation())
+            .attributes()
+            .get("Age"));
+    RowResult encoded =
+        check(
+            Action.SET_USER_ATTRIBUTES,
+            "{\"userId\":\"u1\",\"userAttributes\":\"{\\\"Age\\\":30}\"}");
+    assertEquals(
+        30L,
+        ((UserUpdate) encoded.operation()).attributes().get("Age"),
+        "SDKs that send objects as JSON text");
+    RowResult notJson =
+        checker.check(
+            1,
+            Action.SET_USER_ATTRIBUTES,
+            ItemChecker.itemOf(Map.of("userId", "u1", "userAttributes", "Age=30")));
     assertEquals("userAttributes", notJson.failure().column());
-    assertEquals("userAttributes must be a JSON object of names and values", notJson.failure().message());
+    assertEquals(
+        "userAttributes must be a JSON object of names and values", notJson.failure().message());
   }
 
   @Test
   void aBadItemFailsNamingItsField() {
-    assertFailure(check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":{\"Age\":\"x\","
-        + "\"email\":\"not-an-address\"}}"), "userAttributes.email", "'not-an-address' is not an email address like"
-        + " name@example.com");
-    assertFailure(check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributeValuesToIncrement\":"
-        + "{\"Visits\":1.5}}"), "userAttributeValuesToIncrement.Visits", "'1.5' is not a whole number");
-    assertFailure(check(Action.SET_USER_ATTRIBUTES, "{\"userAttributes\":{\"Age\":1}}"), "userId",
+    assertFailure(
+        check(
+            Action.SET_USER_ATTRIBUTES,
+            "{\"userId\":\"u1\",\"userAttributes\":{\"Age\":\"x\","
+                + "\"email\":\"not-an-address\"}}"),
+        "userAttributes.email",
+        "'not-an-address' is not an email address like" + " name@example.com");
+    assertFailure(
+        check(
+            Action.SET_USER_ATTRIBUTES,
+            "{\"userId\":\"u1\",\"userAttributeValuesToIncrement\":" + "{\"Visits\":1.5}}"),
+        "userAttributeValuesToIncrement.Visits",
+        "'1.5' is not a whole number");
+    assertFailure(
+        check(Action.SET_USER_ATTRIBUTES, "{\"userAttributes\":{\"Age\":1}}"),
+        "userId",
         "the item has no userId: setUserAttributes needs the user's id");
-    assertFailure(check(Action.TRACK, "{\"userId\":\"u1\"}"), "event", "the item has no event: track needs the"
-        + " event's name");
-    assertFailure(check(Action.SET_DEVICE_ATTRIBUTES, "{\"userId\":\"u1\"}"), "deviceId",
+    assertFailure(
+        check(Action.TRACK, "{\"userId\":\"u1\"}"),
+        "event",
+        "the item has no event: track needs the" + " event's name");
+    assertFailure(
+        check(Action.SET_DEVICE_ATTRIBUTES, "{\"userId\":\"u1\"}"),
+        "deviceId",
         "the item has no deviceId: setDeviceAttributes needs the device's id");
-    assertFailure(check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":{\"Tags\":[1,2]}}"),
-        "userAttributes.Tags", "a list attribute holds text: send its values as strings");
-    assertFailure(check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":{\"Tags\":[\"a,b\"]}}"),
-        "userAttributes.Tags", "'a,b' cannot be a list value: list values are text without a comma or surrounding"
+    assertFailure(
+        check(
+            Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":{\"Tags\":[1,2]}}"),
+        "userAttributes.Tags",
+        "a list attribute holds text: send its values as strings");
+    assertFailure(
+        check(
+            Action.SET_USER_ATTRIBUTES,
+            "{\"userId\":\"u1\",\"userAttributes\":{\"Tags\":[\"a,b\"]}}"),
+        "userAttributes.Tags",
+        "'a,b' cannot be a list value: list values are text without a comma or surrounding"
             + " spaces, as in a CSV cell [a, b]");
-    assertFailure(check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":{\"Home\":{\"x\":1}}}"),
-        "userAttributes.Home", "a value here is text, a number, true/false, a list or null, not an object");
-    assertFailure(check(Action.TRACK, "{\"userId\":\"u1\",\"event\":\"E\",\"time\":[1]}"), "time",
+    assertFailure(
+        check(
+            Action.SET_USER_ATTRIBUTES,
+            "{\"userId\":\"u1\",\"userAttributes\":{\"Home\":{\"x\":1}}}"),
+        "userAttributes.Home",
+        "a value here is text, a number, true/false, a list or null, not an object");
+    assertFailure(
+        check(Action.TRACK, "{\"userId\":\"u1\",\"event\":\"E\",\"time\":[1]}"),
+        "time",
         "time takes one value, not a list");
-    RowResult badName = check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":{\"a|b\":1}}");
+    RowResult badName =
+        check(Action.SET_USER_ATTRIBUTES, "{\"userId\":\"u1\",\"userAttributes\":{\"a|b\":1}}");
     assertNull(badName.failure().column());
-    assertTrue(badName.failure().message().startsWith("field 'userAttributes.a|b<int>' cannot be imported: the name"
-        + " contains '|'"), badName.failure().message());
+    assertTrue(
+        badName
+            .failure()
+            .message()
+            .startsWith(
+                "field 'userAttributes.a|b<int>' cannot be imported: the name" + " contains '|'"),
+        badName.failure().message());
   }
 
   @Test
   void fieldsTheActionDoesNotTakeAreNamedInAWarning() {
-    RowResult result = check(Action.TRACK, "{\"userId\":\"u1\",\"event\":\"E\",\"newUserId\":\"u2\",\"state\":\"x\","
-        + "\"time\":1000}");
+    RowResult result =
+        check(
+            Action.TRACK,
+            "{\"userId\":\"u1\",\"event\":\"E\",\"newUserId\":\"u2\",\"state\":\"x\","
+                + "\"time\":1000}");
     assertTrue(result.succeeded());
-    assertEquals("time: the event time 1970-01-01T00:16:40Z is more than 365 days before the import, so the event is"
-        + " recorded at the import time 2026-11-23T12:00:00Z; ignored newUserId, state: not a track argument here",
+    assertEquals(
+        "time: the event time 1970-01-01T00:16:40Z is more than 365 days before the import, so the"
+            + " event is recorded at the import time 2026-11-23T12:00:00Z; ignored newUserId,"
+            + " state: not a track argument here",
         result.warnings().get(0).message());
   }
 
@@ -179,9 +281,9 @@ class ItemCheckerTest {
   }
 
   /**
-   * Random data, written once as a CSV file with a typed header (as a person would) and once as API items (as a
-   * client would): each row and its item end the same, operation for operation, warning for warning, failure for
-   * failure; through the chunk codec, as an import's rows travel.
+   * Random data, written once as a CSV file with a typed header (as a person would) and once as API
+   * items (as a client would): each row and its item end the same, operation for operation, warning
+   * for warning, failure for failure; through the chunk codec, as an import's rows travel.
    */
   @Test
   void theSameDataAsACsvRowOrAsAnItemEndsTheSame() throws Exception {
@@ -195,20 +297,25 @@ class ItemCheckerTest {
       RowResult viaApi = checker.check(1, action, item);
       RowResult viaCsv = csvRow(action, fields);
       String context = "trial " + trial + " (seed " + SEED + "): " + item;
-      assertEquals(viaCsv.succeeded(), viaApi.succeeded(), context + " csv " + viaCsv.failure() + " api "
-          + viaApi.failure());
+      assertEquals(
+          viaCsv.succeeded(),
+          viaApi.succeeded(),
+          context + " csv " + viaCsv.failure() + " api " + viaApi.failure());
       if (viaCsv.succeeded()) {
         assertEquals(viaCsv.operation(), viaApi.operation(), context);
-        assertEquals(viaCsv.warnings().stream().map(w -> w.message()).toList(),
-            viaApi.warnings().stream().map(w -> w.message()).toList(), context);
+        assertEquals(
+            viaCsv.warnings().stream().map(w -> w.message()).toList(),
+            viaApi.warnings().stream().map(w -> w.message()).toList(),
+            context);
         warnings += viaCsv.warnings().isEmpty() ? 0 : 1;
       } else {
         assertEquals(viaCsv.failure().message(), viaApi.failure().message(), context);
         failures++;
       }
     }
-    assertTrue(failures > 100 && warnings > 20, "the data exercises failures (" + failures + ") and warnings ("
-        + warnings + ")");
+    assertTrue(
+        failures > 100 && warnings > 20,
+        "the data exercises failures (" + failures + ") and warnings (" + warnings + ")");
   }
 
   private static RowResult csvRow(Action action, Map<String, JsonElement> fields) throws Exception {
@@ -217,18 +324,34 @@ class ItemCheckerTest {
     RandomItems.csv(fields, header, cells);
     String csv = RandomItems.line(header) + "\n" + RandomItems.line(cells) + "\n";
     List<RowResult> rows = new ArrayList<>();
-    new ImportReader(new ChunkLimits(1, 10, 1 << 20, 1000)).read(
-        new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), new ImportOptions(action.apiName(), NOW),
-        chunk -> rows.addAll(ChunkCodec.decode(chunk.payload()).rows()));
+    new ImportReader(new ChunkLimits(1, 10, 1 << 20, 1000))
+        .read(
+            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+            new ImportOptions(action.apiName(), NOW),
+            chunk -> rows.addAll(ChunkCodec.decode(chunk.payload()).rows()));
     assertEquals(1, rows.size(), csv);
     return rows.get(0);
   }
 
   /** Random items of each action, and the CSV a person would write for the same data. */
   static final class RandomItems {
-    private static final String[] STRINGS = {"gold", "007", "null", "", "a@b.co", "not-an-address", "+44 20 7946",
-        "é😀", "x,y", "[a, b]", "true", "12"};
-    private static final String[] ATTRIBUTES = {"Plan", "Age", "Score", "Vip", "Tags", "email", "phone"};
+    private static final String[] STRINGS = {
+      "gold",
+      "007",
+      "null",
+      "",
+      "a@b.co",
+      "not-an-address",
+      "+44 20 7946",
+      "é😀",
+      "x,y",
+      "[a, b]",
+      "true",
+      "12"
+    };
+    private static final String[] ATTRIBUTES = {
+      "Plan", "Age", "Score", "Vip", "Tags", "email", "phone"
+    };
 
     private RandomItems() {}
 
@@ -251,14 +374,23 @@ class ItemCheckerTest {
             JsonArray values = new JsonArray();
             boolean numbers = random.nextBoolean();
             for (int i = random.nextInt(3); i > 0; i--) {
-              values.add(numbers ? new JsonPrimitive(random.nextInt(4)) : new JsonPrimitive("t" + random.nextInt(4)));
+              values.add(
+                  numbers
+                      ? new JsonPrimitive(random.nextInt(4))
+                      : new JsonPrimitive("t" + random.nextInt(4)));
             }
             add.add("Tags", values);
-            fields.put(random.nextBoolean() ? "userAttributeValuesToAdd" : "userAttributeValuesToRemove", add);
+            fields.put(
+                random.nextBoolean() ? "userAttributeValuesToAdd" : "userAttributeValuesToRemove",
+                add);
           }
           if (random.nextBoolean()) {
             JsonObject increment = new JsonObject();
-            increment.add("Visits", random.nextInt(5) == 0 ? new JsonPrimitive(1.5) : new JsonPrimitive(random.nextInt(9)));
+            increment.add(
+                "Visits",
+                random.nextInt(5) == 0
+                    ? new JsonPrimitive(1.5)
+                    : new JsonPrimitive(random.nextInt(9)));
             fields.put("userAttributeValuesToIncrement", increment);
           }
           if (random.nextBoolean()) {
@@ -280,7 +412,11 @@ class ItemCheckerTest {
             fields.put("time", time(random, now));
           }
           if (random.nextBoolean()) {
-            fields.put("value", random.nextInt(6) == 0 ? new JsonPrimitive("ten") : new JsonPrimitive(random.nextInt(100) / 4.0));
+            fields.put(
+                "value",
+                random.nextInt(6) == 0
+                    ? new JsonPrimitive("ten")
+                    : new JsonPrimitive(random.nextInt(100) / 4.0));
           }
           if (random.nextBoolean()) {
             fields.put("currencyCode", new JsonPrimitive(random.nextBoolean() ? "eur" : "EURO"));
@@ -336,7 +472,9 @@ class ItemCheckerTest {
       return item;
     }
 
-    /** The header and row a person writes for the data: a type declared where the value is not text. */
+    /**
+     * The header and row a person writes for the data: a type declared where the value is not text.
+     */
     static void csv(Map<String, JsonElement> fields, List<String> header, List<String> cells) {
       for (Map.Entry<String, JsonElement> field : fields.entrySet()) {
         JsonElement value = field.getValue();
@@ -349,10 +487,13 @@ class ItemCheckerTest {
           String column = field.getKey() + "." + named.getKey();
           JsonElement v = named.getValue();
           if (v.isJsonObject()) {
-            v.getAsJsonObject().entrySet().forEach(e -> {
-              header.add(column + "." + e.getKey());
-              cells.add(e.getValue().getAsString());
-            });
+            v.getAsJsonObject()
+                .entrySet()
+                .forEach(
+                    e -> {
+                      header.add(column + "." + e.getKey());
+                      cells.add(e.getValue().getAsString());
+                    });
             continue;
           }
           boolean fixed = field.getKey().equals("userAttributeValuesToIncrement");
@@ -365,8 +506,12 @@ class ItemCheckerTest {
     private static String declaration(String field, JsonElement value) {
       if (value.isJsonArray()) {
         if (!field.equals("userAttributes")) {
-          boolean numbers = value.getAsJsonArray().asList().stream().anyMatch(e -> e.getAsJsonPrimitive().isNumber());
-          boolean text = value.getAsJsonArray().asList().stream().anyMatch(e -> e.getAsJsonPrimitive().isString());
+          boolean numbers =
+              value.getAsJsonArray().asList().stream()
+                  .anyMatch(e -> e.getAsJsonPrimitive().isNumber());
+          boolean text =
+              value.getAsJsonArray().asList().stream()
+                  .anyMatch(e -> e.getAsJsonPrimitive().isString());
           return numbers && !text ? "<int>" : "";
         }
         return "<list>";
@@ -385,7 +530,8 @@ class ItemCheckerTest {
         return "null";
       }
       if (value.isJsonArray()) {
-        List<String> elements = value.getAsJsonArray().asList().stream().map(JsonElement::getAsString).toList();
+        List<String> elements =
+            value.getAsJsonArray().asList().stream().map(JsonElement::getAsString).toList();
         return "[" + String.join(", ", elements) + "]";
       }
       return value.getAsString();

@@ -15,7 +15,10 @@ class NamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a,b", "a|b", "a\"b", "a{b", "a\tb", "a\nb", "a\rb", "12", "1.5", "1e5", ".a", "-a"})
+  @ValueSource(
+      strings = {
+        "", "a,b", "a|b", "a\"b", "a{b", "a\tb", "a\nb", "a\rb", "12", "1.5", "1e5", ".a", "-a"
+      })
   void refusesWhatLeanplumRefuses(String name) {
     assertNotNull(Names.problem(name));
   }

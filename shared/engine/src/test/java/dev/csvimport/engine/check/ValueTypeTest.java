@@ -24,7 +24,8 @@ class ValueTypeTest {
   void intsAre64BitWholeNumbers() throws Exception {
     assertEquals(Long.MAX_VALUE, ValueType.INT.parse("9223372036854775807"));
     assertEquals(-5L, ValueType.INT.parse(" -5 "));
-    CellError tooLarge = assertThrows(CellError.class, () -> ValueType.INT.parse("9223372036854775808"));
+    CellError tooLarge =
+        assertThrows(CellError.class, () -> ValueType.INT.parse("9223372036854775808"));
     assertTrue(tooLarge.getMessage().contains("too large"), tooLarge.getMessage());
     assertThrows(CellError.class, () -> ValueType.INT.parse("1.0"));
     assertThrows(CellError.class, () -> ValueType.INT.parse("1e3"));
@@ -93,7 +94,8 @@ class ValueTypeTest {
   void declarationsAreCaseSensitive() {
     assertTrue(ValueType.declared("dd/mm/yyyy HH:mm:ss").isEmpty());
     assertTrue(ValueType.declared("INT").isEmpty());
-    assertTrue(ValueType.declared("email").isEmpty(), "email is checked by column name, not declared");
+    assertTrue(
+        ValueType.declared("email").isEmpty(), "email is checked by column name, not declared");
   }
 
   @Test
@@ -113,7 +115,9 @@ class ValueTypeTest {
         digits.append((char) ('0' + random.nextInt(10)));
       }
       String text = random.nextBoolean() ? digits.toString() : " " + digits + " ";
-      assertEquals(outcome(() -> UnixSeconds.parseDecimal(text.trim(), text)), outcome(() -> UnixSeconds.parse(text)),
+      assertEquals(
+          outcome(() -> UnixSeconds.parseDecimal(text.trim(), text)),
+          outcome(() -> UnixSeconds.parse(text)),
           text);
     }
   }
@@ -139,7 +143,8 @@ class ValueTypeTest {
     for (int i = 0; i < 300_000; i++) {
       StringBuilder text = new StringBuilder();
       for (int n = random.nextInt(22); n > 0; n--) {
-        text.append(alphabet.charAt(random.nextInt(random.nextInt(4) == 0 ? alphabet.length() : 11)));
+        text.append(
+            alphabet.charAt(random.nextInt(random.nextInt(4) == 0 ? alphabet.length() : 11)));
       }
       if (random.nextInt(3) == 0) {
         text.insert(0, random.nextBoolean() ? '-' : '+');
@@ -159,7 +164,9 @@ class ValueTypeTest {
         assertEquals(Long.parseLong(number), whole, number);
       }
     }
-    assertTrue(quickDecimals > 50_000 && quickWholes > 20_000, quickDecimals + " decimals, " + quickWholes + " wholes");
+    assertTrue(
+        quickDecimals > 50_000 && quickWholes > 20_000,
+        quickDecimals + " decimals, " + quickWholes + " wholes");
   }
 
   @Test
@@ -172,12 +179,17 @@ class ValueTypeTest {
         text.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
       String cell = text.toString();
-      // The rule as first written: one @ not first, the last dot after it, not next to it, not last; no white space.
+      // The rule as first written: one @ not first, the last dot after it, not next to it, not
+      // last; no white space.
       String email = cell.trim();
       int at = email.indexOf('@');
       int dot = email.lastIndexOf('.');
-      boolean expected = at > 0 && at == email.lastIndexOf('@') && dot > at + 1 && dot < email.length() - 1
-          && email.chars().noneMatch(Character::isWhitespace);
+      boolean expected =
+          at > 0
+              && at == email.lastIndexOf('@')
+              && dot > at + 1
+              && dot < email.length() - 1
+              && email.chars().noneMatch(Character::isWhitespace);
       boolean accepted;
       try {
         accepted = ValueType.EMAIL.parse(cell).equals(email);
@@ -189,27 +201,38 @@ class ValueTypeTest {
   }
 
   /**
-   * A reader lends a typed cell's characters rather than its String: every type, the increments and the Unix seconds
-   * give the same value or the same failure from those as from the text, on random numbers, dates and junk.
+   * A reader lends a typed cell's characters rather than its String: every type, the increments and
+   * the Unix seconds give the same value or the same failure from those as from the text, on random
+   * numbers, dates and junk.
    */
   @Test
   void charactersAreReadAsTheirTextIsRead() {
     java.util.Random random = new java.util.Random(20261123L);
     String alphabet = "0123456789 .-+eE/:aJn";
-    List<ValueType> types = new java.util.ArrayList<>(List.of(ValueType.INT, ValueType.FLOAT, ValueType.BOOL,
-        ValueType.STRING, ValueType.LIST, ValueType.PHONE, ValueType.EMAIL));
+    List<ValueType> types =
+        new java.util.ArrayList<>(
+            List.of(
+                ValueType.INT,
+                ValueType.FLOAT,
+                ValueType.BOOL,
+                ValueType.STRING,
+                ValueType.LIST,
+                ValueType.PHONE,
+                ValueType.EMAIL));
     ValueType.DATE_FORMATS.forEach(format -> types.add(ValueType.declared(format).orElseThrow()));
     int values = 0;
     for (int i = 0; i < 40_000; i++) {
       String text;
       switch (random.nextInt(4)) {
-        case 0 -> text = DateTypeTest.randomText(ValueType.DATE_FORMATS.get(random.nextInt(5)), random);
+        case 0 ->
+            text = DateTypeTest.randomText(ValueType.DATE_FORMATS.get(random.nextInt(5)), random);
         case 1 -> text = Long.toString(random.nextLong() >> random.nextInt(64));
         case 2 -> text = random.nextInt(1_000_000) / Math.pow(10, random.nextInt(8)) + "";
         default -> {
           StringBuilder junk = new StringBuilder();
           for (int n = random.nextInt(22); n > 0; n--) {
-            junk.append(alphabet.charAt(random.nextInt(random.nextInt(3) == 0 ? alphabet.length() : 10)));
+            junk.append(
+                alphabet.charAt(random.nextInt(random.nextInt(3) == 0 ? alphabet.length() : 10)));
           }
           text = junk.toString();
         }
@@ -221,9 +244,14 @@ class ValueTypeTest {
         assertEquals(expected, outcome(() -> type.parseChars(chars)), type + ": '" + text + "'");
         values += expected.startsWith("failure") ? 0 : 1;
       }
-      assertEquals(outcome(() -> ValueType.parseWholeNumber(text.trim(), "an increment")),
-          outcome(() -> ValueType.wholeNumber(chars, "an increment")), text);
-      assertEquals(outcome(() -> UnixSeconds.parse(text)), outcome(() -> UnixSeconds.parseChars(chars)), text);
+      assertEquals(
+          outcome(() -> ValueType.parseWholeNumber(text.trim(), "an increment")),
+          outcome(() -> ValueType.wholeNumber(chars, "an increment")),
+          text);
+      assertEquals(
+          outcome(() -> UnixSeconds.parse(text)),
+          outcome(() -> UnixSeconds.parseChars(chars)),
+          text);
     }
     assertTrue(values > 100_000, values + " values read");
   }

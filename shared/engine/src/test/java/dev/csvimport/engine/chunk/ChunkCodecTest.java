@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 
 class ChunkCodecTest {
 
-  /** A chunk with every kind of row and value; its maps keep their order, so its bytes are always the same. */
+  /**
+   * A chunk with every kind of row and value; its maps keep their order, so its bytes are always
+   * the same.
+   */
   static Chunk everyKindOfRow() {
     Map<String, Object> attributes = new LinkedHashMap<>();
     attributes.put("name", "Ann \"A\" Lee\n😀");
@@ -36,27 +39,49 @@ class ChunkCodecTest {
     attributes.put("tags", List.of("a", "b"));
     attributes.put("born", Instant.parse("1990-12-24T08:30:00.123Z"));
     attributes.put("gone", Removal.REMOVE);
-    UserUpdate user = new UserUpdate("u1", attributes, Map.of("set", List.of("x", 2L)), Map.of("set", List.of("y")),
-        Map.of("logins", -3L), Map.of("Buy", EventHistory.EMPTY.with("count", 2L).with("valueIncrement", 1.5)
-            .with("firstTime", Instant.ofEpochSecond(1)).with("lastTime", Instant.ofEpochSecond(2))),
-        Instant.ofEpochSecond(1_500_000_000), Instant.ofEpochMilli(1_690_000_000_250L));
+    UserUpdate user =
+        new UserUpdate(
+            "u1",
+            attributes,
+            Map.of("set", List.of("x", 2L)),
+            Map.of("set", List.of("y")),
+            Map.of("logins", -3L),
+            Map.of(
+                "Buy",
+                EventHistory.EMPTY
+                    .with("count", 2L)
+                    .with("valueIncrement", 1.5)
+                    .with("firstTime", Instant.ofEpochSecond(1))
+                    .with("lastTime", Instant.ofEpochSecond(2))),
+            Instant.ofEpochSecond(1_500_000_000),
+            Instant.ofEpochMilli(1_690_000_000_250L));
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("qty", 2L);
     params.put("gift", false);
-    TrackedEvent track = new TrackedEvent("u2", "Add to cart", Instant.ofEpochSecond(1_763_800_000), 19.99, "USD",
-        "info", params);
-    TrackedEvent bare = new TrackedEvent("u2", "Open", Instant.ofEpochSecond(1), null, null, null, Map.of());
+    TrackedEvent track =
+        new TrackedEvent(
+            "u2",
+            "Add to cart",
+            Instant.ofEpochSecond(1_763_800_000),
+            19.99,
+            "USD",
+            "info",
+            params);
+    TrackedEvent bare =
+        new TrackedEvent("u2", "Open", Instant.ofEpochSecond(1), null, null, null, Map.of());
     Map<String, Object> deviceFields = new LinkedHashMap<>();
     deviceFields.put("locale", "en");
     deviceFields.put("iosPushToken", Removal.REMOVE);
     DeviceUpdate device = new DeviceUpdate("u3", "d3", deviceFields);
-    List<RowResult> rows = List.of(
-        RowResult.success(1, 2, user, List.of()),
-        RowResult.success(2, 3, track, List.of(new RowProblem("time", "1", "old"))),
-        RowResult.success(3, 4, bare, List.of()),
-        RowResult.success(4, 7, device, List.of()),
-        RowResult.failure(5, 8, null, RowProblem.ofRow("no userId")),
-        RowResult.failure(6, 9, "u6", new RowProblem("Age<int>", "x", "'x' is not a whole number")));
+    List<RowResult> rows =
+        List.of(
+            RowResult.success(1, 2, user, List.of()),
+            RowResult.success(2, 3, track, List.of(new RowProblem("time", "1", "old"))),
+            RowResult.success(3, 4, bare, List.of()),
+            RowResult.success(4, 7, device, List.of()),
+            RowResult.failure(5, 8, null, RowProblem.ofRow("no userId")),
+            RowResult.failure(
+                6, 9, "u6", new RowProblem("Age<int>", "x", "'x' is not a whole number")));
     return new Chunk(3, 17, 2, rows);
   }
 
@@ -67,23 +92,32 @@ class ChunkCodecTest {
   }
 
   /**
-   * The wire format is pinned: chunks written by an earlier deploy wait in Firestore and in Pub/Sub. The golden files
-   * hold a chunk as each version wrote it; a change to the format adds a version and a file, and never edits one.
+   * The wire format is pinned: chunks written by an earlier deploy wait in Firestore and in
+   * Pub/Sub. The golden files hold a chunk as each version wrote it; a change to the format adds a
+   * version and a file, and never edits one.
    */
   @Test
   void theWireFormatIsPinnedAndThePreviousVersionIsStillRead() throws Exception {
     Chunk chunk = everyKindOfRow();
     byte[] v2 = golden("every-kind-of-row.v2.json");
-    assertEquals(new String(v2, StandardCharsets.UTF_8), new String(ChunkCodec.encode(chunk), StandardCharsets.UTF_8),
+    assertEquals(
+        new String(v2, StandardCharsets.UTF_8),
+        new String(ChunkCodec.encode(chunk), StandardCharsets.UTF_8),
         "the codec writes version 2 byte for byte");
     assertEquals(chunk, ChunkCodec.decode(v2));
-    assertEquals(chunk, ChunkCodec.decode(golden("every-kind-of-row.v1.json")), "version 1 is still read");
+    assertEquals(
+        chunk, ChunkCodec.decode(golden("every-kind-of-row.v1.json")), "version 1 is still read");
   }
 
   @Test
   void aVersionItDoesNotKnowIsRefusedWithItsNumber() {
-    JsonParseException refused = assertThrows(JsonParseException.class, () -> ChunkCodec.decode(
-        "{\"v\":3,\"p\":0,\"s\":0,\"g\":0,\"rows\":[]}".getBytes(StandardCharsets.UTF_8)));
+    JsonParseException refused =
+        assertThrows(
+            JsonParseException.class,
+            () ->
+                ChunkCodec.decode(
+                    "{\"v\":3,\"p\":0,\"s\":0,\"g\":0,\"rows\":[]}"
+                        .getBytes(StandardCharsets.UTF_8)));
     assertTrue(refused.getMessage().contains("version 3"), refused.getMessage());
   }
 
@@ -96,9 +130,14 @@ class ChunkCodecTest {
 
   @Test
   void refusesWhatIsNotAChunk() {
-    assertThrows(JsonParseException.class, () -> ChunkCodec.decode("{}".getBytes(StandardCharsets.UTF_8)));
-    assertThrows(JsonParseException.class, () -> ChunkCodec.decode("[1]".getBytes(StandardCharsets.UTF_8)));
-    assertThrows(JsonParseException.class, () -> ChunkCodec.decode("{\"p\":1,\"s\":0,\"g\":0,\"rows\":[{\"r\":1}]}"
-        .getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        JsonParseException.class, () -> ChunkCodec.decode("{}".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        JsonParseException.class, () -> ChunkCodec.decode("[1]".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        JsonParseException.class,
+        () ->
+            ChunkCodec.decode(
+                "{\"p\":1,\"s\":0,\"g\":0,\"rows\":[{\"r\":1}]}".getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -27,12 +27,19 @@ class ChunkingTest {
   private static byte[] file(int rows, int users, int padding) {
     StringBuilder csv = new StringBuilder("userId,Seq<int>,Pad\n");
     for (int i = 1; i <= rows; i++) {
-      csv.append("user-").append(i % users).append(',').append(i).append(',').append("p".repeat(padding)).append('\n');
+      csv.append("user-")
+          .append(i % users)
+          .append(',')
+          .append(i)
+          .append(',')
+          .append("p".repeat(padding))
+          .append('\n');
     }
     return csv.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static List<EncodedChunk> chunks(byte[] csv, ChunkLimits limits, ImportOptions options) throws Exception {
+  private static List<EncodedChunk> chunks(byte[] csv, ChunkLimits limits, ImportOptions options)
+      throws Exception {
     List<EncodedChunk> chunks = new ArrayList<>();
     new ImportReader(limits).read(new ByteArrayInputStream(csv), options, chunks::add);
     return chunks;
@@ -48,20 +55,29 @@ class ChunkingTest {
     assertEquals(2, deployment.sizedFor(201).partitions());
     assertEquals(50, deployment.sizedFor(10_000).partitions());
     assertEquals(100, deployment.sizedFor(50_000_000L).partitions());
-    assertEquals(new ChunkLimits(1, 200, 512 * 1024, 50_000), deployment.sizedFor(5), "only the partitions change");
+    assertEquals(
+        new ChunkLimits(1, 200, 512 * 1024, 50_000),
+        deployment.sizedFor(5),
+        "only the partitions change");
   }
 
   @Test
   void rowsOfOneUserStayInOnePartitionInFileOrder() throws Exception {
-    List<EncodedChunk> chunks = chunks(file(1000, 37, 0), new ChunkLimits(8, 10, 1 << 20, 100), OPTIONS);
+    List<EncodedChunk> chunks =
+        chunks(file(1000, 37, 0), new ChunkLimits(8, 10, 1 << 20, 100), OPTIONS);
     Map<String, Integer> partitionOfUser = new HashMap<>();
     Map<String, Long> lastRowOfUser = new HashMap<>();
     int[] expectedSequence = new int[8];
     for (EncodedChunk encoded : chunks) {
       Chunk chunk = ChunkCodec.decode(encoded.payload());
-      assertEquals(expectedSequence[chunk.partition()]++, chunk.sequence(), "sequences count up per partition");
+      assertEquals(
+          expectedSequence[chunk.partition()]++,
+          chunk.sequence(),
+          "sequences count up per partition");
       for (RowResult row : chunk.rows()) {
-        assertEquals(chunk.partition(), partitionOfUser.computeIfAbsent(row.userId(), u -> chunk.partition()));
+        assertEquals(
+            chunk.partition(),
+            partitionOfUser.computeIfAbsent(row.userId(), u -> chunk.partition()));
         Long previous = lastRowOfUser.put(row.userId(), row.row());
         assertTrue(previous == null || previous < row.row(), "a user's rows arrive in file order");
       }
@@ -77,14 +93,17 @@ class ChunkingTest {
       assertTrue(chunk.payload().length <= 4096, "chunk of " + chunk.payload().length + " bytes");
       assertEquals(chunk.rowCount(), ChunkCodec.decode(chunk.payload()).rows().size());
     }
-    boolean cutByBytes = chunks(file(500, 5, 1000), limits, OPTIONS).stream().anyMatch(c -> c.rowCount() < 7
-        && c.payload().length > 2048);
+    boolean cutByBytes =
+        chunks(file(500, 5, 1000), limits, OPTIONS).stream()
+            .anyMatch(c -> c.rowCount() < 7 && c.payload().length > 2048);
     assertTrue(cutByBytes, "large rows close chunks before the row limit");
   }
 
   @Test
   void aRowTooLargeForAnyChunkFailsAlone() throws Exception {
-    byte[] csv = ("userId,Bio\nu1,short\nu2," + "x".repeat(5000) + "\nu3,short\n").getBytes(StandardCharsets.UTF_8);
+    byte[] csv =
+        ("userId,Bio\nu1,short\nu2," + "x".repeat(5000) + "\nu3,short\n")
+            .getBytes(StandardCharsets.UTF_8);
     List<RowResult> rows = new ArrayList<>();
     for (EncodedChunk chunk : chunks(csv, new ChunkLimits(1, 10, 2048, 100), OPTIONS)) {
       rows.addAll(ChunkCodec.decode(chunk.payload()).rows());
@@ -92,7 +111,8 @@ class ChunkingTest {
     assertEquals(3, rows.size());
     assertTrue(rows.get(0).succeeded());
     assertFalse(rows.get(1).succeeded());
-    assertTrue(rows.get(1).failure().message().contains("at most"), rows.get(1).failure().message());
+    assertTrue(
+        rows.get(1).failure().message().contains("at most"), rows.get(1).failure().message());
     assertTrue(rows.get(2).succeeded());
   }
 
@@ -126,8 +146,9 @@ class ChunkingTest {
   void theSummaryCountsChunksPerPartitionAndSegments() throws Exception {
     ChunkLimits limits = new ChunkLimits(4, 9, 1 << 20, 50);
     List<EncodedChunk> chunks = new ArrayList<>();
-    ImportSummary summary = new ImportReader(limits).read(new ByteArrayInputStream(file(777, 13, 3)), OPTIONS,
-        chunks::add);
+    ImportSummary summary =
+        new ImportReader(limits)
+            .read(new ByteArrayInputStream(file(777, 13, 3)), OPTIONS, chunks::add);
     int[] perPartition = new int[4];
     chunks.forEach(c -> perPartition[c.partition()]++);
     assertArrayEquals(perPartition, summary.chunksPerPartition());
@@ -142,7 +163,8 @@ class ChunkingTest {
       counts[Partitions.of("user-" + i, 16)]++;
     }
     for (int count : counts) {
-      assertTrue(count > 800 && count < 1200, "partition sizes " + java.util.Arrays.toString(counts));
+      assertTrue(
+          count > 800 && count < 1200, "partition sizes " + java.util.Arrays.toString(counts));
     }
     assertEquals(Partitions.of("user-42", 16), Partitions.of("user-42", 16));
   }

@@ -21,7 +21,10 @@ class FieldsTest {
       int names = 1 + random.nextInt(random.nextBoolean() ? 6 : 40);
       for (int put = random.nextInt(60); put > 0; put--) {
         // Equal names as other string objects too: found by equality, not only identity.
-        String name = random.nextBoolean() ? "n" + random.nextInt(names) : new String("n" + random.nextInt(names));
+        String name =
+            random.nextBoolean()
+                ? "n" + random.nextInt(names)
+                : new String("n" + random.nextInt(names));
         Object value = random.nextInt(5) == 0 ? null : random.nextInt(100);
         if (!reference.containsKey(name) && random.nextBoolean()) {
           reference.put(name, value);

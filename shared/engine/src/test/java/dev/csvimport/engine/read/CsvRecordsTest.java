@@ -23,16 +23,19 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * The byte-level reader against commons-csv's RFC 4180 parse of the same text (empty lines ignored), which it
- * replaces: on random hostile files, read through random small reads, the same records, cells and lines, and a file
- * failure exactly where commons-csv fails.
+ * The byte-level reader against commons-csv's RFC 4180 parse of the same text (empty lines
+ * ignored), which it replaces: on random hostile files, read through random small reads, the same
+ * records, cells and lines, and a file failure exactly where commons-csv fails.
  */
 class CsvRecordsTest {
 
   private static final long SEED = Long.getLong("csvimport.seed", 20261123L);
-  private static final CSVFormat COMMONS = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
-  private static final String[] PIECES = {"a", "b", "x y", ",", ",", "\"", "\"", "\"\"", "\n", "\r", "\r\n", " ", "\t",
-      "é", "😀", "東京", "\u3000", "\u00A0", "\u2028", "\uFEFF", "\u000B", "\u001F", "null"};
+  private static final CSVFormat COMMONS =
+      CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+  private static final String[] PIECES = {
+    "a", "b", "x y", ",", ",", "\"", "\"", "\"\"", "\n", "\r", "\r\n", " ", "\t", "é", "😀", "東京",
+    "\u3000", "\u00A0", "\u2028", "\uFEFF", "\u000B", "\u001F", "null"
+  };
 
   /** A record as both readers give it: the line it starts on and its cells. */
   private record Read(long line, List<String> cells) {}
@@ -48,19 +51,27 @@ class CsvRecordsTest {
       String text = randomText(random);
       Outcome expected = commons(text);
       Outcome actual = ours(text.getBytes(StandardCharsets.UTF_8), random);
-      String context = "file " + i + " (seed " + SEED + "): " + text.replace("\r", "\\r").replace("\n", "\\n");
+      String context =
+          "file " + i + " (seed " + SEED + "): " + text.replace("\r", "\\r").replace("\n", "\\n");
       if (expected.failure() == null) {
         assertEquals(expected, actual, context);
       } else {
         failures++;
-        assertTrue(actual.failure() != null && actual.failure().startsWith("the file is not valid CSV"),
+        assertTrue(
+            actual.failure() != null && actual.failure().startsWith("the file is not valid CSV"),
             context + " gave " + actual);
         // Both read the records before the broken one alike.
-        assertEquals(expected.records(), actual.records().subList(0, Math.min(actual.records().size(),
-            expected.records().size())), context);
+        assertEquals(
+            expected.records(),
+            actual
+                .records()
+                .subList(0, Math.min(actual.records().size(), expected.records().size())),
+            context);
       }
     }
-    assertTrue(failures > 1_000 && failures < 19_000, "a mix of valid and broken files: " + failures + " broken");
+    assertTrue(
+        failures > 1_000 && failures < 19_000,
+        "a mix of valid and broken files: " + failures + " broken");
   }
 
   @Test
@@ -77,17 +88,24 @@ class CsvRecordsTest {
       System.arraycopy(bytes, 0, file, 0, at);
       System.arraycopy(bad, 0, file, at, bad.length);
       System.arraycopy(bytes, at, file, at + bad.length, bytes.length - at);
-      // The same file with the bad bytes as a plain letter: where that reads, this must fail as not text.
-      String clean = new String(bytes, 0, at, StandardCharsets.UTF_8) + "z"
-          + new String(bytes, at, bytes.length - at, StandardCharsets.UTF_8);
+      // The same file with the bad bytes as a plain letter: where that reads, this must fail as not
+      // text.
+      String clean =
+          new String(bytes, 0, at, StandardCharsets.UTF_8)
+              + "z"
+              + new String(bytes, at, bytes.length - at, StandardCharsets.UTF_8);
       Outcome actual = ours(file, random);
-      String context = "file " + i + ": " + clean.replace("\r", "\\r").replace("\n", "\\n") + " at " + at;
+      String context =
+          "file " + i + ": " + clean.replace("\r", "\\r").replace("\n", "\\n") + " at " + at;
       if (!isUtf8(bytes, 0, at) || !isUtf8(bytes, at, bytes.length)) {
         continue; // the insertion split a character: covered by the other cases
       }
       if (commons(clean).failure() == null) {
-        assertTrue(actual.failure() != null && (actual.failure().startsWith("the file is not UTF-8 text")
-            || actual.failure().startsWith("the file holds NUL bytes")), context + " gave " + actual);
+        assertTrue(
+            actual.failure() != null
+                && (actual.failure().startsWith("the file is not UTF-8 text")
+                    || actual.failure().startsWith("the file holds NUL bytes")),
+            context + " gave " + actual);
       } else {
         assertTrue(actual.failure() != null, context + " gave " + actual);
       }
@@ -112,47 +130,60 @@ class CsvRecordsTest {
 
   @Test
   void namesTheLineOfBytesThatAreNotText() {
-    assertFailure("the file is not UTF-8 text (line 2 holds bytes that are not)", new byte[] {'h', '\n', 'a',
-        (byte) 0xFC, 'b'});
-    assertFailure("the file is not UTF-8 text (line 1 holds bytes that are not)", new byte[] {'a', (byte) 0xE2,
-        (byte) 0x82});
-    assertFailure("the file holds NUL bytes (the first on line 3)", new byte[] {'h', '\n', '\n', 'a', 0, 'b'});
+    assertFailure(
+        "the file is not UTF-8 text (line 2 holds bytes that are not)",
+        new byte[] {'h', '\n', 'a', (byte) 0xFC, 'b'});
+    assertFailure(
+        "the file is not UTF-8 text (line 1 holds bytes that are not)",
+        new byte[] {'a', (byte) 0xE2, (byte) 0x82});
+    assertFailure(
+        "the file holds NUL bytes (the first on line 3)",
+        new byte[] {'h', '\n', '\n', 'a', 0, 'b'});
   }
 
   @Test
   void namesTheLineOfBrokenQuoting() {
-    assertFailure("the file is not valid CSV: the quoted cell that starts on line 2 (cell 2) has no closing quote",
+    assertFailure(
+        "the file is not valid CSV: the quoted cell that starts on line 2 (cell 2) has no closing"
+            + " quote",
         "userId,City\nu-1,\"Berlin\nu-2,Paris\n".getBytes(StandardCharsets.UTF_8));
-    assertFailure("the file is not valid CSV: on line 3, cell 2 is quoted and 'x' follows its closing quote",
+    assertFailure(
+        "the file is not valid CSV: on line 3, cell 2 is quoted and 'x' follows its closing quote",
         "userId,City\n\nu-1,\"Berlin\"x,\n".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
   void aRecordLargerThanAnyRowCanBeEndsTheFileWithoutReadingTheRest() throws FileFailure {
-    // An unclosed quote early in a large file: refused once the record passes the bound, not at the end.
+    // An unclosed quote early in a large file: refused once the record passes the bound, not at the
+    // end.
     int[] served = new int[1];
-    InputStream endless = new InputStream() {
-      @Override
-      public int read() {
-        served[0]++;
-        return 'x';
-      }
+    InputStream endless =
+        new InputStream() {
+          @Override
+          public int read() {
+            served[0]++;
+            return 'x';
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        byte[] start = "userId,Bio\nu-1,\"never closed".getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < len; i++) {
-          b[off + i] = served[0] + i < start.length ? start[served[0] + i] : (byte) 'x';
-        }
-        served[0] += len;
-        return len;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) {
+            byte[] start = "userId,Bio\nu-1,\"never closed".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < len; i++) {
+              b[off + i] = served[0] + i < start.length ? start[served[0] + i] : (byte) 'x';
+            }
+            served[0] += len;
+            return len;
+          }
+        };
     CsvRecords records = CsvRecords.open(endless);
     FileFailure failure = assertThrows(FileFailure.class, records::next);
-    assertTrue(failure.getMessage().startsWith("the file is not valid CSV: the row that starts on line 2 is over 16 MiB"),
+    assertTrue(
+        failure
+            .getMessage()
+            .startsWith("the file is not valid CSV: the row that starts on line 2 is over 16 MiB"),
         failure.getMessage());
-    assertTrue(served[0] <= CsvRecords.MAX_RECORD_BYTES + 64 * 1024, "read " + served[0] + " bytes");
+    assertTrue(
+        served[0] <= CsvRecords.MAX_RECORD_BYTES + 64 * 1024, "read " + served[0] + " bytes");
   }
 
   @Test
@@ -167,13 +198,16 @@ class CsvRecordsTest {
   }
 
   private static void assertFailure(String expectedStart, byte[] file) {
-    FileFailure failure = assertThrows(FileFailure.class, () -> {
-      try (CsvRecords records = CsvRecords.open(new ByteArrayInputStream(file))) {
-        while (records.next()) {
-          records.cellCount();
-        }
-      }
-    });
+    FileFailure failure =
+        assertThrows(
+            FileFailure.class,
+            () -> {
+              try (CsvRecords records = CsvRecords.open(new ByteArrayInputStream(file))) {
+                while (records.next()) {
+                  records.cellCount();
+                }
+              }
+            });
     assertTrue(failure.getMessage().startsWith(expectedStart), failure.getMessage());
   }
 
@@ -181,7 +215,10 @@ class CsvRecordsTest {
     return CsvRecords.open(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** The record's cells; each read first as the characters the reader lends, which must be the cell's text. */
+  /**
+   * The record's cells; each read first as the characters the reader lends, which must be the
+   * cell's text.
+   */
   private static List<String> cells(CsvRecords records) {
     List<String> cells = new ArrayList<>();
     for (int i = 0; i < records.cellCount(); i++) {
@@ -222,7 +259,9 @@ class CsvRecordsTest {
 
   private static boolean isUtf8(byte[] bytes, int from, int to) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes, from, to - from));
       return true;
     } catch (CharacterCodingException e) {
@@ -230,11 +269,15 @@ class CsvRecordsTest {
     }
   }
 
-  /** commons-csv on the text, a leading byte-order mark dropped, with the line each record starts on. */
+  /**
+   * commons-csv on the text, a leading byte-order mark dropped, with the line each record starts
+   * on.
+   */
   private static Outcome commons(String text) {
     List<Read> records = new ArrayList<>();
     String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
-    try (CSVParser parser = CSVParser.builder().setReader(new StringReader(body)).setFormat(COMMONS).get()) {
+    try (CSVParser parser =
+        CSVParser.builder().setReader(new StringReader(body)).setFormat(COMMONS).get()) {
       for (CSVRecord record : parser) {
         List<String> cells = record.toList();
         records.add(new Read(startLine(body, record), cells));
@@ -246,8 +289,8 @@ class CsvRecordsTest {
   }
 
   /**
-   * The line of the record's first character: 1 plus the line breaks before it (\r\n being one). commons-csv gives
-   * where it began reading the record, before the empty lines it skipped.
+   * The line of the record's first character: 1 plus the line breaks before it (\r\n being one).
+   * commons-csv gives where it began reading the record, before the empty lines it skipped.
    */
   private static long startLine(String body, CSVRecord record) {
     long line = 1;
@@ -264,15 +307,19 @@ class CsvRecordsTest {
     return line;
   }
 
-  /** Our reader, the bytes served a few at a time so that records and characters straddle every read. */
+  /**
+   * Our reader, the bytes served a few at a time so that records and characters straddle every
+   * read.
+   */
   private static Outcome ours(byte[] bytes, Random random) {
     List<Read> records = new ArrayList<>();
-    InputStream trickle = new ByteArrayInputStream(bytes) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, 1 + random.nextInt(7)));
-      }
-    };
+    InputStream trickle =
+        new ByteArrayInputStream(bytes) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1 + random.nextInt(7)));
+          }
+        };
     try (CsvRecords reader = CsvRecords.open(trickle)) {
       records.add(new Read(reader.line(), reader.header()));
       while (reader.next()) {

@@ -34,13 +34,21 @@ class ExcerptTest {
 
   @Test
   void aHugeValueOrHeaderGivesAMessageOfReadableSize() {
-    RowProblem problem = new RowProblem("c".repeat(5_000_000), "v".repeat(5_000_000), "m".repeat(5_000_000));
-    assertTrue(problem.column().length() < 300 && problem.value().length() < 300, "column and value cut");
+    RowProblem problem =
+        new RowProblem("c".repeat(5_000_000), "v".repeat(5_000_000), "m".repeat(5_000_000));
+    assertTrue(
+        problem.column().length() < 300 && problem.value().length() < 300, "column and value cut");
     assertTrue(problem.message().length() < 2100, "message cut");
 
-    byte[] csv = ("userId,Plan" + "x".repeat(10_000_000) + "<nope>\nu1,a\n").getBytes(StandardCharsets.UTF_8);
-    FileFailure failure = assertThrows(FileFailure.class, () -> new ImportReader(ChunkLimits.DEFAULT)
-        .check(new ByteArrayInputStream(csv), new ImportOptions(null, Instant.EPOCH)));
+    byte[] csv =
+        ("userId,Plan" + "x".repeat(10_000_000) + "<nope>\nu1,a\n")
+            .getBytes(StandardCharsets.UTF_8);
+    FileFailure failure =
+        assertThrows(
+            FileFailure.class,
+            () ->
+                new ImportReader(ChunkLimits.DEFAULT)
+                    .check(new ByteArrayInputStream(csv), new ImportOptions(null, Instant.EPOCH)));
     assertTrue(failure.getMessage().length() < 2100, failure.getMessage().length() + " characters");
     assertTrue(failure.getMessage().contains("characters in all]"), failure.getMessage());
   }
