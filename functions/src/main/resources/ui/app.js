@@ -259,11 +259,9 @@ async function loadUploads(fromStart) {
     cell(tr, job.state === 'FINISHED' ? job.successesCount + job.failuresCount : '');
     if (job.state === 'PENDING' || job.state === 'RUNNING') {
       running = true;
-      progressOf(job.jobId, status, tr);
+      if (job.progress) showProgress(job.progress, status, tr);
     } else if (job.state === 'FAILED') {
-      call('getMultiResults', { jobId: job.jobId })
-          .then((r) => { status.textContent = 'Failed: ' + r.reason; })
-          .catch(() => {});
+      status.textContent = 'Failed: ' + job.reason;
     }
     tr.addEventListener('click', () => openJob(job));
   }
@@ -276,20 +274,13 @@ async function loadUploads(fromStart) {
   if (running || awaitingJobs.size > 0) refreshTimer = setTimeout(() => loadUploads(true), 2000);
 }
 
-async function progressOf(jobId, status, tr) {
-  try {
-    const r = await call('getMultiResults', { jobId });
-    if (!r.progress) return;
-    const done = r.progress.rowsApplied + r.progress.rowsFailed;
-    const bar = document.createElement('progress');
-    bar.max = Math.max(r.progress.rowsRead, 1);
-    bar.value = done;
-    status.append(' ', bar, ' ' + r.progress.rowsApplied + ' applied, ' + r.progress.rowsFailed + ' failed');
-    if (r.progress.waiting) status.append(' (waiting for a retry: ' + r.progress.waiting + ')');
-    tr.cells[4].textContent = r.progress.rowsFailed;
-  } catch (e) {
-    // The next refresh tries again.
-  }
+function showProgress(progress, status, tr) {
+  const bar = document.createElement('progress');
+  bar.max = Math.max(progress.rowsRead, 1);
+  bar.value = progress.rowsApplied + progress.rowsFailed;
+  status.append(' ', bar, ' ' + progress.rowsApplied + ' applied, ' + progress.rowsFailed + ' failed');
+  if (progress.waiting) status.append(' (waiting for a retry: ' + progress.waiting + ')');
+  tr.cells[4].textContent = progress.rowsFailed;
 }
 
 // --- One import's failed and warned rows ---

@@ -306,6 +306,84 @@ class ApiIT {
         granted.element().getAsJsonObject("headers").get("x-goog-resumable").getAsString());
   }
 
+  /**
+   * The uploads page refreshes with one listJobs call: each row tells what getMultiResults would,
+   * the reason of a FAILED job and the progress of one that has not ended.
+   */
+  @Test
+  void listJobsRowsCarryTheReasonAndProgressThatGetMultiResultsGives() throws Exception {
+    String broken =
+        cloud.drop(
+            new ByteArrayInputStream(
+                "userId,Plan\nu1,\"never closed\n".getBytes(StandardCharsets.UTF_8)),
+            "imports/setUserAttributes/broken.csv",
+            Map.of());
+    assertEquals(dev.csvimport.job.JobState.FAILED, awaitEnd(A, broken).state());
+    // A job whose fan-out has not begun (its trigger's event not yet delivered).
+    Job pending =
+        cloud
+            .stages()
+            .jobs()
+            .createIfAbsent(
+                cloud
+                    .stages()
+                    .newJobs()
+                    .forObject(
+                        new dev.csvimport.fanout.NewImport(
+                            A,
+                            LocalCloud.BUCKET,
+                            "imports/waiting.csv",
+                            1,
+                            "setUserAttributes",
+                            "waiting.csv",
+                            "ann")));
+
+    JsonArray rows =
+        get("action", "listJobs", "appId", A, "clientKey", keysA.production())
+            .element()
+            .getAsJsonArray("jobs");
+    assertEquals(3, rows.size(), rows.toString());
+    for (var element : rows) {
+      JsonObject row = element.getAsJsonObject();
+      String jobId = row.get("jobId").getAsString();
+      JsonObject results =
+          get(
+                  "action",
+                  "getMultiResults",
+                  "appId",
+                  A,
+                  "clientKey",
+                  keysA.production(),
+                  "jobId",
+                  jobId)
+              .element();
+      assertEquals(results.get("state"), row.get("state"), jobId);
+      assertEquals(results.get("reason"), row.get("reason"), jobId);
+      assertEquals(results.get("progress"), row.get("progress"), jobId);
+      assertEquals(results.get("action"), row.get("action"), jobId);
+    }
+    JsonObject failedRow = row(rows, broken);
+    assertTrue(
+        failedRow.get("reason").getAsString().contains("not valid CSV"), failedRow.toString());
+    assertFalse(failedRow.has("progress"));
+    JsonObject pendingRow = row(rows, pending.jobId());
+    assertEquals("PENDING", pendingRow.get("state").getAsString());
+    assertEquals(0, pendingRow.getAsJsonObject("progress").get("rowsApplied").getAsInt());
+    assertFalse(pendingRow.has("reason"));
+    JsonObject finishedRow = row(rows, jobA);
+    assertFalse(finishedRow.has("progress") || finishedRow.has("reason"), finishedRow.toString());
+    assertEquals(1, finishedRow.get("successesCount").getAsInt());
+  }
+
+  private static JsonObject row(JsonArray rows, String jobId) {
+    for (var element : rows) {
+      if (element.getAsJsonObject().get("jobId").getAsString().equals(jobId)) {
+        return element.getAsJsonObject();
+      }
+    }
+    throw new AssertionError("no row for " + jobId + " in " + rows);
+  }
+
   @Test
   void noKeyOpensAnotherAppsData() throws Exception {
     Answer wrongKey = get("action", "listJobs", "appId", A, "clientKey", "dev_guess");

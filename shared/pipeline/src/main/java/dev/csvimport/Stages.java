@@ -3,10 +3,14 @@ package dev.csvimport;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.storage.Storage;
 import dev.csvimport.api.Answers;
+import dev.csvimport.api.CsvImportActions;
 import dev.csvimport.api.ImportApi;
+import dev.csvimport.api.JobActions;
 import dev.csvimport.api.ResultsLinks;
 import dev.csvimport.api.SignedUploadUrls;
+import dev.csvimport.api.UploadActions;
 import dev.csvimport.api.UploadUrls;
+import dev.csvimport.api.WriteActions;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.complete.ResultsFile;
@@ -104,17 +108,14 @@ public final class Stages {
   }
 
   public ImportApi api(FanOutRequests requests, UploadUrls uploads) {
+    AppStore apps = apps();
+    Answers answers = answers();
     return new ImportApi(
-        apps(),
-        jobs,
-        profiles(),
-        newJobs(),
-        requests,
-        storage,
-        answers(),
-        uploads,
-        new WriteRequests(layout, clock, settings.commitBytes()),
-        settings.inboxPrefix(),
-        clock);
+        apps::authenticate,
+        new JobActions(jobs, new ResultsFile(layout, storage), answers),
+        new CsvImportActions(apps, jobs, newJobs(), requests, storage, clock),
+        new WriteActions(
+            new WriteRequests(layout, clock, settings.commitBytes()), profiles(), answers, clock),
+        new UploadActions(apps, uploads, settings.inboxPrefix(), clock));
   }
 }

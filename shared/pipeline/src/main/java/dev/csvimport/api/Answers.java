@@ -54,16 +54,7 @@ public final class Answers {
     } else if (job.state() == JobState.FAILED) {
       answer.addProperty("reason", job.failure());
     } else {
-      JsonObject progress = new JsonObject();
-      progress.addProperty(
-          "rowsRead",
-          job.fanOutComplete() ? job.rowsRead() : Math.max(job.rowsRead(), totals.rows()));
-      progress.addProperty("rowsApplied", totals.successes());
-      progress.addProperty("rowsFailed", totals.failures());
-      if (job.waiting() != null) {
-        progress.addProperty("waiting", job.waiting());
-      }
-      answer.add("progress", progress);
+      answer.add("progress", progress(job, totals));
     }
     answer.addProperty("file", job.object());
     answer.addProperty("action", job.action());
@@ -74,8 +65,29 @@ public final class Answers {
     return answer;
   }
 
-  /** One row of listJobs: CleverTap's uploads page. */
-  public JsonObject jobRow(Job job) {
+  /**
+   * How far a job that has not ended is: rows read from its file so far, and of those, rows applied
+   * and rows failed; and why it waits, while its last attempt waits for a retry.
+   */
+  private static JsonObject progress(Job job, JobStore.Totals totals) {
+    JsonObject progress = new JsonObject();
+    progress.addProperty(
+        "rowsRead",
+        job.fanOutComplete() ? job.rowsRead() : Math.max(job.rowsRead(), totals.rows()));
+    progress.addProperty("rowsApplied", totals.successes());
+    progress.addProperty("rowsFailed", totals.failures());
+    if (job.waiting() != null) {
+      progress.addProperty("waiting", job.waiting());
+    }
+    return progress;
+  }
+
+  /**
+   * One row of listJobs, CleverTap's uploads page: the job, its counts once FINISHED, its reason
+   * once FAILED, its progress before it ended (read from {@code totals}), as getMultiResults tells
+   * them.
+   */
+  public JsonObject jobRow(Job job, JobStore.Totals totals) {
     JsonObject row = new JsonObject();
     row.addProperty("jobId", job.jobId());
     row.addProperty("name", job.name());
@@ -85,6 +97,13 @@ public final class Answers {
     row.addProperty("state", job.state().name());
     row.addProperty("successesCount", job.successesCount());
     row.addProperty("failuresCount", job.failuresCount());
+    if (job.state() == JobState.FAILED) {
+      row.addProperty("reason", job.failure());
+    } else if (!job.state().ended()) {
+      row.add("progress", progress(job, totals));
+    }
+    row.addProperty("action", job.action());
+    row.add("finishedAt", wholeSeconds(job.finishedAt()));
     return row;
   }
 

@@ -13,12 +13,14 @@ import com.google.gson.GsonBuilder;
 import dev.csvimport.job.Job;
 import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.StoreException;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
@@ -31,7 +33,7 @@ import java.util.PriorityQueue;
 /**
  * A job's results file, {@code results/<jobId>.jsonl} in its bucket: one JSON line per failed or
  * warned row, in row order. Written as a stream: the partitions' results are merged page by page,
- * never held whole.
+ * never held whole; read a page of lines at a time.
  */
 public final class ResultsFile {
 
@@ -111,6 +113,41 @@ public final class ResultsFile {
           "the results file " + name + " could not be written: " + e.getMessage(), e);
     }
     return name;
+  }
+
+  /**
+   * A page of a job's results file.
+   *
+   * @param lines its JSON lines, in file order
+   * @param nextOffset the line the next page starts at, or -1 when this page ends the file
+   */
+  public record Page(List<String> lines, int nextOffset) {}
+
+  /** Reads up to {@code limit} lines of the job's results file from line {@code offset} on. */
+  public Page page(Job job, int offset, int limit) throws StoreException {
+    List<String> lines = new ArrayList<>();
+    int next = -1;
+    try (BufferedReader reader =
+        new BufferedReader(
+            Channels.newReader(
+                storage.reader(BlobId.of(job.bucket(), job.resultsFile())),
+                StandardCharsets.UTF_8))) {
+      String line;
+      int index = 0;
+      while ((line = reader.readLine()) != null) {
+        if (index >= offset + limit) {
+          next = index;
+          break;
+        }
+        if (index >= offset && !line.isEmpty()) {
+          lines.add(line);
+        }
+        index++;
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new StoreException("the results file could not be read: " + e.getMessage(), e);
+    }
+    return new Page(lines, next);
   }
 
   /** One partition's result lines in row order, read a page of chunks at a time. */

@@ -125,6 +125,22 @@ public final class AppStore {
     return claim.exists() ? Optional.ofNullable(claim.getString("appId")) : Optional.empty();
   }
 
+  /** Whether {@code bucket} is one the app lists and owns: the only buckets it may import from. */
+  public boolean owns(String appId, String bucket) throws StoreException {
+    return get(appId).map(App::buckets).orElse(List.of()).contains(bucket)
+        && ownerOf(bucket).map(appId::equals).orElse(false);
+  }
+
+  /** The app's inbox bucket: the first it lists that it owns, if any. */
+  public Optional<String> inboxBucket(String appId) throws StoreException {
+    for (String bucket : get(appId).map(App::buckets).orElse(List.of())) {
+      if (ownerOf(bucket).map(appId::equals).orElse(false)) {
+        return Optional.of(bucket);
+      }
+    }
+    return Optional.empty();
+  }
+
   public Optional<App> get(String appId) throws StoreException {
     DocumentSnapshot doc = StoreException.await(layout.app(appId).get());
     if (!doc.exists()) {

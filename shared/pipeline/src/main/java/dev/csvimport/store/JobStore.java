@@ -330,6 +330,9 @@ public final class JobStore {
   public record Totals(
       long rows, long successes, long failures, boolean allApplied, Map<String, Long> operations) {
 
+    /** The totals of a job that ended: its own document holds its counts. */
+    public static final Totals NONE = new Totals(0, 0, 0, true);
+
     public Totals(long rows, long successes, long failures, boolean allApplied) {
       this(rows, successes, failures, allApplied, Map.of());
     }
@@ -367,18 +370,38 @@ public final class JobStore {
   }
 
   public Totals totals(Job job) throws StoreException {
-    int partitions = job.limits().partitions();
-    DocumentReference[] refs = new DocumentReference[partitions];
-    for (int p = 0; p < partitions; p++) {
-      refs[p] = layout.partition(job.appId(), job.jobId(), p);
+    return totals(List.of(job)).get(0);
+  }
+
+  /** The totals of each of {@code jobs}, in order, read in one batch. */
+  public List<Totals> totals(List<Job> jobs) throws StoreException {
+    List<DocumentReference> refs = new ArrayList<>();
+    for (Job job : jobs) {
+      for (int p = 0; p < job.limits().partitions(); p++) {
+        refs.add(layout.partition(job.appId(), job.jobId(), p));
+      }
     }
+    if (refs.isEmpty()) {
+      return List.of();
+    }
+    List<DocumentSnapshot> cursors =
+        StoreException.await(layout.db().getAll(refs.toArray(DocumentReference[]::new)));
+    List<Totals> totals = new ArrayList<>();
+    int first = 0;
+    for (Job job : jobs) {
+      totals.add(totals(job, cursors.subList(first, first + job.limits().partitions())));
+      first += job.limits().partitions();
+    }
+    return totals;
+  }
+
+  private static Totals totals(Job job, List<DocumentSnapshot> cursors) {
     long rows = 0;
     long successes = 0;
     long failures = 0;
     boolean allApplied = job.fanOutComplete();
     Map<String, Long> operations = new LinkedHashMap<>();
-    List<DocumentSnapshot> cursors = StoreException.await(layout.db().getAll(refs));
-    for (int p = 0; p < partitions; p++) {
+    for (int p = 0; p < cursors.size(); p++) {
       DocumentSnapshot cursor = cursors.get(p);
       if (cursor.exists()) {
         rows += longOf(cursor, "rows");

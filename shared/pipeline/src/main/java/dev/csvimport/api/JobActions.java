@@ -1,0 +1,106 @@
+package dev.csvimport.api;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.csvimport.complete.ResultsFile;
+import dev.csvimport.job.Job;
+import dev.csvimport.store.JobStore;
+import dev.csvimport.store.StoreException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The actions that read jobs: getMultiResults, listJobs and results. */
+public final class JobActions {
+
+  /** Lines of a results file per page of the results action. */
+  private static final int MAX_RESULT_LINES = 500;
+
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 1000;
+
+  private final JobStore jobs;
+  private final ResultsFile resultsFile;
+  private final Answers answers;
+
+  public JobActions(JobStore jobs, ResultsFile resultsFile, Answers answers) {
+    this.jobs = jobs;
+    this.resultsFile = resultsFile;
+    this.answers = answers;
+  }
+
+  /** getMultiResults: one job, named by its id or (its newest job) by its file. */
+  public ApiAnswer multiResults(Caller caller, Params params) throws ApiError, StoreException {
+    String jobId = params.get("jobId");
+    Optional<Job> job;
+    if (jobId != null) {
+      job = jobs.get(caller.appId(), jobId);
+    } else {
+      String file = params.get("file");
+      if (file == null) {
+        throw new ApiError(400, "missing parameter jobId (or file)");
+      }
+      job = jobs.newestOf(caller.appId(), file);
+    }
+    Job found = job.orElseThrow(() -> new ApiError(404, "job not found"));
+    return ApiAnswer.ok(answers.multiResults(found, totalsOf(List.of(found)).get(0)));
+  }
+
+  /**
+   * listJobs: a page of the app's jobs, newest first, each with its state and its reason or
+   * progress, so that one call refreshes the uploads list.
+   */
+  public ApiAnswer listJobs(Caller caller, Params params) throws ApiError, StoreException {
+    int limit = params.wholeNumber("limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    List<Job> found = jobs.list(caller.appId(), limit + 1, params.get("pageToken"));
+    List<Job> page = found.subList(0, Math.min(limit, found.size()));
+    List<JobStore.Totals> totals = totalsOf(page);
+    JsonArray rows = new JsonArray();
+    for (int i = 0; i < page.size(); i++) {
+      rows.add(answers.jobRow(page.get(i), totals.get(i)));
+    }
+    JsonObject answer = new JsonObject();
+    answer.addProperty("success", true);
+    answer.add("jobs", rows);
+    if (found.size() > limit) {
+      answer.addProperty("nextPageToken", page.get(limit - 1).jobId());
+    }
+    return ApiAnswer.ok(answer);
+  }
+
+  /** Each job's progress: read from its partitions while it runs, none once it ended. */
+  private List<JobStore.Totals> totalsOf(List<Job> page) throws StoreException {
+    List<Job> unended = page.stream().filter(job -> !job.state().ended()).toList();
+    List<JobStore.Totals> read = jobs.totals(unended);
+    List<JobStore.Totals> totals = new ArrayList<>();
+    int next = 0;
+    for (Job job : page) {
+      totals.add(job.state().ended() ? JobStore.Totals.NONE : read.get(next++));
+    }
+    return totals;
+  }
+
+  /** results: a page of a finished job's results file, from line {@code offset} on. */
+  public ApiAnswer results(Caller caller, Params params) throws ApiError, StoreException {
+    Job job =
+        jobs.get(caller.appId(), params.required("jobId"))
+            .orElseThrow(() -> new ApiError(404, "job not found"));
+    if (job.resultsFile() == null) {
+      throw new ApiError(409, "the job has no results file yet: it is " + job.state());
+    }
+    int offset = params.wholeNumber("offset", 0, 0, Integer.MAX_VALUE);
+    int limit = params.wholeNumber("limit", 100, 1, MAX_RESULT_LINES);
+    ResultsFile.Page page = resultsFile.page(job, offset, limit);
+    JsonArray lines = new JsonArray();
+    page.lines().forEach(line -> lines.add(JsonParser.parseString(line)));
+    JsonObject answer = new JsonObject();
+    answer.addProperty("success", true);
+    answer.addProperty("jobId", job.jobId());
+    answer.add("lines", lines);
+    if (page.nextOffset() >= 0) {
+      answer.addProperty("nextOffset", page.nextOffset());
+    }
+    return ApiAnswer.ok(answer);
+  }
+}
