@@ -372,7 +372,8 @@ final class BenchCommand implements Callable<Integer> {
                   Map.of("action", kind.action()));
           Job job = cloud.awaitEnd("bench", jobId, Duration.ofHours(1));
           double seconds = (System.nanoTime() - start) / 1e9;
-          Map<String, Long> operations = cloud.stages().jobs().operations(job);
+          Map<String, Long> operations =
+              cloud.stages().jobs().operations(job, cloud.stages().partitions().totals(job));
           counted.put(kind, operations);
           long transactions = Math.max(1, operations.getOrDefault("apply.transactions", 0L));
           out.printf(

@@ -10,7 +10,7 @@ import dev.csvimport.api.ApiAnswer;
 import dev.csvimport.config.Settings;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
-import dev.csvimport.store.JobStore;
+import dev.csvimport.ports.PartitionTotals;
 import dev.csvimport.write.ItemAnswer;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -105,7 +105,7 @@ final class ImportCommand implements Callable<Integer> {
               });
       Job job = awaitEnd(cloud.stages(), dropped, err);
       JsonObject answer =
-          cloud.stages().answers().multiResults(job, cloud.stages().jobs().totals(job));
+          cloud.stages().answers().multiResults(job, cloud.stages().partitions().totals(job));
       JsonArray results = results(cloud, job);
       Map<String, JsonObject> users = new LinkedHashMap<>();
       for (String userId : showUsers) {
@@ -123,7 +123,7 @@ final class ImportCommand implements Callable<Integer> {
     ProgressBar bar = new ProgressBar(err);
     while (true) {
       Job job = stages.jobs().get(appId, jobId).orElseThrow();
-      JobStore.Totals totals = stages.jobs().totals(job);
+      PartitionTotals totals = stages.partitions().totals(job);
       bar.show(job, totals);
       if (job.state().ended()) {
         bar.done();

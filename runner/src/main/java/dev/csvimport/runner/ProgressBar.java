@@ -1,7 +1,7 @@
 package dev.csvimport.runner;
 
 import dev.csvimport.job.Job;
-import dev.csvimport.store.JobStore;
+import dev.csvimport.ports.PartitionTotals;
 import java.io.PrintStream;
 
 /** One line on standard error, redrawn in place: the job's state and rows applied. */
@@ -14,7 +14,7 @@ final class ProgressBar {
     this.err = err;
   }
 
-  void show(Job job, JobStore.Totals totals) {
+  void show(Job job, PartitionTotals totals) {
     long read = Math.max(job.rowsRead(), totals.rows());
     double share = job.fanOutComplete() && read > 0 ? (double) totals.rows() / read : 0;
     int filled = (int) Math.round(share * WIDTH);

@@ -171,7 +171,7 @@ class ChaosIT {
         invocation.run();
         test.publishesBeforeCrash = -1;
         return;
-      } catch (FanOutBusy | IllegalStateException | dev.csvimport.store.StoreException e) {
+      } catch (FanOutBusy | IllegalStateException | dev.csvimport.ports.StoreException e) {
         if (crash) {
           fanOutFaults++;
         }

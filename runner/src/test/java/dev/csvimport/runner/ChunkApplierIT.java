@@ -19,7 +19,7 @@ import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
-import dev.csvimport.store.StoreException;
+import dev.csvimport.ports.StoreException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

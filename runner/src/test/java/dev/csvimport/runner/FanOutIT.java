@@ -176,7 +176,8 @@ class FanOutIT {
             "event");
     applyAll();
     assertEquals(JobState.FINISHED, stored(job).state());
-    Map<String, Long> operations = test.jobs.operations(stored(job));
+    Map<String, Long> operations =
+        test.jobs.operations(stored(job), test.partitions.totals(stored(job)));
     assertEquals(
         Map.of(
             "fanOut.invocations",
@@ -280,10 +281,11 @@ class FanOutIT {
     NewImport object =
         test.upload("imports/users.csv", 1, "userId,Plan\nu1,gold\n", "setUserAttributes");
     Job job = test.jobs.createIfAbsent(test.newJobs.forObject(object));
-    assertTrue(test.jobs.acquireLease(job, "someone-else", Duration.ofMinutes(5)).wrote());
+    assertTrue(test.leases.acquire(job, "someone-else", Duration.ofMinutes(5)).wrote());
     assertThrows(FanOutBusy.class, () -> test.fanOut.start(object, "event-1"));
     assertTrue(test.published.isEmpty());
-    Map<String, Long> operations = test.jobs.operations(stored(job));
+    Map<String, Long> operations =
+        test.jobs.operations(stored(job), test.partitions.totals(stored(job)));
     assertEquals(
         Map.of(
             "fanOut.invocations",

@@ -151,8 +151,8 @@ class FanOutLeaseIT {
   void aFanOutWhoseInstanceDiedIsTakenOverAsSoonAsItsLeaseRunsOut() throws Exception {
     NewImport object = test.upload("imports/users.csv", 1, logins(12), "setUserAttributes");
     Job job = test.jobs.createIfAbsent(test.newJobs.forObject(object));
-    assertTrue(test.jobs.acquireLease(job, "instance-killed", TERM).wrote());
-    assertTrue(test.jobs.renewLease(job, "instance-killed", TERM).wrote(), "its last renewal");
+    assertTrue(test.leases.acquire(job, "instance-killed", TERM).wrote());
+    assertTrue(test.leases.renew(job, "instance-killed", TERM).wrote(), "its last renewal");
     Instant lastRenewal = Instant.now();
     Job dead = job(job.appId(), job.jobId());
 

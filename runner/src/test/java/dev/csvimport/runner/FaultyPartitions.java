@@ -2,11 +2,12 @@ package dev.csvimport.runner;
 
 import com.google.api.gax.grpc.GrpcStatusCode;
 import com.google.api.gax.rpc.InvalidArgumentException;
-import dev.csvimport.apply.Partitions;
 import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.job.Job;
-import dev.csvimport.store.StoreException;
+import dev.csvimport.ports.PartitionStore;
+import dev.csvimport.ports.PartitionTotals;
+import dev.csvimport.ports.StoreException;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The partitions' store with faults a test arms: applying a chosen chunk fails once, as a crash, a
  * timeout or an ABORTED commit at that moment would. Nothing of the failed transaction is written.
  */
-final class FaultyPartitions implements Partitions {
+final class FaultyPartitions implements PartitionStore {
 
-  private final Partitions store;
+  private final PartitionStore store;
   private final Set<Integer> failOnceAtSequence = ConcurrentHashMap.newKeySet();
 
-  FaultyPartitions(Partitions store) {
+  FaultyPartitions(PartitionStore store) {
     this.store = store;
   }
 
@@ -127,5 +128,10 @@ final class FaultyPartitions implements Partitions {
   public long nextSequence(Job job, int partition) throws StoreException {
     maybeFail("reading a cursor");
     return store.nextSequence(job, partition);
+  }
+
+  @Override
+  public List<PartitionTotals> totals(List<Job> jobs) throws StoreException {
+    return store.totals(jobs);
   }
 }

@@ -100,8 +100,8 @@ class InstanceCrashIT {
                   jobId,
                   job ->
                       job.state().ended()
-                          || cloud.stages().jobs().totals(job).successes()
-                                  + cloud.stages().jobs().totals(job).failures()
+                          || cloud.stages().partitions().totals(job).successes()
+                                  + cloud.stages().partitions().totals(job).failures()
                               > 0);
         }
         Instant killed = Instant.now();

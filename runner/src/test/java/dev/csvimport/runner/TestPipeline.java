@@ -58,6 +58,7 @@ final class TestPipeline implements AutoCloseable {
   private final ChunkPublisher chunks;
   final Stages stages;
   final JobStore jobs;
+  final dev.csvimport.store.FirestoreLeases leases;
   final ProfileStore profiles;
   final NewJobs newJobs;
   final FanOut fanOut;
@@ -137,6 +138,7 @@ final class TestPipeline implements AutoCloseable {
             settings.with(Settings.BUCKET_APPS, BUCKET + "=" + APP),
             Clock.systemUTC());
     this.jobs = stages.jobs();
+    this.leases = stages.leases();
     this.profiles = stages.profiles();
     this.newJobs = stages.newJobs();
     this.fanOut = stages.fanOut(chunks, requests);
@@ -164,6 +166,7 @@ final class TestPipeline implements AutoCloseable {
   Watchdog watchdog(Clock clock) {
     return new Watchdog(
         jobs,
+        partitions,
         applier,
         stages.completion(),
         requests,

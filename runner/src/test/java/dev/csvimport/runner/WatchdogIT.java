@@ -10,7 +10,7 @@ import dev.csvimport.config.Settings;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
-import dev.csvimport.store.StoreException;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.watchdog.Watchdog;
 import java.time.Clock;
 import java.time.Duration;

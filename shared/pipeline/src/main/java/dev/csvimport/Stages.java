@@ -21,6 +21,7 @@ import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewJobs;
 import dev.csvimport.store.AppStore;
 import dev.csvimport.store.FirestoreLayout;
+import dev.csvimport.store.FirestoreLeases;
 import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.ProfileStore;
@@ -41,6 +42,7 @@ public final class Stages {
   private final Clock clock;
   private final FirestoreLayout layout;
   private final JobStore jobs;
+  private final FirestorePartitions partitions;
   private final JobCompletion completion;
 
   public Stages(Firestore db, Storage storage, Settings settings, Clock clock) {
@@ -49,7 +51,8 @@ public final class Stages {
     this.clock = clock;
     this.layout = new FirestoreLayout(db);
     this.jobs = new JobStore(layout, clock);
-    this.completion = new JobCompletion(jobs, new ResultsFile(layout, storage));
+    this.partitions = new FirestorePartitions(layout, settings.commitBytes());
+    this.completion = new JobCompletion(jobs, partitions, new ResultsFile(layout, storage));
   }
 
   public FirestoreLayout layout() {
@@ -62,6 +65,16 @@ public final class Stages {
 
   public JobStore jobs() {
     return jobs;
+  }
+
+  /** Where the jobs' partitions keep their cursors, parked chunks and results. */
+  public FirestorePartitions partitions() {
+    return partitions;
+  }
+
+  /** The fan-outs' leases on their job documents. */
+  public FirestoreLeases leases() {
+    return new FirestoreLeases(layout, clock);
   }
 
   public ProfileStore profiles() {
@@ -78,17 +91,17 @@ public final class Stages {
 
   public FanOut fanOut(ChunkPublisher chunks, FanOutRequests requests) {
     return new FanOut(
-        jobs, newJobs(), storage, chunks, requests, completion, settings.fanOut(), clock);
+        jobs, leases(), newJobs(), storage, chunks, requests, completion, settings.fanOut(), clock);
   }
 
   public ChunkApplier applier() {
-    return new ChunkApplier(
-        jobs, new FirestorePartitions(layout, settings.commitBytes()), completion);
+    return new ChunkApplier(jobs, partitions, completion);
   }
 
   public Watchdog watchdog(FanOutRequests requests) {
     return new Watchdog(
         jobs,
+        partitions,
         applier(),
         completion,
         requests,
@@ -112,7 +125,7 @@ public final class Stages {
     Answers answers = answers();
     return new ImportApi(
         apps::authenticate,
-        new JobActions(jobs, new ResultsFile(layout, storage), answers),
+        new JobActions(jobs, partitions, new ResultsFile(layout, storage), answers),
         new CsvImportActions(apps, jobs, newJobs(), requests, storage, clock),
         new WriteActions(
             new WriteRequests(layout, clock, settings.commitBytes()), profiles(), answers, clock),

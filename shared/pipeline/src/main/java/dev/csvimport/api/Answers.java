@@ -9,7 +9,7 @@ import dev.csvimport.engine.apply.EventTotals;
 import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
-import dev.csvimport.store.JobStore;
+import dev.csvimport.ports.PartitionTotals;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class Answers {
   }
 
   /** getMultiResults: the job's state, and its counts once FINISHED or its progress before. */
-  public JsonObject multiResults(Job job, JobStore.Totals totals) {
+  public JsonObject multiResults(Job job, PartitionTotals totals) {
     JsonObject answer = new JsonObject();
     answer.addProperty("success", true);
     answer.addProperty("jobId", job.jobId());
@@ -69,7 +69,7 @@ public final class Answers {
    * How far a job that has not ended is: rows read from its file so far, and of those, rows applied
    * and rows failed; and why it waits, while its last attempt waits for a retry.
    */
-  private static JsonObject progress(Job job, JobStore.Totals totals) {
+  private static JsonObject progress(Job job, PartitionTotals totals) {
     JsonObject progress = new JsonObject();
     progress.addProperty(
         "rowsRead",
@@ -87,7 +87,7 @@ public final class Answers {
    * once FAILED, its progress before it ended (read from {@code totals}), as getMultiResults tells
    * them.
    */
-  public JsonObject jobRow(Job job, JobStore.Totals totals) {
+  public JsonObject jobRow(Job job, PartitionTotals totals) {
     JsonObject row = new JsonObject();
     row.addProperty("jobId", job.jobId());
     row.addProperty("name", job.name());

@@ -1,6 +1,6 @@
 package dev.csvimport.api;
 
-import dev.csvimport.store.StoreException;
+import dev.csvimport.ports.StoreException;
 
 /** One action of the API, called once its caller is authenticated. */
 @FunctionalInterface

@@ -8,9 +8,9 @@ import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.fanout.NewJobs;
 import dev.csvimport.job.Job;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.AppStore;
 import dev.csvimport.store.JobStore;
-import dev.csvimport.store.StoreException;
 import java.time.Clock;
 import java.util.Base64;
 

@@ -1,7 +1,7 @@
 package dev.csvimport.api;
 
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.AppStore;
-import dev.csvimport.store.StoreException;
 import dev.csvimport.write.WriteCalls;
 import java.util.LinkedHashMap;
 import java.util.List;

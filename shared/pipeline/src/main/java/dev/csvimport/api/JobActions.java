@@ -5,8 +5,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.job.Job;
+import dev.csvimport.ports.PartitionStore;
+import dev.csvimport.ports.PartitionTotals;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.JobStore;
-import dev.csvimport.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +23,14 @@ public final class JobActions {
   private static final int MAX_PAGE = 1000;
 
   private final JobStore jobs;
+  private final PartitionStore partitions;
   private final ResultsFile resultsFile;
   private final Answers answers;
 
-  public JobActions(JobStore jobs, ResultsFile resultsFile, Answers answers) {
+  public JobActions(
+      JobStore jobs, PartitionStore partitions, ResultsFile resultsFile, Answers answers) {
     this.jobs = jobs;
+    this.partitions = partitions;
     this.resultsFile = resultsFile;
     this.answers = answers;
   }
@@ -55,7 +60,7 @@ public final class JobActions {
     int limit = params.wholeNumber("limit", DEFAULT_PAGE, 1, MAX_PAGE);
     List<Job> found = jobs.list(caller.appId(), limit + 1, params.get("pageToken"));
     List<Job> page = found.subList(0, Math.min(limit, found.size()));
-    List<JobStore.Totals> totals = totalsOf(page);
+    List<PartitionTotals> totals = totalsOf(page);
     JsonArray rows = new JsonArray();
     for (int i = 0; i < page.size(); i++) {
       rows.add(answers.jobRow(page.get(i), totals.get(i)));
@@ -70,13 +75,13 @@ public final class JobActions {
   }
 
   /** Each job's progress: read from its partitions while it runs, none once it ended. */
-  private List<JobStore.Totals> totalsOf(List<Job> page) throws StoreException {
+  private List<PartitionTotals> totalsOf(List<Job> page) throws StoreException {
     List<Job> unended = page.stream().filter(job -> !job.state().ended()).toList();
-    List<JobStore.Totals> read = jobs.totals(unended);
-    List<JobStore.Totals> totals = new ArrayList<>();
+    List<PartitionTotals> read = partitions.totals(unended);
+    List<PartitionTotals> totals = new ArrayList<>();
     int next = 0;
     for (Job job : page) {
-      totals.add(job.state().ended() ? JobStore.Totals.NONE : read.get(next++));
+      totals.add(job.state().ended() ? PartitionTotals.NONE : read.get(next++));
     }
     return totals;
   }

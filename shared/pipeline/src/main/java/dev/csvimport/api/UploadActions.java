@@ -1,8 +1,8 @@
 package dev.csvimport.api;
 
 import com.google.gson.JsonObject;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.AppStore;
-import dev.csvimport.store.StoreException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -8,9 +8,10 @@ import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
+import dev.csvimport.ports.PartitionStore;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.JobStore;
 import dev.csvimport.store.Slices;
-import dev.csvimport.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,7 @@ import java.util.Optional;
  *       its chunk goes on.
  * </ul>
  *
- * Where the cursor, parked chunks and profiles are kept is {@link Partitions}' business.
+ * Where the cursor, parked chunks and profiles are kept is {@link PartitionStore}' business.
  */
 public final class ChunkApplier {
 
@@ -52,10 +53,10 @@ public final class ChunkApplier {
   private static final Log LOG = Log.of(ChunkApplier.class);
 
   private final JobStore jobs;
-  private final Partitions partitions;
+  private final PartitionStore partitions;
   private final JobCompletion completion;
 
-  public ChunkApplier(JobStore jobs, Partitions partitions, JobCompletion completion) {
+  public ChunkApplier(JobStore jobs, PartitionStore partitions, JobCompletion completion) {
     this.jobs = jobs;
     this.partitions = partitions;
     this.completion = completion;
@@ -153,7 +154,7 @@ public final class ChunkApplier {
     if (outcome == Outcome.DUPLICATE && drainedTo == next) {
       // The delivery that applied it may have failed to finish the job after its commit: finish it
       // now.
-      completion.tryFinish(job.appId(), job.jobId());
+      completion.tryFinish(current(job));
       return;
     }
     finishIfDone(job, partition, drainedTo);
@@ -190,10 +191,19 @@ public final class ChunkApplier {
   }
 
   private void finishIfDone(Job job, int partition, int next) throws StoreException {
-    Job current = job.fanOutComplete() ? job : jobs.get(job.appId(), job.jobId()).orElse(job);
+    Job current = current(job);
     if (current.fanOutComplete() && next >= current.chunksPerPartition().get(partition)) {
-      completion.tryFinish(current.appId(), current.jobId());
+      completion.tryFinish(current);
     }
+  }
+
+  /**
+   * The job as this delivery read it, once its fan-out is complete (its chunk counts never change
+   * again); read again only while the fan-out ran when the delivery began, for it may have
+   * completed since, and the chunk just applied may be the job's last.
+   */
+  private Job current(Job job) throws StoreException {
+    return job.fanOutComplete() ? job : jobs.get(job.appId(), job.jobId()).orElse(job);
   }
 
   /**
@@ -297,7 +307,7 @@ public final class ChunkApplier {
    * failed with it instead of applied.
    */
   private static Step step(
-      Partitions.Partition tx,
+      PartitionStore.Partition tx,
       Chunk chunk,
       byte[] payload,
       boolean wasParked,

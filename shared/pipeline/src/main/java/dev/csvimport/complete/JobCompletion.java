@@ -2,8 +2,10 @@ package dev.csvimport.complete;
 
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
+import dev.csvimport.ports.PartitionStore;
+import dev.csvimport.ports.PartitionTotals;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.JobStore;
-import dev.csvimport.store.StoreException;
 import java.util.Optional;
 
 /**
@@ -16,20 +18,34 @@ public final class JobCompletion {
   private static final Log LOG = Log.of(JobCompletion.class);
 
   private final JobStore jobs;
+  private final PartitionStore partitions;
   private final ResultsFile resultsFile;
 
-  public JobCompletion(JobStore jobs, ResultsFile resultsFile) {
+  public JobCompletion(JobStore jobs, PartitionStore partitions, ResultsFile resultsFile) {
     this.jobs = jobs;
+    this.partitions = partitions;
     this.resultsFile = resultsFile;
   }
 
+  /** Finishes the job if it is done, as it stands now. */
   public void tryFinish(String appId, String jobId) throws StoreException {
     Optional<Job> found = jobs.get(appId, jobId);
-    if (found.isEmpty() || found.get().state().ended() || !found.get().fanOutComplete()) {
+    if (found.isPresent()) {
+      tryFinish(found.get());
+    }
+  }
+
+  /**
+   * Finishes the job if it is done, {@code job} as the caller read it: a copy read before the job
+   * ended at worst writes its results file again, since only {@link JobStore#finish} ends it.
+   */
+  public void tryFinish(Job job) throws StoreException {
+    if (job.state().ended() || !job.fanOutComplete()) {
       return;
     }
-    Job job = found.get();
-    JobStore.Totals totals = jobs.totals(job);
+    String appId = job.appId();
+    String jobId = job.jobId();
+    PartitionTotals totals = partitions.totals(job);
     if (!totals.allApplied()) {
       return;
     }

@@ -11,8 +11,9 @@ import dev.csvimport.engine.chunk.EncodedChunk;
 import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
+import dev.csvimport.ports.LeaseStore;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.JobStore;
-import dev.csvimport.store.StoreException;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -43,6 +44,7 @@ public final class FanOut {
   private static final int READ_BUFFER_BYTES = 1 << 16;
 
   private final JobStore jobs;
+  private final LeaseStore leases;
   private final NewJobs newJobs;
   private final Storage storage;
   private final ChunkPublisher chunks;
@@ -53,6 +55,7 @@ public final class FanOut {
 
   public FanOut(
       JobStore jobs,
+      LeaseStore leases,
       NewJobs newJobs,
       Storage storage,
       ChunkPublisher chunks,
@@ -61,6 +64,7 @@ public final class FanOut {
       FanOutSettings settings,
       Clock clock) {
     this.jobs = jobs;
+    this.leases = leases;
     this.newJobs = newJobs;
     this.storage = storage;
     this.chunks = chunks;
@@ -106,7 +110,7 @@ public final class FanOut {
     }
     Tally tally = new Tally();
     FanOutLease lease =
-        FanOutLease.take(jobs, job, invocationId, settings.leaseTerm(), tally::lease);
+        FanOutLease.take(leases, job, invocationId, settings.leaseTerm(), tally::lease);
     if (lease == null) {
       // Billed all the same: the invocation ran and read the job.
       countInvocation(job, tally, start);
@@ -153,7 +157,7 @@ public final class FanOut {
     /** Starts with this tally's own write. */
     long writes = 1;
 
-    void lease(JobStore.LeaseTransaction transaction) {
+    void lease(LeaseStore.Transaction transaction) {
       reads += transaction.attempts();
       if (transaction.wrote()) {
         writes++;

@@ -2,8 +2,8 @@ package dev.csvimport.fanout;
 
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
-import dev.csvimport.store.JobStore;
-import dev.csvimport.store.StoreException;
+import dev.csvimport.ports.LeaseStore;
+import dev.csvimport.ports.StoreException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +45,7 @@ final class FanOutLease implements AutoCloseable {
             return thread;
           });
 
-  private final JobStore jobs;
+  private final LeaseStore leases;
   private final Job job;
   private final String owner;
   private final Duration term;
@@ -58,8 +58,8 @@ final class FanOutLease implements AutoCloseable {
 
   private final AtomicLong writes = new AtomicLong();
 
-  private FanOutLease(JobStore jobs, Job job, String owner, Duration term) {
-    this.jobs = jobs;
+  private FanOutLease(LeaseStore leases, Job job, String owner, Duration term) {
+    this.leases = leases;
     this.job = job;
     this.owner = owner;
     this.term = term;
@@ -71,16 +71,16 @@ final class FanOutLease implements AutoCloseable {
    * Takes the job's lease for {@code owner} (the same owner, a redelivered event, takes it back at
    * once) and starts renewing it; null when another invocation holds it.
    */
-  static FanOutLease take(JobStore jobs, Job job, String owner, Duration term, Counter counter)
+  static FanOutLease take(LeaseStore leases, Job job, String owner, Duration term, Counter counter)
       throws StoreException {
-    JobStore.LeaseTransaction taken = jobs.acquireLease(job, owner, term);
+    LeaseStore.Transaction taken = leases.acquire(job, owner, term);
     counter.count(taken);
-    return taken.wrote() ? new FanOutLease(jobs, job, owner, term) : null;
+    return taken.wrote() ? new FanOutLease(leases, job, owner, term) : null;
   }
 
   /** Counts a lease transaction's reads and writes. */
   interface Counter {
-    void count(JobStore.LeaseTransaction transaction);
+    void count(LeaseStore.Transaction transaction);
   }
 
   private synchronized void renew() {
@@ -88,7 +88,7 @@ final class FanOutLease implements AutoCloseable {
       return;
     }
     try {
-      JobStore.LeaseTransaction renewed = jobs.renewLease(job, owner, term);
+      LeaseStore.Transaction renewed = leases.renew(job, owner, term);
       count(renewed);
       if (!renewed.wrote()) {
         lost = true;
@@ -114,7 +114,7 @@ final class FanOutLease implements AutoCloseable {
     }
   }
 
-  private void count(JobStore.LeaseTransaction transaction) {
+  private void count(LeaseStore.Transaction transaction) {
     reads.addAndGet(transaction.attempts());
     if (transaction.wrote()) {
       writes.incrementAndGet();
@@ -133,7 +133,7 @@ final class FanOutLease implements AutoCloseable {
   /** Records a checkpoint as the lease's holder, renewing the lease with it. */
   void checkpoint(int segments, long rowsRead) throws StoreException, Lost {
     check();
-    JobStore.LeaseTransaction written = jobs.checkpoint(job, owner, segments, rowsRead, term);
+    LeaseStore.Transaction written = leases.checkpoint(job, owner, segments, rowsRead, term);
     count(written);
     if (!written.wrote()) {
       lost = true;
@@ -155,7 +155,7 @@ final class FanOutLease implements AutoCloseable {
     closed = true;
     beats.cancel(false);
     if (!lost) {
-      count(jobs.releaseLease(job, owner));
+      count(leases.release(job, owner));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.csvimport.store;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import dev.csvimport.log.Log;
+import dev.csvimport.ports.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

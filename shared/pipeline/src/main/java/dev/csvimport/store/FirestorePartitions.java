@@ -6,9 +6,12 @@ import com.google.cloud.firestore.Blob;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Transaction;
-import dev.csvimport.apply.Partitions;
 import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.job.Job;
+import dev.csvimport.ports.PartitionStore;
+import dev.csvimport.ports.PartitionTotals;
+import dev.csvimport.ports.StoreException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +19,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A partition's documents: the cursor {@code partitions/{p}} ({@code nextSequence}; {@code
- * nextRow}, the first row of that chunk not yet applied when it is applied in slices; the counts of
- * rows, successes and failures so far; and {@code ops}, the billable operations of the transactions
- * that applied them, see {@link #OPERATIONS}), {@code parked/{sequence}} ({@code payload}, the
- * chunk's bytes) and {@code results/{sequence}} (the failed and warned rows of one chunk). All of
- * them expire with their job.
+ * A partition's documents, written and read here only: the cursor {@code partitions/{p}} ({@code
+ * nextSequence}; {@code nextRow}, the first row of that chunk not yet applied when it is applied in
+ * slices; the counts of rows, successes and failures so far; and {@code ops}, the billable
+ * operations of the transactions that applied them, see {@link #OPERATIONS}), {@code
+ * parked/{sequence}} ({@code payload}, the chunk's bytes) and {@code results/{sequence}} (the
+ * failed and warned rows of one chunk). All of them expire with their job. The job's totals are the
+ * sums of its cursors.
  */
-public final class FirestorePartitions implements Partitions {
+public final class FirestorePartitions implements PartitionStore {
 
   /**
    * What each cursor counts of the transactions that moved it: document reads, writes (the cursor's
@@ -78,7 +82,59 @@ public final class FirestorePartitions implements Partitions {
     return parked.exists() ? Optional.of(parked.getBlob("payload").toBytes()) : Optional.empty();
   }
 
-  private final class PartitionTransaction implements Partitions.Partition {
+  /** The totals of each of {@code jobs}, in order, read in one batch. */
+  @Override
+  public List<PartitionTotals> totals(List<Job> jobs) throws StoreException {
+    List<DocumentReference> refs = new ArrayList<>();
+    for (Job job : jobs) {
+      for (int p = 0; p < job.limits().partitions(); p++) {
+        refs.add(layout.partition(job.appId(), job.jobId(), p));
+      }
+    }
+    if (refs.isEmpty()) {
+      return List.of();
+    }
+    List<DocumentSnapshot> cursors =
+        StoreException.await(layout.db().getAll(refs.toArray(DocumentReference[]::new)));
+    List<PartitionTotals> totals = new ArrayList<>();
+    int first = 0;
+    for (Job job : jobs) {
+      totals.add(totals(job, cursors.subList(first, first + job.limits().partitions())));
+      first += job.limits().partitions();
+    }
+    return totals;
+  }
+
+  private static PartitionTotals totals(Job job, List<DocumentSnapshot> cursors) {
+    long rows = 0;
+    long successes = 0;
+    long failures = 0;
+    boolean allApplied = job.fanOutComplete();
+    Map<String, Long> operations = new LinkedHashMap<>();
+    for (int p = 0; p < cursors.size(); p++) {
+      DocumentSnapshot cursor = cursors.get(p);
+      if (cursor.exists()) {
+        rows += longOf(cursor, "rows");
+        successes += longOf(cursor, "successes");
+        failures += longOf(cursor, "failures");
+        if (cursor.get("ops") instanceof Map<?, ?> ops) {
+          ops.forEach(
+              (name, count) ->
+                  operations.merge(String.valueOf(name), ((Number) count).longValue(), Long::sum));
+        }
+      }
+      long next = cursor.exists() ? longOf(cursor, "nextSequence") : 0;
+      allApplied &= job.fanOutComplete() && next >= job.chunksPerPartition().get(p);
+    }
+    return new PartitionTotals(rows, successes, failures, allApplied, operations);
+  }
+
+  private static long longOf(DocumentSnapshot doc, String field) {
+    Long value = doc.getLong(field);
+    return value == null ? 0 : value;
+  }
+
+  private final class PartitionTransaction implements PartitionStore.Partition {
     private final Transaction tx;
     private final Job job;
     private final int partition;

@@ -3,6 +3,7 @@ package dev.csvimport.store;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.ports.StoreException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.csvimport.store;
 
+import dev.csvimport.ports.StoreException;
 import java.util.function.Predicate;
 
 /**

@@ -13,6 +13,7 @@ import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.log.Log;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.write.ItemAnswer;
 import dev.csvimport.write.WriteItem;
 import java.time.Clock;

@@ -5,8 +5,10 @@ import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
+import dev.csvimport.ports.PartitionStore;
+import dev.csvimport.ports.PartitionTotals;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.JobStore;
-import dev.csvimport.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,7 @@ public final class Watchdog {
   private static final int PAGE = 200;
 
   private final JobStore jobs;
+  private final PartitionStore partitions;
   private final ChunkApplier applier;
   private final JobCompletion completion;
   private final FanOutRequests fanOutRequests;
@@ -64,6 +67,7 @@ public final class Watchdog {
    */
   public Watchdog(
       JobStore jobs,
+      PartitionStore partitions,
       ChunkApplier applier,
       JobCompletion completion,
       FanOutRequests fanOutRequests,
@@ -72,6 +76,7 @@ public final class Watchdog {
       Duration deadline,
       Clock clock) {
     this.jobs = jobs;
+    this.partitions = partitions;
     this.applier = applier;
     this.completion = completion;
     this.fanOutRequests = fanOutRequests;
@@ -144,7 +149,7 @@ public final class Watchdog {
     if (current.state().ended()) {
       return false;
     }
-    long applied = current.fanOutComplete() ? jobs.totals(current).rows() : 0;
+    long applied = current.fanOutComplete() ? partitions.totals(current).rows() : 0;
     String mark = current.rowsRead() + "/" + current.segmentsPublished() + "/" + applied;
     Instant since = jobs.progressSince(current, mark, now);
     if (since.plus(stuckAfter).isAfter(now)) {
@@ -201,7 +206,7 @@ public final class Watchdog {
   }
 
   private void failPastDeadline(Job job) throws StoreException {
-    JobStore.Totals totals = jobs.totals(job);
+    PartitionTotals totals = partitions.totals(job);
     String reason =
         "the import did not finish within "
             + deadline.toHours()

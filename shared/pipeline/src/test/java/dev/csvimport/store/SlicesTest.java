@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.api.gax.grpc.GrpcStatusCode;
 import com.google.api.gax.rpc.InvalidArgumentException;
+import dev.csvimport.ports.StoreException;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;

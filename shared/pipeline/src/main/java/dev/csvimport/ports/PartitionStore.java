@@ -1,16 +1,16 @@
-package dev.csvimport.apply;
+package dev.csvimport.ports;
 
 import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.job.Job;
-import dev.csvimport.store.StoreException;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A job partition's ordered state as the applier's protocol sees it: the cursor (the sequence it
- * expects next), the chunks parked above it, and the application of the chunk at the cursor. Each
- * change happens inside one transaction.
+ * Where a job's partitions keep their ordered state, as the applier's protocol sees it: the cursor
+ * (the sequence it expects next), the chunks parked above it, and the application of the chunk at
+ * the cursor, each change inside one transaction; and what the cursors have counted so far.
  */
-public interface Partitions {
+public interface PartitionStore {
 
   /**
    * Runs {@code work} in one transaction on the partition; retried as a whole when the store asks
@@ -23,6 +23,14 @@ public interface Partitions {
 
   /** The payload of a chunk parked at {@code sequence}, read outside any transaction. */
   Optional<byte[]> parked(Job job, int partition, int sequence) throws StoreException;
+
+  /** What the job's partitions have applied so far. */
+  default PartitionTotals totals(Job job) throws StoreException {
+    return totals(List.of(job)).get(0);
+  }
+
+  /** The totals of each of {@code jobs}, in order, read in one batch. */
+  List<PartitionTotals> totals(List<Job> jobs) throws StoreException;
 
   /** What a transaction does on one partition. */
   @FunctionalInterface

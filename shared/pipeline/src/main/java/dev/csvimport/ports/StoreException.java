@@ -1,4 +1,4 @@
-package dev.csvimport.store;
+package dev.csvimport.ports;
 
 import com.google.api.core.ApiFuture;
 import com.google.api.gax.rpc.ApiException;

@@ -1,4 +1,4 @@
-package dev.csvimport.store;
+package dev.csvimport.ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
