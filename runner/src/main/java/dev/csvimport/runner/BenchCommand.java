@@ -304,7 +304,8 @@ final class BenchCommand implements Callable<Integer> {
     for (long n : new long[] {rows, largeRows}) {
       emulators.reset(LocalCloud.PROJECT);
       Settings settings = new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=bench"));
-      try (LocalCloud cloud = LocalCloud.start(emulators, settings, 0, null, WorkDir.PATH)) {
+      try (LocalCloud cloud = LocalCloud.start(emulators, settings, 0, null, WorkDir.PATH);
+          BenchFanOut bench = new BenchFanOut(cloud)) {
         byte[] csv = generate(SyntheticCsv.Kind.USERS, n);
         cloud
             .storage()
@@ -313,9 +314,9 @@ final class BenchCommand implements Callable<Integer> {
                 csv);
         long start = System.nanoTime();
         // The chunk subscription is deleted so that only publishing is measured.
-        cloud.deleteChunkSubscription();
-        cloud
-            .benchFanOut()
+        cloud.topology().deleteChunkSubscription();
+        bench
+            .fanOut()
             .start(
                 new NewImport(
                     "bench",

@@ -1,70 +1,33 @@
 package dev.csvimport.runner;
 
-import com.google.api.gax.batching.FlowControlSettings;
-import com.google.api.gax.core.CredentialsProvider;
-import com.google.api.gax.core.InstantiatingExecutorProvider;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.AlreadyExistsException;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
-import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.pubsub.v1.MessageReceiver;
-import com.google.cloud.pubsub.v1.Publisher;
-import com.google.cloud.pubsub.v1.Subscriber;
-import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
-import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
-import com.google.cloud.pubsub.v1.TopicAdminClient;
-import com.google.cloud.pubsub.v1.TopicAdminSettings;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
-import com.google.gson.JsonObject;
-import com.google.pubsub.v1.ProjectSubscriptionName;
-import com.google.pubsub.v1.PubsubMessage;
-import com.google.pubsub.v1.PushConfig;
-import com.google.pubsub.v1.RetryPolicy;
-import com.google.pubsub.v1.Subscription;
-import com.google.pubsub.v1.SubscriptionName;
-import com.google.pubsub.v1.TopicName;
 import dev.csvimport.Stages;
 import dev.csvimport.config.CloudClients;
 import dev.csvimport.config.Settings;
-import dev.csvimport.fanout.FanOut;
-import dev.csvimport.fanout.PubSubChunkPublisher;
-import dev.csvimport.fanout.PubSubFanOutRequests;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobIds;
 import dev.csvimport.log.Log;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -83,11 +46,6 @@ public final class LocalCloud implements AutoCloseable {
   public static final String PROJECT = "csvimport-local";
   public static final String BUCKET = "csvimport-local-inbox";
   private static final Log LOG = Log.of(LocalCloud.class);
-  private static final String CHUNKS = "csvimport-chunks";
-  private static final String FANOUT = "csvimport-fanout";
-  private static final TopicName CHUNK_TOPIC = TopicName.of(PROJECT, CHUNKS);
-  private static final TopicName FANOUT_TOPIC = TopicName.of(PROJECT, FANOUT);
-  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   /** The five functions, as terraform/functions.tf deploys them. */
@@ -117,26 +75,14 @@ public final class LocalCloud implements AutoCloseable {
   private final Firestore firestore;
   private final Storage storage;
   private final Stages stages;
-  private final ManagedChannel channel;
+  private final LocalTopology topology;
   private final LocalStorageServer storageServer;
   private final LocalEventarc eventarc;
   private final Map<Service, InvokedFunction> functions = new EnumMap<>(Service.class);
   private final PushAttempts chunkPushes;
   private final LocalHttpServer pushServer;
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  /** Cloud Scheduler's job on Google Cloud: a POST to the sweep every minute. */
-  private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "scheduler");
-            thread.setDaemon(true);
-            return thread;
-          });
-
-  private volatile Subscriber chunkSubscriber;
-  private FanOut benchFanOut;
-  private final List<Publisher> benchPublishers = new ArrayList<>();
+  private final LocalScheduler scheduler;
+  private volatile PulledChunks pulledChunks;
 
   private LocalCloud(Emulators emulators, Settings settings, int port, Path bucketDir, Path logDir)
       throws IOException {
@@ -149,8 +95,8 @@ public final class LocalCloud implements AutoCloseable {
         new LocalStorageServer(Map.of(BUCKET, this.bucketDir), 0, eventarc::finalized);
     Map<String, String> environment = new HashMap<>(settings.asEnvironment());
     environment.put(Settings.PROJECT_ID, PROJECT);
-    environment.put(Settings.CHUNK_TOPIC, CHUNK_TOPIC.toString());
-    environment.put(Settings.FANOUT_TOPIC, FANOUT_TOPIC.toString());
+    environment.put(Settings.CHUNK_TOPIC, LocalTopology.CHUNK_TOPIC.toString());
+    environment.put(Settings.FANOUT_TOPIC, LocalTopology.FANOUT_TOPIC.toString());
     environment.put(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost());
     environment.put(CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost());
     environment.put(CloudClients.STORAGE_EMULATOR_HOST, storageServer.host());
@@ -159,7 +105,7 @@ public final class LocalCloud implements AutoCloseable {
     this.firestore = clients.firestore();
     this.storage = clients.storage();
     this.stages = new Stages(firestore, storage, new Settings(this.environment), Clock.systemUTC());
-    this.channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
+    this.topology = new LocalTopology(emulators.pubsubHost());
     startAll(port);
     // The push doors are for the Pub/Sub emulator only: on their own port, under a random path made
     // for this run, as
@@ -174,30 +120,10 @@ public final class LocalCloud implements AutoCloseable {
                 chunkPushes,
                 "/" + token + "/fanout",
                 eventarc.pubSubTrigger(
-                    FANOUT_TOPIC.toString(), () -> url(Service.FANOUT_WORKER, "/"))));
-    try (TopicAdminClient topics =
-            TopicAdminClient.create(
-                TopicAdminSettings.newBuilder()
-                    .setTransportChannelProvider(channels())
-                    .setCredentialsProvider(noCredentials())
-                    .build());
-        SubscriptionAdminClient subscriptions =
-            SubscriptionAdminClient.create(
-                SubscriptionAdminSettings.newBuilder()
-                    .setTransportChannelProvider(channels())
-                    .setCredentialsProvider(noCredentials())
-                    .build())) {
-      ensureTopic(topics, CHUNK_TOPIC);
-      ensureTopic(topics, FANOUT_TOPIC);
-      ensurePushSubscription(
-          subscriptions,
-          pushSubscription(CHUNKS, CHUNK_TOPIC, pushServer.url("/" + token + "/chunks"), true));
-      ensurePushSubscription(
-          subscriptions,
-          pushSubscription(FANOUT, FANOUT_TOPIC, pushServer.url("/" + token + "/fanout"), false));
-    }
-    scheduler.scheduleWithFixedDelay(
-        this::sweep, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
+                    LocalTopology.FANOUT_TOPIC.toString(), () -> url(Service.FANOUT_WORKER, "/"))));
+    topology.create(
+        pushServer.url("/" + token + "/chunks"), pushServer.url("/" + token + "/fanout"));
+    this.scheduler = new LocalScheduler(() -> url(Service.SWEEP, "/"));
   }
 
   /**
@@ -244,61 +170,10 @@ public final class LocalCloud implements AutoCloseable {
         port);
   }
 
-  private static TransportChannelProvider channels(ManagedChannel channel) {
-    return FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
-  }
-
-  private TransportChannelProvider channels() {
-    return channels(channel);
-  }
-
-  private static CredentialsProvider noCredentials() {
-    return NoCredentialsProvider.create();
-  }
-
   private static String randomToken() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  /** Creates the topic unless it exists: a restart on the same emulators finds it. */
-  private static void ensureTopic(TopicAdminClient topics, TopicName topic) {
-    try {
-      topics.createTopic(topic);
-    } catch (AlreadyExistsException exists) {
-      LOG.info("topic exists: kept", "topic", topic.toString());
-    }
-  }
-
-  /**
-   * Creates the subscription, or points an existing one (from a run before a restart) at this run's
-   * push door.
-   */
-  private static void ensurePushSubscription(
-      SubscriptionAdminClient subscriptions, Subscription subscription) {
-    try {
-      subscriptions.createSubscription(subscription);
-    } catch (AlreadyExistsException exists) {
-      subscriptions.modifyPushConfig(subscription.getName(), subscription.getPushConfig());
-      LOG.info(
-          "subscription exists: now pushes to this run", "subscription", subscription.getName());
-    }
-  }
-
-  private static Subscription pushSubscription(
-      String name, TopicName topic, String endpoint, boolean ordered) {
-    return Subscription.newBuilder()
-        .setName(SubscriptionName.of(PROJECT, name).toString())
-        .setTopic(topic.toString())
-        .setPushConfig(PushConfig.newBuilder().setPushEndpoint(endpoint).build())
-        .setAckDeadlineSeconds(60)
-        .setEnableMessageOrdering(ordered)
-        .setRetryPolicy(
-            RetryPolicy.newBuilder()
-                .setMinimumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(1).build())
-                .setMaximumBackoff(com.google.protobuf.Duration.newBuilder().setSeconds(5).build()))
-        .build();
   }
 
   /**
@@ -325,34 +200,6 @@ public final class LocalCloud implements AutoCloseable {
       Emulators emulators, Settings settings, int port, Path bucketDir, Path logDir)
       throws IOException {
     return new LocalCloud(emulators, settings, port, bucketDir, logDir);
-  }
-
-  /**
-   * Cloud Scheduler's call ({@code test-data/wire/scheduler-sweep.http}); a failed sweep is tried
-   * again next time.
-   */
-  private void sweep() {
-    try {
-      int status =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(URI.create(url(Service.SWEEP, "/")))
-                      .header("Content-Type", "application/octet-stream")
-                      .header("User-Agent", "Google-Cloud-Scheduler")
-                      .header("X-CloudScheduler", "true")
-                      .header("X-CloudScheduler-JobName", "csvimport-watchdog")
-                      .header("X-CloudScheduler-ScheduleTime", Instant.now().toString())
-                      .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.discarding())
-              .statusCode();
-      if (status >= 300) {
-        LOG.warn("the sweep answered " + status + "; the next one tries again");
-      }
-    } catch (IOException e) {
-      LOG.warn("the sweep is unreachable; the next one tries again", "error", e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Where a function answers now, {@code path} appended. */
@@ -392,92 +239,21 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /**
-   * From now on the runner pulls the chunks itself, up to {@code inFlight} at a time, instead of
-   * the emulator pushing them (which it does about one per core at a time, whatever the ordering
-   * keys): the benchmark's way to measure the pipeline rather than the emulator's push. Each pulled
-   * message goes to the processor as its push would; a message is acknowledged when the processor
-   * answers 2xx, else nacked and redelivered with the subscription's backoff.
+   * From now on the runner pulls the chunks itself, up to {@code inFlight} at a time ({@link
+   * PulledChunks}), instead of the emulator pushing them.
    */
   void pullChunks(int inFlight) throws IOException {
-    try (SubscriptionAdminClient subscriptions =
-        SubscriptionAdminClient.create(
-            SubscriptionAdminSettings.newBuilder()
-                .setTransportChannelProvider(channels())
-                .setCredentialsProvider(noCredentials())
-                .build())) {
-      subscriptions.modifyPushConfig(
-          SubscriptionName.of(PROJECT, CHUNKS).toString(), PushConfig.getDefaultInstance());
-    }
-    MessageReceiver receiver =
-        (message, reply) -> {
-          try {
-            int status = chunkPushes.deliver(pushEnvelope(message));
-            if (status >= 200 && status < 300) {
-              reply.ack();
-            } else {
-              reply.nack();
-            }
-          } catch (Exception e) {
-            LOG.warn(
-                "pulled chunk could not be delivered: it comes again", "error", e.getMessage());
-            reply.nack();
-          }
-        };
-    chunkSubscriber =
-        Subscriber.newBuilder(ProjectSubscriptionName.of(PROJECT, CHUNKS), receiver)
-            .setChannelProvider(channels())
-            .setCredentialsProvider(noCredentials())
-            .setExecutorProvider(
-                InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(inFlight).build())
-            .setFlowControlSettings(
-                FlowControlSettings.newBuilder()
-                    .setMaxOutstandingElementCount((long) inFlight)
-                    .build())
-            .build();
-    chunkSubscriber.startAsync().awaitRunning();
+    pulledChunks = PulledChunks.start(topology, chunkPushes, inFlight);
   }
 
-  /** A pulled message in the body a push of it would have. */
-  private static byte[] pushEnvelope(PubsubMessage message) {
-    JsonObject attributes = new JsonObject();
-    message.getAttributesMap().forEach(attributes::addProperty);
-    JsonObject body = new JsonObject();
-    body.addProperty("data", Base64.getEncoder().encodeToString(message.getData().toByteArray()));
-    body.add("attributes", attributes);
-    body.addProperty("messageId", message.getMessageId());
-    body.addProperty("orderingKey", message.getOrderingKey());
-    JsonObject envelope = new JsonObject();
-    envelope.add("message", body);
-    envelope.addProperty("subscription", SubscriptionName.of(PROJECT, CHUNKS).toString());
-    return envelope.toString().getBytes(StandardCharsets.UTF_8);
+  /** The Pub/Sub topology on the emulator, for a benchmark to change. */
+  LocalTopology topology() {
+    return topology;
   }
 
-  /** Stops chunk delivery, so that a benchmark measures publishing alone. */
-  void deleteChunkSubscription() throws IOException {
-    try (SubscriptionAdminClient subscriptions =
-        SubscriptionAdminClient.create(
-            SubscriptionAdminSettings.newBuilder()
-                .setTransportChannelProvider(channels())
-                .setCredentialsProvider(noCredentials())
-                .build())) {
-      subscriptions.deleteSubscription(SubscriptionName.of(PROJECT, CHUNKS));
-    }
-  }
-
-  /**
-   * A fan-out in this JVM, publishing to the same topics: the benchmark's way to time the fan-out
-   * stage alone. The deployed fan-out runs in the trigger and the worker.
-   */
-  synchronized FanOut benchFanOut() {
-    if (benchFanOut == null) {
-      Publisher chunks = clients.publisher(CHUNK_TOPIC.toString(), PubSubChunkPublisher::configure);
-      Publisher requests = clients.publisher(FANOUT_TOPIC.toString(), UnaryOperator.identity());
-      benchPublishers.add(chunks);
-      benchPublishers.add(requests);
-      benchFanOut =
-          stages.fanOut(new PubSubChunkPublisher(chunks), new PubSubFanOutRequests(requests));
-    }
-    return benchFanOut;
+  /** The clients of the emulators and the bucket, as the functions make them. */
+  CloudClients clients() {
+    return clients;
   }
 
   /**
@@ -581,14 +357,11 @@ public final class LocalCloud implements AutoCloseable {
 
   @Override
   public void close() {
-    scheduler.shutdownNow();
-    if (chunkSubscriber != null) {
-      chunkSubscriber.stopAsync();
-      try {
-        chunkSubscriber.awaitTerminated(10, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        LOG.warn("the chunk subscriber did not stop within 10 seconds");
-      }
+    if (scheduler != null) {
+      scheduler.close();
+    }
+    if (pulledChunks != null) {
+      pulledChunks.close();
     }
     if (pushServer != null) {
       pushServer.close();
@@ -598,15 +371,7 @@ public final class LocalCloud implements AutoCloseable {
     }
     eventarc.close();
     storageServer.close();
-    for (Publisher publisher : benchPublishers) {
-      publisher.shutdown();
-      try {
-        publisher.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    channel.shutdownNow();
+    topology.close();
     try {
       firestore.close();
     } catch (Exception e) {
