@@ -30,7 +30,7 @@ public final class Names {
     if (name.length() >= 4 && name.startsWith("__") && name.endsWith("__")) {
       return "names that start and end with two underscores (like __x__) are reserved by the store";
     }
-    if (ValueType.isDecimal(name)) {
+    if (NumberReader.isDecimal(name)) {
       return "the name is a number; names must not be numeric";
     }
     return null;

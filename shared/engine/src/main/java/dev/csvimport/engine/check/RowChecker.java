@@ -236,7 +236,7 @@ public final class RowChecker {
             out.valuesToRemove(column.name(), values(cells.cell(column.index()), column.type()));
             break;
           case VALUES_TO_INCREMENT:
-            out.increment(column.name(), ValueType.wholeNumber(chars, "an increment"));
+            out.increment(column.name(), NumberReader.wholeNumber(chars, "an increment"));
             break;
           case EVENT_HISTORY:
             out.eventField(
@@ -318,7 +318,7 @@ public final class RowChecker {
             time = eventTime(UnixSeconds.parseChars(chars), column, cells, warnings);
             break;
           case VALUE:
-            value = ValueType.decimal(chars);
+            value = NumberReader.decimal(chars);
             break;
           case CURRENCY_CODE:
             currencyCode = currencyCode(cells.cell(column.index()));

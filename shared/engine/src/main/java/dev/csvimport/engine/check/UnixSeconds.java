@@ -49,7 +49,7 @@ final class UnixSeconds {
 
   /** The general reading, of any decimal: the reference for the whole seconds read above. */
   static Instant parseDecimal(String text, String cell) throws CellError {
-    if (!ValueType.isDecimal(text) || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+    if (!NumberReader.isDecimal(text) || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
       throw new CellError(Excerpt.quote(cell) + " is not a time in Unix seconds (like 1700000000)");
     }
     double seconds = Double.parseDouble(text);

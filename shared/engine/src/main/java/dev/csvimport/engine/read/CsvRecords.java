@@ -42,20 +42,26 @@ public final class CsvRecords implements Cells, AutoCloseable {
   private static final byte LF = 4;
   private static final byte NUL = 5;
   private static final byte HIGH = 6;
-  private static final byte[] CLASS = new byte[256];
+  // The class of each byte, for each delimiter (COMMA is the delimiter's class, whichever it is).
+  private static final byte[][] CLASSES = new byte[Delimiter.values().length][];
 
   /** The same inside an unquoted cell, where a quote is text. */
-  private static final byte[] IN_CELL;
+  private static final byte[][] IN_CELLS = new byte[Delimiter.values().length][];
 
   static {
-    CLASS[','] = COMMA;
-    CLASS['"'] = QUOTE;
-    CLASS['\r'] = CR;
-    CLASS['\n'] = LF;
-    CLASS[0] = NUL;
-    Arrays.fill(CLASS, 0x80, 256, HIGH);
-    IN_CELL = CLASS.clone();
-    IN_CELL['"'] = TEXT;
+    for (Delimiter delimiter : Delimiter.values()) {
+      byte[] classes = new byte[256];
+      classes[delimiter.symbol()] = COMMA;
+      classes['"'] = QUOTE;
+      classes['\r'] = CR;
+      classes['\n'] = LF;
+      classes[0] = NUL;
+      Arrays.fill(classes, 0x80, 256, HIGH);
+      CLASSES[delimiter.ordinal()] = classes;
+      byte[] inCell = classes.clone();
+      inCell['"'] = TEXT;
+      IN_CELLS[delimiter.ordinal()] = inCell;
+    }
   }
 
   private final InputStream in;
@@ -86,9 +92,15 @@ public final class CsvRecords implements Cells, AutoCloseable {
   private long nextLine = 1;
 
   private final List<String> header;
+  private final Delimiter delimiter;
+  private final byte[] classOf;
+  private final byte[] inCell;
 
-  private CsvRecords(InputStream in) throws FileFailure {
+  private CsvRecords(InputStream in, Delimiter given) throws FileFailure {
     this.in = in;
+    this.delimiter = given != null ? given : ofHeaderLine();
+    this.classOf = CLASSES[delimiter.ordinal()];
+    this.inCell = IN_CELLS[delimiter.ordinal()];
     if (!advance()) {
       throw new FileFailure(
           "the file is empty: it needs a header row naming the columns, then one row per user");
@@ -100,8 +112,58 @@ public final class CsvRecords implements Cells, AutoCloseable {
     this.header = List.of(names);
   }
 
+  /** The records of an RFC 4180 file: comma-separated. */
   public static CsvRecords open(InputStream bytes) throws FileFailure {
-    return new CsvRecords(bytes);
+    return open(bytes, Delimiter.COMMA);
+  }
+
+  /**
+   * The records of a file whose cells {@code delimiter} separates; null to tell it from the header
+   * line ({@link Delimiter#ofHeader}).
+   */
+  public static CsvRecords open(InputStream bytes, Delimiter delimiter) throws FileFailure {
+    return new CsvRecords(bytes, delimiter);
+  }
+
+  /** What separates the cells: as given, or as told from the header line. */
+  public Delimiter delimiter() {
+    return delimiter;
+  }
+
+  /**
+   * The delimiter of the first line that is not empty, read far enough to see its end (or the
+   * file's); a comma when even {@link #MAX_RECORD_BYTES} do not reach it, which the parse then
+   * refuses.
+   */
+  private Delimiter ofHeaderLine() throws FileFailure {
+    // Offsets from start, which a fill may move: the leading line breaks, and the bytes looked at.
+    int skipped = 0;
+    int seen = 0;
+    boolean inLine = false;
+    boolean quoted = false;
+    while (true) {
+      for (int p = start + seen; p < limit; p++, seen++) {
+        byte b = buffer[p];
+        if (!inLine) {
+          if (b == '\n' || b == '\r') {
+            skipped++;
+            continue;
+          }
+          inLine = true;
+        }
+        if (b == '"') {
+          quoted = !quoted;
+        } else if (!quoted && (b == '\n' || b == '\r')) {
+          return Delimiter.ofHeader(buffer, start + skipped, p);
+        }
+      }
+      if (endOfInput) {
+        return Delimiter.ofHeader(buffer, start + skipped, limit);
+      }
+      if (!fill()) {
+        return Delimiter.COMMA;
+      }
+    }
   }
 
   /** The header row's cells, as written. */
@@ -209,177 +271,231 @@ public final class CsvRecords implements Cells, AutoCloseable {
     }
   }
 
+  /** What a step of the parse answers when the bytes read so far end inside the record. */
+  private static final int MORE = -1;
+
+  /** The cell ended at the end of the file. */
+  private static final byte END = -1;
+
+  // Where the parse stands between its steps: the line it is on, and the class of the byte that
+  // ended the last cell (COMMA, CR, LF or END).
+  private long parseLine;
+  private byte stop;
+
   /**
-   * Parses the record at {@link #start}: its end, or -1 when the bytes read so far end inside it.
-   * At the end of the file it leaves no cells.
+   * Parses the record at {@link #start}: its end, or {@link #MORE} when the bytes read so far end
+   * inside it. At the end of the file it leaves no cells.
    */
   private int parse() throws FileFailure {
-    byte[] b = buffer;
-    int p = start;
-    long line = nextLine;
     cells = 0;
-    // Empty lines are skipped, as they are in commons-csv with empty lines ignored.
-    while (true) {
-      if (p == limit) {
-        if (!endOfInput) {
-          return -1;
-        }
-        nextLine = line;
-        return p;
-      }
-      byte c = b[p];
-      if (c == '\n') {
-        p++;
-        line++;
-      } else if (c == '\r') {
-        if (p + 1 == limit && !endOfInput) {
-          return -1;
-        }
-        p += p + 1 < limit && b[p + 1] == '\n' ? 2 : 1;
-        line++;
-      } else {
-        break;
-      }
+    parseLine = nextLine;
+    int p = skipEmptyLines(start);
+    if (p == MORE || p == limit) {
+      return p;
     }
-    long recordLine = line;
+    long recordLine = parseLine;
     while (true) {
       int cell = cells;
       if (cell == cellStart.length) {
         grow();
       }
       text[cell] = null;
-      byte kind;
-      if (b[p] == '"') {
-        long quoteLine = line;
-        int from = ++p;
-        boolean plain = true;
-        while (true) {
-          if (p == limit) {
-            if (!endOfInput) {
-              return -1;
-            }
-            throw new FileFailure(
-                "the file is not valid CSV: the quoted cell that starts on line "
-                    + quoteLine
-                    + " (cell "
-                    + (cell + 1)
-                    + ") has no closing quote"
-                    + QUOTING_HINT);
-          }
-          kind = CLASS[b[p] & 0xff];
-          if (kind == TEXT || kind == COMMA) {
-            p++;
-          } else if (kind == QUOTE) {
-            if (p + 1 == limit && !endOfInput) {
-              return -1;
-            }
-            if (p + 1 < limit && b[p + 1] == '"') {
-              plain = false;
-              p += 2;
-            } else {
-              break;
-            }
-          } else if (kind == HIGH) {
-            plain = false;
-            p++;
-          } else if (kind == NUL) {
-            throw nul(line);
-          } else {
-            // A line break inside the cell: \r\n counts once.
-            if (kind == CR) {
-              if (p + 1 == limit && !endOfInput) {
-                return -1;
-              }
-              if (p + 1 < limit && b[p + 1] == '\n') {
-                p++;
-              }
-            }
-            p++;
-            line++;
-            plain = false;
-          }
-        }
-        cellStart[cell] = from;
-        cellEnd[cell] = p;
-        if (!plain) {
-          text[cell] = quotedText(from, p, line);
-        }
-        p++;
-        // After the closing quote only white space may come before the comma or the line's end.
-        while (true) {
-          if (p == limit) {
-            if (!endOfInput) {
-              return -1;
-            }
-            kind = -1;
-            break;
-          }
-          kind = CLASS[b[p] & 0xff];
-          if (kind == COMMA || kind == CR || kind == LF) {
-            break;
-          }
-          int width = whiteSpaceWidth(p, line, cell);
-          if (width < 0) {
-            return -1;
-          }
-          p += width;
-        }
-      } else {
-        int from = p;
-        boolean ascii = true;
-        while (true) {
-          while (p < limit && IN_CELL[b[p] & 0xff] == TEXT) {
-            p++;
-          }
-          if (p == limit) {
-            if (!endOfInput) {
-              return -1;
-            }
-            kind = -1;
-            break;
-          }
-          kind = IN_CELL[b[p] & 0xff];
-          if (kind == HIGH) {
-            ascii = false;
-            p++;
-          } else if (kind == NUL) {
-            throw nul(line);
-          } else {
-            break;
-          }
-        }
-        cellStart[cell] = from;
-        cellEnd[cell] = p;
-        if (!ascii) {
-          text[cell] = utf8(from, p, line);
-        }
+      p = buffer[p] == '"' ? quotedCell(p, cell) : plainCell(p, cell);
+      if (p == MORE) {
+        return MORE;
       }
       cells = cell + 1;
-      if (kind == COMMA) {
+      if (stop == COMMA) {
         p++;
-        if (p == limit) {
-          if (!endOfInput) {
-            return -1;
-          }
-          // A comma at the very end of the file: one more, empty, cell.
-          addEmptyCell(p);
-        } else {
+        if (p < limit) {
           continue;
         }
-      } else if (kind == CR) {
+        if (!endOfInput) {
+          return MORE;
+        }
+        // A comma at the very end of the file: one more, empty, cell.
+        addEmptyCell(p);
+      }
+      return endOfRecord(p, recordLine);
+    }
+  }
+
+  /**
+   * Skips empty lines from {@code p}, as commons-csv does with empty lines ignored: where the
+   * record starts, {@link #limit} at the end of the file, or {@link #MORE}.
+   */
+  private int skipEmptyLines(int p) {
+    byte[] b = buffer;
+    while (true) {
+      if (p == limit) {
+        if (!endOfInput) {
+          return MORE;
+        }
+        nextLine = parseLine;
+        return p;
+      }
+      byte c = b[p];
+      if (c == '\n') {
+        p++;
+        parseLine++;
+      } else if (c == '\r') {
         if (p + 1 == limit && !endOfInput) {
-          return -1;
+          return MORE;
         }
         p += p + 1 < limit && b[p + 1] == '\n' ? 2 : 1;
-        line++;
-      } else if (kind == LF) {
+        parseLine++;
+      } else {
+        return p;
+      }
+    }
+  }
+
+  /**
+   * Reads the quoted cell whose opening quote is at {@code p}, and the white space that may follow
+   * its closing quote: where it ends (at the byte in {@link #stop}), or {@link #MORE}.
+   */
+  private int quotedCell(int p, int cell) throws FileFailure {
+    byte[] b = buffer;
+    byte[] classes = classOf;
+    long line = parseLine;
+    long quoteLine = line;
+    int from = ++p;
+    boolean plain = true;
+    byte kind;
+    while (true) {
+      if (p == limit) {
+        if (!endOfInput) {
+          return MORE;
+        }
+        throw new FileFailure(
+            "the file is not valid CSV: the quoted cell that starts on line "
+                + quoteLine
+                + " (cell "
+                + (cell + 1)
+                + ") has no closing quote"
+                + QUOTING_HINT);
+      }
+      kind = classes[b[p] & 0xff];
+      if (kind == TEXT || kind == COMMA) {
+        p++;
+      } else if (kind == QUOTE) {
+        if (p + 1 == limit && !endOfInput) {
+          return MORE;
+        }
+        if (p + 1 < limit && b[p + 1] == '"') {
+          plain = false;
+          p += 2;
+        } else {
+          break;
+        }
+      } else if (kind == HIGH) {
+        plain = false;
+        p++;
+      } else if (kind == NUL) {
+        throw nul(line);
+      } else {
+        // A line break inside the cell: \r\n counts once.
+        if (kind == CR) {
+          if (p + 1 == limit && !endOfInput) {
+            return MORE;
+          }
+          if (p + 1 < limit && b[p + 1] == '\n') {
+            p++;
+          }
+        }
         p++;
         line++;
+        plain = false;
       }
-      currentLine = recordLine;
-      nextLine = line;
-      return p;
     }
+    cellStart[cell] = from;
+    cellEnd[cell] = p;
+    if (!plain) {
+      text[cell] = quotedText(from, p, line);
+    }
+    p++;
+    // After the closing quote only white space may come before the comma or the line's end.
+    while (true) {
+      if (p == limit) {
+        if (!endOfInput) {
+          return MORE;
+        }
+        kind = END;
+        break;
+      }
+      kind = classes[b[p] & 0xff];
+      if (kind == COMMA || kind == CR || kind == LF) {
+        break;
+      }
+      int width = whiteSpaceWidth(p, line, cell);
+      if (width < 0) {
+        return MORE;
+      }
+      p += width;
+    }
+    parseLine = line;
+    stop = kind;
+    return p;
+  }
+
+  /**
+   * Reads the unquoted cell that starts at {@code p}: where it ends (at the byte in {@link #stop}),
+   * or {@link #MORE}.
+   */
+  private int plainCell(int p, int cell) throws FileFailure {
+    byte[] b = buffer;
+    byte[] classes = inCell;
+    int from = p;
+    boolean ascii = true;
+    byte kind;
+    while (true) {
+      while (p < limit && classes[b[p] & 0xff] == TEXT) {
+        p++;
+      }
+      if (p == limit) {
+        if (!endOfInput) {
+          return MORE;
+        }
+        kind = END;
+        break;
+      }
+      kind = classes[b[p] & 0xff];
+      if (kind == HIGH) {
+        ascii = false;
+        p++;
+      } else if (kind == NUL) {
+        throw nul(parseLine);
+      } else {
+        break;
+      }
+    }
+    cellStart[cell] = from;
+    cellEnd[cell] = p;
+    if (!ascii) {
+      text[cell] = utf8(from, p, parseLine);
+    }
+    stop = kind;
+    return p;
+  }
+
+  /**
+   * Ends the record at {@code p}, past its line break: where the next record starts, or {@link
+   * #MORE} when a CR is the last byte read so far.
+   */
+  private int endOfRecord(int p, long recordLine) {
+    if (stop == CR) {
+      if (p + 1 == limit && !endOfInput) {
+        return MORE;
+      }
+      p += p + 1 < limit && buffer[p + 1] == '\n' ? 2 : 1;
+      parseLine++;
+    } else if (stop == LF) {
+      p++;
+      parseLine++;
+    }
+    currentLine = recordLine;
+    nextLine = parseLine;
+    return p;
   }
 
   private void addEmptyCell(int at) {

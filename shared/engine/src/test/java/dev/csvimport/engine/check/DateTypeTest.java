@@ -22,8 +22,8 @@ class DateTypeTest {
     "SEP", "Sept", "Foo", "Ma", "12"
   };
 
-  private static ValueType.DateType type(String format) {
-    return (ValueType.DateType) ValueType.declared(format).orElseThrow();
+  private static DateType type(String format) {
+    return (DateType) ValueType.declared(format).orElseThrow();
   }
 
   /** The outcome as comparable text: the value, or the failure's message. */
@@ -41,7 +41,7 @@ class DateTypeTest {
 
   @Test
   void fixedCasesIncludingLeapDays() throws Exception {
-    ValueType.DateType dayFirst = type("dd/MM/yyyy HH:mm:ss");
+    DateType dayFirst = type("dd/MM/yyyy HH:mm:ss");
     assertEquals(Instant.parse("2024-02-29T13:14:15Z"), dayFirst.parse("29/02/2024 13:14:15"));
     assertEquals(
         Instant.parse("2000-02-29T12:00:00Z"), dayFirst.parse("29/02/2000"), "2000 is a leap year");
@@ -54,9 +54,8 @@ class DateTypeTest {
         type("dd MMM yyyy HH:mm:ss").parse("05 Jan 2020 06:07:08"));
     assertEquals(
         Instant.parse("2020-09-30T12:00:00Z"), type("dd MMM yyyy HH:mm:ss").parse(" 30 Sep 2020 "));
-    assertNull(
-        ValueType.DateType.byHand("05 jan 2020", "dd MMM uuuu"), "month names are case-sensitive");
-    assertNotNull(ValueType.DateType.byHand("2020/31/12 23:59:59", "uuuu/dd/MM HH:mm:ss"));
+    assertNull(DateType.byHand("05 jan 2020", "dd MMM uuuu"), "month names are case-sensitive");
+    assertNotNull(DateType.byHand("2020/31/12 23:59:59", "uuuu/dd/MM HH:mm:ss"));
   }
 
   /**
@@ -69,7 +68,7 @@ class DateTypeTest {
     int byHand = 0;
     int failures = 0;
     for (String format : ValueType.DATE_FORMATS) {
-      ValueType.DateType type = type(format);
+      DateType type = type(format);
       for (int i = 0; i < 20_000; i++) {
         String text = randomText(format, random);
         String expected = outcome(() -> type.withFormatter(text.trim(), text));
@@ -80,8 +79,8 @@ class DateTypeTest {
         failures += expected.startsWith("failure") ? 1 : 0;
         String trimmed = text.trim();
         byHand +=
-            ValueType.DateType.byHand(trimmed, format.replace("yyyy", "uuuu")) != null
-                    || ValueType.DateType.byHand(
+            DateType.byHand(trimmed, format.replace("yyyy", "uuuu")) != null
+                    || DateType.byHand(
                             trimmed, format.replace("yyyy", "uuuu").replace(" HH:mm:ss", ""))
                         != null
                 ? 1
@@ -163,13 +162,12 @@ class DateTypeTest {
     for (java.time.LocalDate date = java.time.LocalDate.of(0, 1, 1);
         date.getYear() <= 9999;
         date = date.plusDays(1)) {
-      if (ValueType.DateType.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth())
+      if (DateType.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth())
           != date.toEpochDay()) {
         throw new AssertionError(
             date
                 + ": "
-                + ValueType.DateType.epochDay(
-                    date.getYear(), date.getMonthValue(), date.getDayOfMonth())
+                + DateType.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth())
                 + " where LocalDate counts "
                 + date.toEpochDay());
       }

@@ -153,12 +153,12 @@ class ValueTypeTest {
         text.insert(random.nextInt(text.length() + 1), '.');
       }
       String number = text.toString();
-      double quick = ValueType.quickDecimal(number);
+      double quick = NumberReader.quickDecimal(number);
       if (!Double.isNaN(quick)) {
         quickDecimals++;
         assertEquals(Double.valueOf(Double.parseDouble(number)), Double.valueOf(quick), number);
       }
-      long whole = ValueType.quickWholeNumber(number);
+      long whole = NumberReader.quickWholeNumber(number);
       if (whole != Long.MIN_VALUE) {
         quickWholes++;
         assertEquals(Long.parseLong(number), whole, number);
@@ -245,8 +245,8 @@ class ValueTypeTest {
         values += expected.startsWith("failure") ? 0 : 1;
       }
       assertEquals(
-          outcome(() -> ValueType.parseWholeNumber(text.trim(), "an increment")),
-          outcome(() -> ValueType.wholeNumber(chars, "an increment")),
+          outcome(() -> NumberReader.parseWholeNumber(text.trim(), "an increment")),
+          outcome(() -> NumberReader.wholeNumber(chars, "an increment")),
           text);
       assertEquals(
           outcome(() -> UnixSeconds.parse(text)),
