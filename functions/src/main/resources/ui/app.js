@@ -160,10 +160,21 @@ async function preview() {
     const tr = body.insertRow();
     tr.className = row.status;
     cell(tr, row.row);
-    row.values.forEach((value) => shownValue(cell(tr, ''), row.status === 'failed' ? null : value));
     const problem = row.problem;
-    cell(tr, problem ? (problem.column ? problem.column + ': ' : '') + (problem.value != null ? '"' + problem.value
-        + '" ' : '') + problem.message : '', 'problem');
+    answer.columns.forEach((column, i) => {
+      const td = cell(tr, '');
+      if (row.status !== 'failed') {
+        shownValue(td, row.values[i]);
+        return;
+      }
+      // A failed row shows what it holds, so that a person sees what to fix; the cell at fault is marked.
+      td.textContent = row.cells[i] == null ? '' : row.cells[i];
+      if (problem && problem.column === column.header) {
+        td.classList.add('bad');
+        td.title = problem.message;
+      }
+    });
+    cell(tr, problem ? (problem.column ? problem.column + ': ' : '') + problem.message : '', 'problem');
   }
 }
 
@@ -256,7 +267,7 @@ async function loadUploads(fromStart) {
     cell(tr, job.uploadedBy);
     const status = cell(tr, STATUS[job.state] || job.state, 'status-' + job.state);
     cell(tr, job.state === 'FINISHED' ? job.failuresCount : '');
-    cell(tr, job.state === 'FINISHED' ? job.successesCount + job.failuresCount : '');
+    cell(tr, job.state === 'FINISHED' ? job.successesCount : '');
     if (job.state === 'PENDING' || job.state === 'RUNNING') {
       running = true;
       if (job.progress) showProgress(job.progress, status, tr);

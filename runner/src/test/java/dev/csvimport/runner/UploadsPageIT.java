@@ -158,6 +158,14 @@ class UploadsPageIT {
     assertTrue(browser.findElements(By.cssSelector("img")).isEmpty(), "and is no element");
     assertEquals("failed", rows.get(2).getAttribute("class"), "the failed row is highlighted");
     assertTrue(rows.get(2).getText().contains("'x' is not a whole number"), rows.get(2).getText());
+    assertFalse(rows.get(2).getText().contains("\"x\" 'x'"), "the message names the value once");
+    List<WebElement> failedCells = rows.get(2).findElements(By.tagName("td"));
+    assertEquals("u3", failedCells.get(1).getText(), "a failed row shows its cells");
+    assertEquals("no", failedCells.get(4).getText());
+    assertEquals("x", failedCells.get(3).getText());
+    assertTrue(
+        failedCells.get(3).getAttribute("class").contains("bad"), "and marks the cell at fault");
+    assertFalse(failedCells.get(2).getAttribute("class").contains("bad"));
     assertTrue(
         byId("previewTable").getText().contains("attribute Age (int)"), "what each column means");
     screenshot("preview");
@@ -181,7 +189,7 @@ class UploadsPageIT {
     assertEquals("Spring users " + XSS, cells.get(0));
     assertEquals("ann@example.com", cells.get(2));
     assertEquals("1", cells.get(4), "No. of errors");
-    assertEquals("4", cells.get(5), "No. of records");
+    assertEquals("3", cells.get(5), "No. of records: the rows applied, as CleverTap counts them");
     screenshot("uploads");
 
     wait.ignoring(StaleElementReferenceException.class)

@@ -96,10 +96,15 @@ public final class ImportReader {
       while (records.next()) {
         read++;
         if (rows.size() < maxRows) {
+          List<String> cells = new ArrayList<>(records.cellCount());
+          for (int i = 0; i < records.cellCount(); i++) {
+            cells.add(records.cell(i));
+          }
           rows.add(
               Preview.row(
                   header.columns(),
-                  checker.check(read, records.line(), records, records.cellCount())));
+                  checker.check(read, records.line(), records, records.cellCount()),
+                  List.copyOf(cells)));
         }
       }
       return new Preview(header.columns(), rows, read);

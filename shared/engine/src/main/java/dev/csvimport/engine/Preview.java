@@ -26,21 +26,22 @@ import java.util.Locale;
 public record Preview(List<Column> columns, List<Row> rows, long rowsRead) {
 
   /**
-   * One row: its result, and for each column the value it would apply: a typed value (Long, Double,
-   * Boolean, String, List, Instant), {@link dev.csvimport.engine.operation.Removal#REMOVE}, or null
-   * when the cell leaves things unchanged (or the row failed).
+   * One row: its result, its cells as written, and for each column the value it would apply: a
+   * typed value (Long, Double, Boolean, String, List, Instant), {@link
+   * dev.csvimport.engine.operation.Removal#REMOVE}, or null when the cell leaves things unchanged
+   * (or the row failed).
    */
-  public record Row(RowResult result, List<Object> values) {}
+  public record Row(RowResult result, List<String> cells, List<Object> values) {}
 
-  static Row row(List<Column> columns, RowResult result) {
+  static Row row(List<Column> columns, RowResult result, List<String> cells) {
     if (!result.succeeded()) {
-      return new Row(result, Collections.nCopies(columns.size(), null));
+      return new Row(result, cells, Collections.nCopies(columns.size(), null));
     }
     List<Object> values = new ArrayList<>(columns.size());
     for (Column column : columns) {
       values.add(valueOf(column, result.operation()));
     }
-    return new Row(result, Collections.unmodifiableList(values));
+    return new Row(result, cells, Collections.unmodifiableList(values));
   }
 
   /** What the column sets in the operation, or null when it sets nothing. */

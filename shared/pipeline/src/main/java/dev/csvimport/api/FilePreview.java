@@ -94,6 +94,9 @@ final class FilePreview {
     JsonArray values = new JsonArray();
     row.values().forEach(value -> values.add(value(value)));
     shown.add("values", values);
+    JsonArray cells = new JsonArray();
+    row.cells().forEach(cells::add);
+    shown.add("cells", cells);
     shown.add(
         "problem",
         problem(

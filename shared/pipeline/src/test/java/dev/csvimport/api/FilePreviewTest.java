@@ -46,6 +46,10 @@ class FilePreviewTest {
     assertEquals(
         "'x' is not a whole number",
         failed.getAsJsonObject("problem").get("message").getAsString());
+    assertEquals(
+        "[\"u2\",\"x\",\"gold\"]",
+        failed.getAsJsonArray("cells").toString(),
+        "a failed row keeps its cells as written, for a person to see what to fix");
     assertTrue(
         answer
             .getAsJsonArray("rows")
