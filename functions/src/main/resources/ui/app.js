@@ -117,16 +117,40 @@ function shownValue(td, value) {
   td.appendChild(type);
 }
 
+/**
+ * The file's first PREVIEW_BYTES of CSV: a gzip-compressed file (told by its first two bytes, as the
+ * import tells it) is decompressed in the browser as far as that.
+ */
+async function firstPart(file) {
+  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    return { bytes: new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer()), partial: file.size > PREVIEW_BYTES };
+  }
+  const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const bytes = new Uint8Array(PREVIEW_BYTES);
+  let length = 0;
+  while (length < PREVIEW_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: bytes.subarray(0, length), partial: false };
+    const take = Math.min(value.length, PREVIEW_BYTES - length);
+    bytes.set(value.subarray(0, take), length);
+    length += take;
+    if (take < value.length) break;
+  }
+  reader.cancel();
+  return { bytes, partial: true };
+}
+
 async function preview() {
   const file = $('file').files[0];
   show($('uploadError'), '');
   if (!file) return;
   $('importName').value = file.name;
-  const bytes = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
+  const { bytes, partial } = await firstPart(file);
   let answer;
   try {
     answer = await call('preview', {
-      csv: base64(bytes), partial: String(file.size > PREVIEW_BYTES), defaultAction: $('defaultAction').value,
+      csv: base64(bytes), partial: String(partial), defaultAction: $('defaultAction').value,
     });
   } catch (e) {
     show($('uploadError'), e.message);

@@ -11,13 +11,13 @@ import com.google.protobuf.util.JsonFormat;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.fanout.FanOut;
+import dev.csvimport.fanout.ImportFileNames;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.log.Log;
 import io.cloudevents.CloudEvent;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -86,9 +86,9 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
   private void onObject(StorageObjectData object, String eventId) throws Exception {
     String name = object.getName();
     String prefix = settings.inboxPrefix();
-    if (!name.startsWith(prefix) || !name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+    if (!name.startsWith(prefix) || !ImportFileNames.isImport(name)) {
       LOG.info(
-          "object is not a CSV file in the inbox: ignored",
+          "object is not a CSV file (.csv or .csv.gz) in the inbox: ignored",
           "bucket",
           object.getBucket(),
           "object",
@@ -114,7 +114,8 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
                 object.getGeneration(),
                 action,
                 displayName,
-                metadata.get("uploadedBy")),
+                metadata.get("uploadedBy"),
+                metadata.get("delimiter")),
             eventId);
     LOG.info(
         "object handled",

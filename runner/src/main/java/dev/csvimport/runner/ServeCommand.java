@@ -118,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
     try (Stream<Path> walk = Files.walk(inbox)) {
       files =
           walk.filter(Files::isRegularFile)
-              .filter(f -> f.toString().toLowerCase().endsWith(".csv"))
+              .filter(f -> dev.csvimport.fanout.ImportFileNames.isImport(f.toString()))
               .toList();
     }
     for (Path file : files) {

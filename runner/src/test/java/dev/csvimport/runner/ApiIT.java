@@ -375,6 +375,90 @@ class ApiIT {
     assertEquals(1, finishedRow.get("successesCount").getAsInt());
   }
 
+  /**
+   * multi with createJob imports an object of the app's bucket with the delimiter it names; a
+   * delimiter it does not know is refused before any job exists; preview takes the same parameter.
+   */
+  @Test
+  void aCsvImportByApiTakesTheDelimiterItNames() throws Exception {
+    cloud
+        .storage()
+        .create(
+            com.google.cloud.storage.BlobInfo.newBuilder(LocalCloud.BUCKET, "staging/eu.csv")
+                .build(),
+            // As many commas as semicolons: the header alone cannot tell.
+            "userId,Plan;Tier,Note;x\nz1,gold,a;b\n".getBytes(StandardCharsets.UTF_8));
+    Answer refused =
+        get(
+            "action",
+            "multi",
+            "createJob",
+            "true",
+            "appId",
+            A,
+            "clientKey",
+            keysA.development(),
+            "gcsBucket",
+            LocalCloud.BUCKET,
+            "file",
+            "staging/eu.csv",
+            "delimiter",
+            "colon");
+    assertEquals(400, refused.status());
+    assertEquals(
+        "unknown delimiter 'colon': use one of comma, semicolon, tab, pipe", message(refused));
+
+    Job untold = awaitEnd(A, startImport());
+    assertEquals(dev.csvimport.job.JobState.FAILED, untold.state());
+    assertTrue(untold.failure().contains("cannot be told"), untold.failure());
+
+    Job given = awaitEnd(A, startImport("delimiter", "comma", "requestId", "with-delimiter"));
+    assertEquals(dev.csvimport.job.JobState.FINISHED, given.state(), given.failure());
+    assertEquals(
+        "gold",
+        cloud.stages().profiles().profile(A, "z1").orElseThrow().attributes().get("Plan;Tier"));
+
+    String csv =
+        java.util.Base64.getEncoder()
+            .encodeToString("userId|Plan\nz1|gold\n".getBytes(StandardCharsets.UTF_8));
+    Answer piped =
+        post(
+            "application/json",
+            "{\"action\":\"preview\",\"appId\":\""
+                + A
+                + "\",\"clientKey\":\""
+                + keysA.production()
+                + "\",\"csv\":\""
+                + csv
+                + "\",\"delimiter\":\"|\",\"defaultAction\":\"setUserAttributes\"}");
+    assertEquals(2, piped.element().getAsJsonArray("columns").size(), piped.element().toString());
+  }
+
+  /** Starts a CSV import of staging/eu.csv by multi with createJob; answers its job id. */
+  private String startImport(String... more) throws Exception {
+    List<String> pairs =
+        new java.util.ArrayList<>(
+            List.of(
+                "action",
+                "multi",
+                "createJob",
+                "true",
+                "appId",
+                A,
+                "clientKey",
+                keysA.development(),
+                "gcsBucket",
+                LocalCloud.BUCKET,
+                "file",
+                "staging/eu.csv",
+                "defaultAction",
+                "setUserAttributes"));
+    pairs.addAll(List.of(more));
+    Answer started = get(pairs.toArray(String[]::new));
+    assertEquals(200, started.status(), started.element().toString());
+    return started.element().get("jobId").getAsString();
+  }
+
   private static JsonObject row(JsonArray rows, String jobId) {
     for (var element : rows) {
       if (element.getAsJsonObject().get("jobId").getAsString().equals(jobId)) {

@@ -339,6 +339,56 @@ class EndToEndIT {
     }
   }
 
+  /**
+   * A European export as it comes: gzip-compressed and separated by semicolons, dropped as {@code
+   * .csv.gz}, ends on the same profiles as its plain comma-separated twin.
+   */
+  @Test
+  void aGzippedSemicolonExportEndsAsItsCommaTwin(Emulators emulators) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
+      StringBuilder semicolons = new StringBuilder("userId;Plan;Score<float>;Note\n");
+      for (int i = 0; i < 120; i++) {
+        semicolons.append("eu-").append(i % 40).append(";gold;").append(i).append(".5;\"a, b\"\n");
+      }
+      semicolons.append("eu-x;gold;not-a-number;c\n");
+      java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+        out.write(semicolons.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      String eu =
+          cloud.drop(
+              new ByteArrayInputStream(gz.toByteArray()),
+              "imports/setUserAttributes/export-eu.csv.gz",
+              Map.of());
+      String twin =
+          drop(
+              cloud,
+              "imports/setUserAttributes/export-twin.csv",
+              semicolons.toString().replace("eu-", "tw-").replace(';', ','));
+
+      Job euJob = awaitEnd(cloud, eu);
+      Job twinJob = awaitEnd(cloud, twin);
+      assertEquals(JobState.FINISHED, euJob.state(), String.valueOf(euJob.failure()));
+      assertEquals(120, euJob.successesCount());
+      assertEquals(1, euJob.failuresCount());
+      assertEquals(twinJob.successesCount(), euJob.successesCount());
+      for (int u = 0; u < 40; u++) {
+        assertEquals(
+            cloud.stages().profiles().profile("app-e2e", "tw-" + u).orElseThrow().attributes(),
+            cloud.stages().profiles().profile("app-e2e", "eu-" + u).orElseThrow().attributes());
+      }
+      assertEquals(
+          "a, b",
+          cloud
+              .stages()
+              .profiles()
+              .profile("app-e2e", "eu-3")
+              .orElseThrow()
+              .attributes()
+              .get("Note"));
+    }
+  }
+
   @Test
   void objectsOutsideTheInboxOrNotCsvAreIgnored(Emulators emulators) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {

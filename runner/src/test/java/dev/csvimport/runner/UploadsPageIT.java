@@ -212,6 +212,46 @@ class UploadsPageIT {
         "no markup from the import's name ran");
   }
 
+  /**
+   * A gzip-compressed, semicolon-separated export: previewed in the browser (decompressed there),
+   * uploaded as it is, imported whole.
+   */
+  @Test
+  void aGzippedSemicolonExportIsPreviewedAndImported(@TempDir Path dir) throws Exception {
+    signIn(keys.development());
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("appPanel")));
+    Path gz = dir.resolve("export-eu.csv.gz");
+    try (java.util.zip.GZIPOutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write("userId;Plan;Age<int>\nz1;gold;34\nz2;silver;x\n".getBytes(StandardCharsets.UTF_8));
+    }
+    choose(gz);
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector("#previewTable tbody tr")));
+    List<WebElement> rows = browser.findElements(By.cssSelector("#previewTable tbody tr"));
+    assertEquals(2, rows.size());
+    assertTrue(rows.get(0).getText().contains("34 (int)"), rows.get(0).getText());
+    assertEquals("failed", rows.get(1).getAttribute("class"));
+
+    byId("upload").click();
+    By uploadRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'export-eu')]]");
+    List<String> cells =
+        wait.ignoring(StaleElementReferenceException.class)
+            .until(
+                d -> {
+                  List<String> texts =
+                      d.findElement(uploadRow).findElements(By.tagName("td")).stream()
+                          .map(WebElement::getText)
+                          .toList();
+                  return texts.stream().anyMatch(text -> text.contains("Finished")) ? texts : null;
+                });
+    assertEquals("1", cells.get(4), "No. of errors");
+    assertEquals("1", cells.get(5), "No. of records");
+    assertEquals(
+        "gold",
+        cloud.stages().profiles().profile(APP, "z1").orElseThrow().attributes().get("Plan"));
+  }
+
   @Test
   void aBrokenFileShowsItsMessageBeforeUploadAndTheProductionKeyCannotUpload(@TempDir Path dir)
       throws Exception {

@@ -1,5 +1,6 @@
 package dev.csvimport.engine;
 
+import dev.csvimport.engine.read.Delimiter;
 import java.time.Instant;
 
 /**
@@ -11,14 +12,20 @@ import java.time.Instant;
  *     the same chunks
  * @param firstSegment the segment from which chunks are emitted; earlier ones were emitted before a
  *     resume
+ * @param delimiter what separates the cells; null to tell it from the header line
  */
-public record ImportOptions(String defaultAction, Instant importTime, int firstSegment) {
+public record ImportOptions(
+    String defaultAction, Instant importTime, int firstSegment, Delimiter delimiter) {
 
   public ImportOptions(String defaultAction, Instant importTime) {
-    this(defaultAction, importTime, 0);
+    this(defaultAction, importTime, 0, null);
   }
 
   public ImportOptions resumingAt(int segment) {
-    return new ImportOptions(defaultAction, importTime, segment);
+    return new ImportOptions(defaultAction, importTime, segment, delimiter);
+  }
+
+  public ImportOptions withDelimiter(Delimiter given) {
+    return new ImportOptions(defaultAction, importTime, firstSegment, given);
   }
 }

@@ -9,6 +9,7 @@ import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.OperationSink;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.read.CsvRecords;
+import dev.csvimport.engine.read.Decompression;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class ImportReader {
    */
   public long check(InputStream csv, ImportOptions options) throws FileFailure {
     Action defaultAction = defaultAction(options);
-    try (CsvRecords records = CsvRecords.open(csv)) {
+    try (CsvRecords records = records(csv, options)) {
       HeaderParser.parse(records.header(), defaultAction);
       long rows = 0;
       while (records.next()) {
@@ -53,7 +54,7 @@ public final class ImportReader {
   public ImportSummary read(InputStream csv, ImportOptions options, Chunker.Sink sink)
       throws Exception {
     Action defaultAction = defaultAction(options);
-    try (CsvRecords records = CsvRecords.open(csv)) {
+    try (CsvRecords records = records(csv, options)) {
       Header header = HeaderParser.parse(records.header(), defaultAction);
       RowChecker checker = new RowChecker(header, defaultAction, options.importTime());
       Chunker chunker = new Chunker(limits, sink, options.firstSegment());
@@ -88,7 +89,7 @@ public final class ImportReader {
    */
   public Preview preview(InputStream csv, ImportOptions options, int maxRows) throws FileFailure {
     Action defaultAction = defaultAction(options);
-    try (CsvRecords records = CsvRecords.open(csv)) {
+    try (CsvRecords records = records(csv, options)) {
       Header header = HeaderParser.parse(records.header(), defaultAction);
       RowChecker checker = new RowChecker(header, defaultAction, options.importTime());
       List<Preview.Row> rows = new ArrayList<>();
@@ -109,6 +110,15 @@ public final class ImportReader {
       }
       return new Preview(header.columns(), rows, read);
     }
+  }
+
+  /**
+   * The file's records: decompressed if it is gzip-compressed, its cells separated as given or as
+   * its header line tells.
+   */
+  private static CsvRecords records(InputStream csv, ImportOptions options) throws FileFailure {
+    InputStream bytes = Decompression.of(csv);
+    return CsvRecords.open(bytes, options.delimiter());
   }
 
   private static Action defaultAction(ImportOptions options) throws FileFailure {

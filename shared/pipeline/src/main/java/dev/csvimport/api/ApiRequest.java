@@ -42,6 +42,7 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
           Map.entry("uploadedBy", 320),
           Map.entry("defaultAction", 64),
           Map.entry("limit", 16),
+          Map.entry("delimiter", 16),
           Map.entry("apiVersion", 16),
           Map.entry("createJob", 16),
           Map.entry("fileName", 500),

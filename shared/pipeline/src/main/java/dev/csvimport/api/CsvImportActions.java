@@ -4,6 +4,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.gson.JsonObject;
+import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.fanout.NewJobs;
@@ -51,6 +52,7 @@ public final class CsvImportActions {
     String bucket = params.required("gcsBucket");
     String file = params.required("file");
     String defaultAction = params.defaultAction();
+    Delimiter delimiter = params.delimiter();
     caller.requireDevelopmentKey("CSV imports");
     if (!apps.owns(caller.appId(), bucket)) {
       throw new ApiError(403, "bucket " + bucket + " does not belong to this app");
@@ -70,7 +72,8 @@ public final class CsvImportActions {
                     generation,
                     defaultAction,
                     params.getOr("name", file.substring(file.lastIndexOf('/') + 1)),
-                    params.getOr("uploadedBy", "api")),
+                    params.getOr("uploadedBy", "api"),
+                    delimiter == null ? null : delimiter.word()),
                 params.getOr("requestId", params.callId())));
     try {
       fanOutRequests.request(job.appId(), job.jobId());
@@ -100,6 +103,11 @@ public final class CsvImportActions {
           "preview takes at most the first " + FilePreview.MAX_BYTES / 1024 + " KiB of a file");
     }
     return ApiAnswer.ok(
-        FilePreview.answer(csv, params.flag("partial"), params.defaultAction(), clock.instant()));
+        FilePreview.answer(
+            csv,
+            params.flag("partial"),
+            params.defaultAction(),
+            params.delimiter(),
+            clock.instant()));
   }
 }

@@ -13,6 +13,7 @@ import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.engine.operation.Removal;
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.engine.read.FileFailure;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
@@ -39,6 +40,14 @@ final class FilePreview {
    * @param partial whether the file goes on after them
    */
   static JsonObject answer(byte[] csv, boolean partial, String defaultAction, Instant now) {
+    return answer(csv, partial, defaultAction, null, now);
+  }
+
+  /**
+   * @param delimiter what separates the cells; null to tell it from the header line
+   */
+  static JsonObject answer(
+      byte[] csv, boolean partial, String defaultAction, Delimiter delimiter, Instant now) {
     JsonObject answer = new JsonObject();
     answer.addProperty("success", true);
     byte[] whole = partial ? completeLines(csv) : csv;
@@ -46,7 +55,9 @@ final class FilePreview {
       Preview preview =
           new ImportReader(ChunkLimits.DEFAULT)
               .preview(
-                  new ByteArrayInputStream(whole), new ImportOptions(defaultAction, now), ROWS);
+                  new ByteArrayInputStream(whole),
+                  new ImportOptions(defaultAction, now).withDelimiter(delimiter),
+                  ROWS);
       answer.add("columns", columns(preview.columns()));
       JsonArray rows = new JsonArray();
       preview.rows().forEach(row -> rows.add(row(row)));

@@ -1,6 +1,7 @@
 package dev.csvimport.api;
 
 import dev.csvimport.engine.operation.Action;
+import dev.csvimport.engine.read.Delimiter;
 import java.util.Map;
 
 /** A call's parameters, with the checks that several actions share. */
@@ -49,6 +50,22 @@ public final class Params {
           400, "unknown defaultAction '" + defaultAction + "': use " + Action.supportedNames());
     }
     return defaultAction;
+  }
+
+  /**
+   * The delimiter the call names (comma, semicolon, tab, pipe, or the character itself), or null
+   * when none is given: the file's header line then tells it.
+   */
+  public Delimiter delimiter() throws ApiError {
+    String name = request.parameter("delimiter");
+    if (name == null) {
+      return null;
+    }
+    return Delimiter.named(name)
+        .orElseThrow(
+            () ->
+                new ApiError(
+                    400, "unknown delimiter '" + name + "': use one of " + Delimiter.names()));
   }
 
   /** A whole number from {@code min} to {@code max}, or {@code otherwise} when none is given. */

@@ -1,6 +1,7 @@
 package dev.csvimport.api;
 
 import com.google.gson.JsonObject;
+import dev.csvimport.fanout.ImportFileNames;
 import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.AppStore;
 import java.net.URLEncoder;
@@ -9,7 +10,6 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -79,7 +79,8 @@ public final class UploadActions {
   }
 
   /**
-   * A file name as part of an object name: letters, digits, dot, dash and underscore; ends in .csv.
+   * A file name as part of an object name: letters, digits, dot, dash and underscore; ends in .csv
+   * or .csv.gz.
    */
   static String safeName(String fileName) {
     String base =
@@ -87,6 +88,6 @@ public final class UploadActions {
             .substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
             .replaceAll("[^A-Za-z0-9._-]", "_");
     base = base.length() > 100 ? base.substring(base.length() - 100) : base;
-    return base.toLowerCase(Locale.ROOT).endsWith(".csv") ? base : base + ".csv";
+    return ImportFileNames.asImport(base);
   }
 }

@@ -8,6 +8,8 @@ import dev.csvimport.engine.ImportOptions;
 import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.ImportSummary;
 import dev.csvimport.engine.chunk.EncodedChunk;
+import dev.csvimport.engine.read.Delimiter;
+import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
@@ -203,7 +205,20 @@ public final class FanOut {
       throws Exception {
     Instant deadline = clock.instant().plus(settings.budget());
     ImportReader reader = new ImportReader(job.limits());
-    ImportOptions options = new ImportOptions(job.action(), job.createdAt());
+    Delimiter delimiter =
+        job.delimiter() == null ? null : Delimiter.named(job.delimiter()).orElse(null);
+    if (job.delimiter() != null && delimiter == null) {
+      fail(
+          job,
+          "the object's delimiter metadata '"
+              + Excerpt.of(job.delimiter())
+              + "' names no delimiter: use one of "
+              + Delimiter.names()
+              + ", or leave it out to tell it from the header line");
+      return false;
+    }
+    ImportOptions options =
+        new ImportOptions(job.action(), job.createdAt()).withDelimiter(delimiter);
     if (!job.checked()) {
       long rows;
       try (InputStream csv = open(job)) {

@@ -14,4 +14,18 @@ public record NewImport(
     long generation,
     String action,
     String name,
-    String uploadedBy) {}
+    String uploadedBy,
+    String delimiter) {
+
+  /** An import whose delimiter its header line tells. */
+  public NewImport(
+      String appId,
+      String bucket,
+      String object,
+      long generation,
+      String action,
+      String name,
+      String uploadedBy) {
+    this(appId, bucket, object, generation, action, name, uploadedBy, null);
+  }
+}

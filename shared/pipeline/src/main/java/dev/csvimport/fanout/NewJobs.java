@@ -37,16 +37,17 @@ public final class NewJobs {
   private Job create(NewImport object, String jobId) {
     Instant now = clock.instant();
     return Job.create(
-        object.appId(),
-        jobId,
-        object.bucket(),
-        object.object(),
-        object.generation(),
-        object.action(),
-        object.name(),
-        object.uploadedBy(),
-        now,
-        settings.limits(),
-        now.plus(settings.retention()));
+            object.appId(),
+            jobId,
+            object.bucket(),
+            object.object(),
+            object.generation(),
+            object.action(),
+            object.name(),
+            object.uploadedBy(),
+            now,
+            settings.limits(),
+            now.plus(settings.retention()))
+        .withDelimiter(object.delimiter());
   }
 }

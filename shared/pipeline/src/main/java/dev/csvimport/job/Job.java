@@ -47,7 +47,8 @@ public record Job(
     String resultsFile,
     Instant expireAt,
     Instant leaseUntil,
-    String waiting) {
+    String waiting,
+    String delimiter) {
 
   public Job {
     chunksPerPartition = List.copyOf(chunksPerPartition);
@@ -89,7 +90,39 @@ public record Job(
         null,
         expireAt,
         null,
+        null,
         null);
+  }
+
+  /**
+   * This job with its cells separated by the delimiter of that word; null tells it from the header.
+   */
+  public Job withDelimiter(String word) {
+    return new Job(
+        appId,
+        jobId,
+        bucket,
+        object,
+        generation,
+        action,
+        name,
+        uploadedBy,
+        state,
+        createdAt,
+        finishedAt,
+        limits,
+        checked,
+        segmentsPublished,
+        rowsRead,
+        chunksPerPartition,
+        successesCount,
+        failuresCount,
+        failure,
+        resultsFile,
+        expireAt,
+        leaseUntil,
+        waiting,
+        word);
   }
 
   public boolean fanOutComplete() {

@@ -65,6 +65,7 @@ final class JobDocuments {
     doc.put("failure", job.failure());
     doc.put("resultsFile", job.resultsFile());
     doc.put("expireAt", timestamp(job.expireAt()));
+    doc.put("delimiter", job.delimiter());
     return doc;
   }
 
@@ -103,7 +104,8 @@ final class JobDocuments {
         doc.getString("resultsFile"),
         instant(doc.getTimestamp("expireAt")),
         instant(doc.getTimestamp(LEASE_UNTIL)),
-        doc.getString("waiting"));
+        doc.getString("waiting"),
+        doc.getString("delimiter"));
   }
 
   @SuppressWarnings("unchecked")

@@ -73,6 +73,7 @@ class ChunkApplierTest {
         null,
         now.plus(Duration.ofDays(7)),
         null,
+        null,
         null);
   }
 

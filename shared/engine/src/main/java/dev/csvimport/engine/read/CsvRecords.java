@@ -600,6 +600,8 @@ public final class CsvRecords implements Cells, AutoCloseable {
         // The first read goes on until it can tell whether the file starts with a byte-order mark.
       } while (n == 0 || n > 0 && !byteOrderMarkChecked && limit < 3);
       endOfInput = n < 0;
+    } catch (Decompression.Broken e) {
+      throw new FileFailure(e.getMessage(), e);
     } catch (IOException e) {
       throw new FileFailure("the file could not be read to its end: " + e.getMessage(), e);
     }
