@@ -225,6 +225,7 @@ async function upload(event) {
   try {
     grant = await call('uploadUrl', {
       name: $('importName').value, uploadedBy: session().email, defaultAction: $('defaultAction').value,
+      createDisposition: $('createDisposition').value,
       fileName: blob.name,
     });
   } catch (e) {
@@ -297,6 +298,8 @@ async function loadUploads(fromStart) {
       if (job.progress) showProgress(job.progress, status, tr);
     } else if (job.state === 'FAILED') {
       status.textContent = 'Failed: ' + job.reason;
+    } else if (job.state === 'FINISHED' && job.skippedCount > 0) {
+      status.append(' (' + job.skippedCount + ' skipped: users not found, an update-only import)');
     }
     tr.addEventListener('click', () => openJob(job));
   }

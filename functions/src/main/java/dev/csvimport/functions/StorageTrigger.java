@@ -115,7 +115,8 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
                 action,
                 displayName,
                 metadata.get("uploadedBy"),
-                metadata.get("delimiter")),
+                metadata.get("delimiter"),
+                metadata.get("createDisposition")),
             eventId);
     LOG.info(
         "object handled",

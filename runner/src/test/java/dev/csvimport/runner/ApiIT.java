@@ -408,6 +408,26 @@ class ApiIT {
     assertEquals(
         "unknown delimiter 'colon': use one of comma, semicolon, tab, pipe", message(refused));
 
+    Answer disposition =
+        get(
+            "action",
+            "multi",
+            "createJob",
+            "true",
+            "appId",
+            A,
+            "clientKey",
+            keysA.development(),
+            "gcsBucket",
+            LocalCloud.BUCKET,
+            "file",
+            "staging/eu.csv",
+            "createDisposition",
+            "Maybe");
+    assertEquals(400, disposition.status());
+    assertEquals(
+        "createDisposition is CreateIfNeeded (the default) or CreateNever", message(disposition));
+
     Job untold = awaitEnd(A, startImport());
     assertEquals(dev.csvimport.job.JobState.FAILED, untold.state());
     assertTrue(untold.failure().contains("cannot be told"), untold.failure());

@@ -389,6 +389,59 @@ class EndToEndIT {
     }
   }
 
+  /**
+   * An update-only import (createDisposition CreateNever, as Leanplum's write calls take it) leaves
+   * unknown users alone: their rows end as warnings, counted apart from failures.
+   */
+  @Test
+  void anUpdateOnlyImportLeavesUnknownUsersAlone(Emulators emulators) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {
+      awaitEnd(
+          cloud, drop(cloud, "imports/setUserAttributes/known.csv", "userId,Plan\nknown,free\n"));
+
+      String jobId =
+          cloud.drop(
+              new ByteArrayInputStream(
+                  "userId,Plan,Age<int>\nknown,gold,40\nstranger,gold,30\nknown,gold,x\n"
+                      .getBytes(StandardCharsets.UTF_8)),
+              "imports/setUserAttributes/update-only.csv",
+              Map.of("createDisposition", "CreateNever"));
+      Job done = awaitEnd(cloud, jobId);
+
+      assertEquals(JobState.FINISHED, done.state());
+      assertEquals(1, done.successesCount());
+      assertEquals(1, done.failuresCount(), "the bad age");
+      assertEquals(1, done.skippedCount(), "the stranger, apart from the failures");
+      assertEquals(
+          "gold",
+          cloud
+              .stages()
+              .profiles()
+              .profile("app-e2e", "known")
+              .orElseThrow()
+              .attributes()
+              .get("Plan"));
+      assertTrue(cloud.stages().profiles().profile("app-e2e", "stranger").isEmpty());
+      String results =
+          new String(
+              cloud.storage().readAllBytes(LocalCloud.BUCKET, done.resultsFile()),
+              StandardCharsets.UTF_8);
+      assertTrue(
+          results.contains("\"status\":\"warning\"")
+              && results.contains("user not found; row skipped"),
+          results);
+
+      String refused =
+          cloud.drop(
+              new ByteArrayInputStream("userId\nu1\n".getBytes(StandardCharsets.UTF_8)),
+              "imports/setUserAttributes/bad-disposition.csv",
+              Map.of("createDisposition", "Sometimes"));
+      Job failed = awaitEnd(cloud, refused);
+      assertEquals(JobState.FAILED, failed.state());
+      assertTrue(failed.failure().contains("CreateIfNeeded"), failed.failure());
+    }
+  }
+
   @Test
   void objectsOutsideTheInboxOrNotCsvAreIgnored(Emulators emulators) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(emulators, SETTINGS)) {

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.csvimport.engine.apply.EventTotals;
 import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.job.CreateDisposition;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
 import dev.csvimport.ports.PartitionTotals;
@@ -47,6 +48,7 @@ public final class Answers {
       JsonObject data = new JsonObject();
       data.addProperty("successesCount", job.successesCount());
       data.addProperty("failuresCount", job.failuresCount());
+      data.addProperty("skippedCount", job.skippedCount());
       JsonArray files = new JsonArray();
       files.add(resultsLink.apply(job));
       data.add("files", files);
@@ -58,6 +60,7 @@ public final class Answers {
     }
     answer.addProperty("file", job.object());
     answer.addProperty("action", job.action());
+    answer.addProperty("createDisposition", createDisposition(job));
     answer.addProperty("name", job.name());
     answer.addProperty("uploadedBy", job.uploadedBy());
     answer.add("createdAt", wholeSeconds(job.createdAt()));
@@ -76,6 +79,7 @@ public final class Answers {
         job.fanOutComplete() ? job.rowsRead() : Math.max(job.rowsRead(), totals.rows()));
     progress.addProperty("rowsApplied", totals.successes());
     progress.addProperty("rowsFailed", totals.failures());
+    progress.addProperty("rowsSkipped", totals.skipped());
     if (job.waiting() != null) {
       progress.addProperty("waiting", job.waiting());
     }
@@ -97,6 +101,8 @@ public final class Answers {
     row.addProperty("state", job.state().name());
     row.addProperty("successesCount", job.successesCount());
     row.addProperty("failuresCount", job.failuresCount());
+    row.addProperty("skippedCount", job.skippedCount());
+    row.addProperty("createDisposition", createDisposition(job));
     if (job.state() == JobState.FAILED) {
       row.addProperty("reason", job.failure());
     } else if (!job.state().ended()) {
@@ -158,6 +164,12 @@ public final class Answers {
       return new JsonPrimitive(n);
     }
     return new JsonPrimitive(String.valueOf(value));
+  }
+
+  private static String createDisposition(Job job) {
+    return job.updatesExistingUsersOnly()
+        ? CreateDisposition.CREATE_NEVER.apiName()
+        : CreateDisposition.CREATE_IF_NEEDED.apiName();
   }
 
   private static JsonElement wholeSeconds(Instant time) {

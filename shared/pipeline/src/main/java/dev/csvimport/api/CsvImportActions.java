@@ -53,6 +53,7 @@ public final class CsvImportActions {
     String file = params.required("file");
     String defaultAction = params.defaultAction();
     Delimiter delimiter = params.delimiter();
+    String createDisposition = params.createDisposition();
     caller.requireDevelopmentKey("CSV imports");
     if (!apps.owns(caller.appId(), bucket)) {
       throw new ApiError(403, "bucket " + bucket + " does not belong to this app");
@@ -73,7 +74,8 @@ public final class CsvImportActions {
                     defaultAction,
                     params.getOr("name", file.substring(file.lastIndexOf('/') + 1)),
                     params.getOr("uploadedBy", "api"),
-                    delimiter == null ? null : delimiter.word()),
+                    delimiter == null ? null : delimiter.word(),
+                    createDisposition),
                 params.getOr("requestId", params.callId())));
     try {
       fanOutRequests.request(job.appId(), job.jobId());

@@ -2,6 +2,7 @@ package dev.csvimport.api;
 
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.read.Delimiter;
+import dev.csvimport.job.CreateDisposition;
 import java.util.Map;
 
 /** A call's parameters, with the checks that several actions share. */
@@ -66,6 +67,15 @@ public final class Params {
             () ->
                 new ApiError(
                     400, "unknown delimiter '" + name + "': use one of " + Delimiter.names()));
+  }
+
+  /** The import's createDisposition, checked, or null when none is given (CreateIfNeeded). */
+  public String createDisposition() throws ApiError {
+    String name = request.parameter("createDisposition");
+    if (name != null && CreateDisposition.named(name).isEmpty()) {
+      throw new ApiError(400, CreateDisposition.refusal());
+    }
+    return name;
   }
 
   /** A whole number from {@code min} to {@code max}, or {@code otherwise} when none is given. */

@@ -42,6 +42,7 @@ public final class UploadActions {
   public ApiAnswer uploadUrl(Caller caller, Params params) throws ApiError, StoreException {
     caller.requireDevelopmentKey("uploads");
     String defaultAction = params.defaultAction();
+    String createDisposition = params.createDisposition();
     String bucket =
         apps.inboxBucket(caller.appId())
             .orElseThrow(
@@ -61,6 +62,9 @@ public final class UploadActions {
         "uploadedBy", URLEncoder.encode(params.getOr("uploadedBy", "ui"), StandardCharsets.UTF_8));
     if (defaultAction != null) {
       metadata.put("action", defaultAction);
+    }
+    if (createDisposition != null) {
+      metadata.put("createDisposition", createDisposition);
     }
     UploadUrls.Upload upload;
     try {

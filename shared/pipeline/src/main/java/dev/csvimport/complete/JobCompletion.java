@@ -50,7 +50,7 @@ public final class JobCompletion {
       return;
     }
     if (totals.rows() != job.rowsRead()
-        || totals.successes() + totals.failures() != totals.rows()) {
+        || totals.successes() + totals.failures() + totals.skipped() != totals.rows()) {
       LOG.error(
           "counts do not add up",
           null,
@@ -65,10 +65,12 @@ public final class JobCompletion {
           "successes",
           totals.successes(),
           "failures",
-          totals.failures());
+          totals.failures(),
+          "skipped",
+          totals.skipped());
     }
     String results = resultsFile.write(job);
-    if (jobs.finish(job, totals.successes(), totals.failures(), results)) {
+    if (jobs.finish(job, totals.successes(), totals.failures(), totals.skipped(), results)) {
       LOG.info(
           "job finished",
           "appId",
@@ -81,6 +83,8 @@ public final class JobCompletion {
           totals.successes(),
           "failuresCount",
           totals.failures(),
+          "skippedCount",
+          totals.skipped(),
           "resultsFile",
           results,
           "operations",

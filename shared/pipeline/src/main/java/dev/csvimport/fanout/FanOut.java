@@ -11,6 +11,7 @@ import dev.csvimport.engine.chunk.EncodedChunk;
 import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
+import dev.csvimport.job.CreateDisposition;
 import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
 import dev.csvimport.ports.LeaseStore;
@@ -215,6 +216,16 @@ public final class FanOut {
               + "' names no delimiter: use one of "
               + Delimiter.names()
               + ", or leave it out to tell it from the header line");
+      return false;
+    }
+    if (job.createDisposition() != null
+        && CreateDisposition.named(job.createDisposition()).isEmpty()) {
+      fail(
+          job,
+          "the object's createDisposition metadata '"
+              + Excerpt.of(job.createDisposition())
+              + "' is neither: "
+              + CreateDisposition.refusal());
       return false;
     }
     ImportOptions options =

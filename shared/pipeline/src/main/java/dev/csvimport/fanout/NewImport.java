@@ -15,9 +15,10 @@ public record NewImport(
     String action,
     String name,
     String uploadedBy,
-    String delimiter) {
+    String delimiter,
+    String createDisposition) {
 
-  /** An import whose delimiter its header line tells. */
+  /** An import whose delimiter its header line tells, which may create users. */
   public NewImport(
       String appId,
       String bucket,
@@ -26,6 +27,6 @@ public record NewImport(
       String action,
       String name,
       String uploadedBy) {
-    this(appId, bucket, object, generation, action, name, uploadedBy, null);
+    this(appId, bucket, object, generation, action, name, uploadedBy, null, null);
   }
 }

@@ -48,6 +48,6 @@ public final class NewJobs {
             now,
             settings.limits(),
             now.plus(settings.retention()))
-        .withDelimiter(object.delimiter());
+        .withChoices(object.delimiter(), object.createDisposition());
   }
 }

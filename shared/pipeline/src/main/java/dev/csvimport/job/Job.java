@@ -23,6 +23,10 @@ import java.util.List;
  * @param expireAt when the job's documents may be deleted (a Firestore TTL policy does it)
  * @param leaseUntil while a fan-out runs: until when it holds the job; null when none does
  * @param waiting while the job waits for a retry: why its last attempt failed; else null
+ * @param delimiter the word of the delimiter the import named; null when its header line tells
+ * @param createDisposition Leanplum's name of whether rows may create users; null for
+ *     CreateIfNeeded
+ * @param skippedCount when FINISHED: rows skipped for a user not found, under CreateNever
  */
 public record Job(
     String appId,
@@ -48,7 +52,9 @@ public record Job(
     Instant expireAt,
     Instant leaseUntil,
     String waiting,
-    String delimiter) {
+    String delimiter,
+    String createDisposition,
+    long skippedCount) {
 
   public Job {
     chunksPerPartition = List.copyOf(chunksPerPartition);
@@ -91,13 +97,16 @@ public record Job(
         expireAt,
         null,
         null,
-        null);
+        null,
+        null,
+        0);
   }
 
   /**
-   * This job with its cells separated by the delimiter of that word; null tells it from the header.
+   * This new job with the import's choices: the delimiter's word (null: told from the header line)
+   * and its create disposition (null: CreateIfNeeded).
    */
-  public Job withDelimiter(String word) {
+  public Job withChoices(String delimiterWord, String disposition) {
     return new Job(
         appId,
         jobId,
@@ -122,7 +131,14 @@ public record Job(
         expireAt,
         leaseUntil,
         waiting,
-        word);
+        delimiterWord,
+        disposition,
+        skippedCount);
+  }
+
+  /** Whether rows for users without a profile are skipped rather than create one. */
+  public boolean updatesExistingUsersOnly() {
+    return CreateDisposition.CREATE_NEVER.apiName().equals(createDisposition);
   }
 
   public boolean fanOutComplete() {

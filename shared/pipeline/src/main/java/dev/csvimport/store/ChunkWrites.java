@@ -17,14 +17,15 @@ import dev.csvimport.engine.operation.Removal;
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
+import dev.csvimport.job.CreateDisposition;
 import dev.csvimport.job.Job;
-import dev.csvimport.write.ItemAnswer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * The documents a slice of one chunk's rows write, inside its transaction: the profiles it changes
@@ -46,6 +47,7 @@ final class ChunkWrites {
   record Applied(
       int rowsTaken,
       long successes,
+      long skipped,
       List<Map<String, Object>> results,
       int documentsRead,
       int documentsWritten) {}
@@ -62,32 +64,42 @@ final class ChunkWrites {
   private final String appId;
   private final EventOrigin origin;
   private final long maxCommitBytes;
-  private final Set<Long> rowsForExistingUsersOnly;
+  private final LongPredicate forExistingUsersOnly;
+  private final String skippedMessage;
   private final Set<String> existingUsers = new LinkedHashSet<>();
   private final Map<String, Long> profileBytes = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> events = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> devices = new LinkedHashMap<>();
   private long bytes;
 
+  /** The writes of an import's chunk: under CreateNever, a row for a user not found is skipped. */
   ChunkWrites(FirestoreLayout layout, Job job, long maxCommitBytes) {
-    this(layout, job.appId(), new EventOrigin("jobId", job.jobId()), maxCommitBytes, Set.of());
+    this(
+        layout,
+        job.appId(),
+        new EventOrigin("jobId", job.jobId()),
+        maxCommitBytes,
+        job.updatesExistingUsersOnly() ? row -> true : row -> false,
+        CreateDisposition.ROW_SKIPPED);
   }
 
   /**
-   * @param rowsForExistingUsersOnly rows that are skipped, with a warning, when their user has no
-   *     profile
+   * @param forExistingUsersOnly the rows that are skipped, with {@code skippedMessage} as their
+   *     warning, when their user has no profile
    */
   ChunkWrites(
       FirestoreLayout layout,
       String appId,
       EventOrigin origin,
       long maxCommitBytes,
-      Set<Long> rowsForExistingUsersOnly) {
+      LongPredicate forExistingUsersOnly,
+      String skippedMessage) {
     this.layout = layout;
     this.appId = appId;
     this.origin = origin;
     this.maxCommitBytes = maxCommitBytes;
-    this.rowsForExistingUsersOnly = rowsForExistingUsersOnly;
+    this.forExistingUsersOnly = forExistingUsersOnly;
+    this.skippedMessage = skippedMessage;
   }
 
   /** Applies rows {@code from} to at most {@code from + maxRows} (at least one), in order. */
@@ -98,6 +110,7 @@ final class ChunkWrites {
     int read = profiles.size();
     List<Map<String, Object>> results = new ArrayList<>();
     long successes = 0;
+    long skipped = 0;
     int taken = 0;
     for (RowResult row : slice) {
       if (!row.succeeded()) {
@@ -105,8 +118,9 @@ final class ChunkWrites {
         taken++;
         continue;
       }
-      if (rowsForExistingUsersOnly.contains(row.row()) && !existingUsers.contains(row.userId())) {
-        results.add(resultOf(row, "warning", RowProblem.ofRow(ItemAnswer.USER_NOT_FOUND)));
+      if (forExistingUsersOnly.test(row.row()) && !existingUsers.contains(row.userId())) {
+        results.add(resultOf(row, "warning", RowProblem.ofRow(skippedMessage)));
+        skipped++;
         taken++;
         continue;
       }
@@ -134,7 +148,12 @@ final class ChunkWrites {
     events.forEach(tx::set);
     devices.forEach((ref, fields) -> tx.set(ref, fields, SetOptions.merge()));
     return new Applied(
-        taken, successes, results, read, profileBytes.size() + events.size() + devices.size());
+        taken,
+        successes,
+        skipped,
+        results,
+        read,
+        profileBytes.size() + events.size() + devices.size());
   }
 
   private Map<String, Profile> readProfiles(Transaction tx, List<RowResult> rows) throws Exception {

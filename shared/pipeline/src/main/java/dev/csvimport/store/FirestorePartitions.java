@@ -109,6 +109,7 @@ public final class FirestorePartitions implements PartitionStore {
     long rows = 0;
     long successes = 0;
     long failures = 0;
+    long skipped = 0;
     boolean allApplied = job.fanOutComplete();
     Map<String, Long> operations = new LinkedHashMap<>();
     for (int p = 0; p < cursors.size(); p++) {
@@ -117,6 +118,7 @@ public final class FirestorePartitions implements PartitionStore {
         rows += longOf(cursor, "rows");
         successes += longOf(cursor, "successes");
         failures += longOf(cursor, "failures");
+        skipped += longOf(cursor, "skipped");
         if (cursor.get("ops") instanceof Map<?, ?> ops) {
           ops.forEach(
               (name, count) ->
@@ -126,7 +128,7 @@ public final class FirestorePartitions implements PartitionStore {
       long next = cursor.exists() ? longOf(cursor, "nextSequence") : 0;
       allApplied &= job.fanOutComplete() && next >= job.chunksPerPartition().get(p);
     }
-    return new PartitionTotals(rows, successes, failures, allApplied, operations);
+    return new PartitionTotals(rows, successes, failures, skipped, allApplied, operations);
   }
 
   private static long longOf(DocumentSnapshot doc, String field) {
@@ -201,7 +203,10 @@ public final class FirestorePartitions implements PartitionStore {
       counts.put("nextRow", done ? 0 : to);
       counts.put("rows", countOf("rows") + applied.rowsTaken());
       counts.put("successes", countOf("successes") + applied.successes());
-      counts.put("failures", countOf("failures") + applied.rowsTaken() - applied.successes());
+      counts.put("skipped", countOf("skipped") + applied.skipped());
+      counts.put(
+          "failures",
+          countOf("failures") + applied.rowsTaken() - applied.successes() - applied.skipped());
       counts.put("expireAt", timestamp(job.expireAt()));
       movedCursor = counts;
       reads += applied.documentsRead();

@@ -66,6 +66,8 @@ final class JobDocuments {
     doc.put("resultsFile", job.resultsFile());
     doc.put("expireAt", timestamp(job.expireAt()));
     doc.put("delimiter", job.delimiter());
+    doc.put("createDisposition", job.createDisposition());
+    doc.put("skippedCount", job.skippedCount());
     return doc;
   }
 
@@ -105,7 +107,9 @@ final class JobDocuments {
         instant(doc.getTimestamp("expireAt")),
         instant(doc.getTimestamp(LEASE_UNTIL)),
         doc.getString("waiting"),
-        doc.getString("delimiter"));
+        doc.getString("delimiter"),
+        doc.getString("createDisposition"),
+        longOf(doc, "skippedCount"));
   }
 
   @SuppressWarnings("unchecked")

@@ -172,7 +172,7 @@ public final class JobStore {
    * Ends a running job as FINISHED; answers false when it had already ended, so it finishes exactly
    * once.
    */
-  public boolean finish(Job job, long successes, long failures, String resultsFile)
+  public boolean finish(Job job, long successes, long failures, long skipped, String resultsFile)
       throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     return StoreException.await(
@@ -193,6 +193,8 @@ public final class JobStore {
                           successes,
                           "failuresCount",
                           failures,
+                          "skippedCount",
+                          skipped,
                           "resultsFile",
                           resultsFile,
                           "finishedAt",

@@ -207,7 +207,8 @@ public final class WriteRequests {
                   appId,
                   new ChunkWrites.EventOrigin("requestId", id),
                   maxCommitBytes,
-                  existingOnly)
+                  existingOnly::contains,
+                  ItemAnswer.USER_NOT_FOUND)
               .apply(tx, new Chunk(0, 0, 0, rows), 0, maxRows);
       Map<Object, Map<String, Object>> results = new HashMap<>();
       applied.results().forEach(result -> results.put(result.get("row"), result));

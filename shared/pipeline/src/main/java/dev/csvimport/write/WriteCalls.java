@@ -8,6 +8,7 @@ import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.read.Excerpt;
+import dev.csvimport.job.CreateDisposition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,6 @@ public final class WriteCalls {
 
   /** Leanplum's limit on the items of one batch. */
   public static final int MAX_ITEMS = 50;
-
-  private static final String CREATE_NEVER = "CreateNever";
-  private static final String CREATE_IF_NEEDED = "CreateIfNeeded";
 
   private WriteCalls() {}
 
@@ -66,14 +64,8 @@ public final class WriteCalls {
           "unknown action " + Excerpt.quote(action) + ": the write actions are " + supported());
     }
     String disposition = text(item.get("createDisposition"));
-    if (disposition != null
-        && !disposition.equals(CREATE_NEVER)
-        && !disposition.equals(CREATE_IF_NEEDED)) {
-      return failed(
-          row,
-          "createDisposition",
-          disposition,
-          "createDisposition is " + CREATE_IF_NEEDED + " (the" + " default) or " + CREATE_NEVER);
+    if (disposition != null && CreateDisposition.named(disposition).isEmpty()) {
+      return failed(row, "createDisposition", disposition, CreateDisposition.refusal());
     }
     if (action.equals("deleteUser")) {
       String userId = text(item.get("userId"));
@@ -95,7 +87,7 @@ public final class WriteCalls {
     }
     return new WriteItem.Change(
         checker.check(row, Action.fromApiName(action).orElseThrow(), item),
-        CREATE_NEVER.equals(disposition));
+        CreateDisposition.CREATE_NEVER.apiName().equals(disposition));
   }
 
   private static WriteItem failed(long row, String field, String value, String message) {

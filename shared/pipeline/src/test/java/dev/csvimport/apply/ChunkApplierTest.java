@@ -74,7 +74,9 @@ class ChunkApplierTest {
         now.plus(Duration.ofDays(7)),
         null,
         null,
-        null);
+        null,
+        null,
+        0);
   }
 
   private void stored(Job job) throws Exception {
