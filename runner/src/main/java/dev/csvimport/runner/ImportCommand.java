@@ -58,6 +58,17 @@ final class ImportCommand implements Callable<Integer> {
   String action;
 
   @Option(
+      names = "--delimiter",
+      paramLabel = "D",
+      description = "comma, semicolon, tab or pipe (default: told from the header line)")
+  String delimiter;
+
+  @Option(
+      names = "--update-only",
+      description = "createDisposition CreateNever: rows for users not found are skipped")
+  boolean updateOnly;
+
+  @Option(
       names = "--app",
       paramLabel = "APP",
       defaultValue = "local",
@@ -91,6 +102,12 @@ final class ImportCommand implements Callable<Integer> {
       Map<String, String> metadata = new HashMap<>();
       if (action != null) {
         metadata.put("action", action);
+      }
+      if (delimiter != null) {
+        metadata.put("delimiter", delimiter);
+      }
+      if (updateOnly) {
+        metadata.put("createDisposition", "CreateNever");
       }
       String objectName = settings.inboxPrefix() + file.getFileName();
       err.println("importing " + file + " as gs://" + LocalCloud.BUCKET + "/" + objectName);

@@ -388,42 +388,12 @@ class ApiIT {
                 .build(),
             // As many commas as semicolons: the header alone cannot tell.
             "userId,Plan;Tier,Note;x\nz1,gold,a;b\n".getBytes(StandardCharsets.UTF_8));
-    Answer refused =
-        get(
-            "action",
-            "multi",
-            "createJob",
-            "true",
-            "appId",
-            A,
-            "clientKey",
-            keysA.development(),
-            "gcsBucket",
-            LocalCloud.BUCKET,
-            "file",
-            "staging/eu.csv",
-            "delimiter",
-            "colon");
+    Answer refused = importCall("delimiter", "colon");
     assertEquals(400, refused.status());
     assertEquals(
         "unknown delimiter 'colon': use one of comma, semicolon, tab, pipe", message(refused));
 
-    Answer disposition =
-        get(
-            "action",
-            "multi",
-            "createJob",
-            "true",
-            "appId",
-            A,
-            "clientKey",
-            keysA.development(),
-            "gcsBucket",
-            LocalCloud.BUCKET,
-            "file",
-            "staging/eu.csv",
-            "createDisposition",
-            "Maybe");
+    Answer disposition = importCall("createDisposition", "Maybe");
     assertEquals(400, disposition.status());
     assertEquals(
         "createDisposition is CreateIfNeeded (the default) or CreateNever", message(disposition));
@@ -454,8 +424,8 @@ class ApiIT {
     assertEquals(2, piped.element().getAsJsonArray("columns").size(), piped.element().toString());
   }
 
-  /** Starts a CSV import of staging/eu.csv by multi with createJob; answers its job id. */
-  private String startImport(String... more) throws Exception {
+  /** multi with createJob for staging/eu.csv, as setUserAttributes, with {@code more} pairs. */
+  private Answer importCall(String... more) throws Exception {
     List<String> pairs =
         new java.util.ArrayList<>(
             List.of(
@@ -474,7 +444,12 @@ class ApiIT {
                 "defaultAction",
                 "setUserAttributes"));
     pairs.addAll(List.of(more));
-    Answer started = get(pairs.toArray(String[]::new));
+    return get(pairs.toArray(String[]::new));
+  }
+
+  /** Starts the import of {@link #importCall}; answers its job id. */
+  private String startImport(String... more) throws Exception {
+    Answer started = importCall(more);
     assertEquals(200, started.status(), started.element().toString());
     return started.element().get("jobId").getAsString();
   }

@@ -453,32 +453,63 @@ class EndToEndIT {
     }
   }
 
+  /** What a run of bin/csvimport's command answered: its exit code and its stdout. */
+  private record Command(int exit, String out) {}
+
+  private static Command command(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      return new Command(Main.run(args), out.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  /**
+   * The command line's --delimiter and --update-only reach the import as a dropped file's metadata.
+   */
+  @Test
+  void theCommandLineTakesTheDelimiterAndUpdateOnly(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("eu.csv");
+    Files.writeString(csv, "userId;Plan\nnew-1;gold\nnew-2;silver\n");
+    Command run =
+        command(
+            "import",
+            csv.toString(),
+            "--action",
+            "setUserAttributes",
+            "--delimiter",
+            "semicolon",
+            "--update-only",
+            "--json");
+    assertEquals(0, run.exit(), run.out());
+    JsonObject job = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("job");
+    assertEquals("FINISHED", job.get("state").getAsString());
+    assertEquals("CreateNever", job.get("createDisposition").getAsString());
+    assertEquals(0, job.getAsJsonObject("data").get("successesCount").getAsInt());
+    assertEquals(2, job.getAsJsonObject("data").get("skippedCount").getAsInt());
+    assertEquals(0, job.getAsJsonObject("data").get("failuresCount").getAsInt());
+  }
+
   @Test
   void theCommandLineImportsAFileAndAnswersInJson(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("users.csv");
     Files.writeString(csv, "identity,Name,Phone\nct-1,Ann,+44 20\nct-2,Bo,555-12\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    int exit;
-    try {
-      exit =
-          Main.run(
-              "import",
-              csv.toString(),
-              "--action",
-              "setUserAttributes",
-              "--show-user",
-              "ct-1",
-              "--show-user",
-              "nobody",
-              "--json");
-    } finally {
-      System.setOut(stdout);
-    }
-    assertEquals(0, exit);
-    JsonObject answer =
-        JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
+    Command run =
+        command(
+            "import",
+            csv.toString(),
+            "--action",
+            "setUserAttributes",
+            "--show-user",
+            "ct-1",
+            "--show-user",
+            "nobody",
+            "--json");
+    assertEquals(0, run.exit());
+    JsonObject answer = JsonParser.parseString(run.out()).getAsJsonObject();
     assertEquals("FINISHED", answer.getAsJsonObject("job").get("state").getAsString());
     assertEquals(
         1, answer.getAsJsonObject("job").getAsJsonObject("data").get("successesCount").getAsInt());

@@ -124,6 +124,22 @@ class UploadsPageIT {
     Files.write(SCREENSHOTS.resolve(name + ".png"), png);
   }
 
+  /**
+   * The cells of the uploads list's row once it says Finished. The list refreshes while imports
+   * run, replacing its rows: each look reads a row whole, again if it was replaced.
+   */
+  private List<String> finishedCells(By uploadRow) {
+    return wait.ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              List<String> texts =
+                  d.findElement(uploadRow).findElements(By.tagName("td")).stream()
+                      .map(WebElement::getText)
+                      .toList();
+              return texts.stream().anyMatch(text -> text.contains("Finished")) ? texts : null;
+            });
+  }
+
   @Test
   void aPersonPreviewsUploadsAndReadsTheFailedRowsOfAnImport(@TempDir Path dir) throws Exception {
     signIn("wrong-key");
@@ -176,16 +192,7 @@ class UploadsPageIT {
     // The list refreshes while imports run, replacing its rows: each look reads a row whole, again
     // if it was replaced.
     By uploadRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Spring users')]]");
-    List<String> cells =
-        wait.ignoring(StaleElementReferenceException.class)
-            .until(
-                d -> {
-                  List<String> texts =
-                      d.findElement(uploadRow).findElements(By.tagName("td")).stream()
-                          .map(WebElement::getText)
-                          .toList();
-                  return texts.stream().anyMatch(text -> text.contains("Finished")) ? texts : null;
-                });
+    List<String> cells = finishedCells(uploadRow);
     assertEquals("Spring users " + XSS, cells.get(0));
     assertEquals("ann@example.com", cells.get(2));
     assertEquals("1", cells.get(4), "No. of errors");
@@ -235,16 +242,7 @@ class UploadsPageIT {
 
     byId("upload").click();
     By uploadRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'export-eu')]]");
-    List<String> cells =
-        wait.ignoring(StaleElementReferenceException.class)
-            .until(
-                d -> {
-                  List<String> texts =
-                      d.findElement(uploadRow).findElements(By.tagName("td")).stream()
-                          .map(WebElement::getText)
-                          .toList();
-                  return texts.stream().anyMatch(text -> text.contains("Finished")) ? texts : null;
-                });
+    List<String> cells = finishedCells(uploadRow);
     assertEquals("1", cells.get(4), "No. of errors");
     assertEquals("1", cells.get(5), "No. of records");
     assertEquals(
