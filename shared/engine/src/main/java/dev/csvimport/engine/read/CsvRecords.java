@@ -92,13 +92,12 @@ public final class CsvRecords implements Cells, AutoCloseable {
   private long nextLine = 1;
 
   private final List<String> header;
-  private final Delimiter delimiter;
   private final byte[] classOf;
   private final byte[] inCell;
 
   private CsvRecords(InputStream in, Delimiter given) throws FileFailure {
     this.in = in;
-    this.delimiter = given != null ? given : ofHeaderLine();
+    Delimiter delimiter = given != null ? given : ofHeaderLine();
     this.classOf = CLASSES[delimiter.ordinal()];
     this.inCell = IN_CELLS[delimiter.ordinal()];
     if (!advance()) {
@@ -123,11 +122,6 @@ public final class CsvRecords implements Cells, AutoCloseable {
    */
   public static CsvRecords open(InputStream bytes, Delimiter delimiter) throws FileFailure {
     return new CsvRecords(bytes, delimiter);
-  }
-
-  /** What separates the cells: as given, or as told from the header line. */
-  public Delimiter delimiter() {
-    return delimiter;
   }
 
   /**
