@@ -239,41 +239,12 @@ class ApiIT {
     String csv =
         java.util.Base64.getEncoder()
             .encodeToString("userId,Plan\nu1,gold\n".getBytes(StandardCharsets.UTF_8));
-    assertEquals(
-        401,
-        post(
-                "application/json",
-                "{\"action\":\"preview\",\"appId\":\""
-                    + A
-                    + "\",\"clientKey\":\"nope\",\"csv\":\""
-                    + csv
-                    + "\"}")
-            .status());
-    Answer preview =
-        post(
-            "application/json",
-            "{\"action\":\"preview\",\"appId\":\""
-                + A
-                + "\",\"clientKey\":\""
-                + keysA.production()
-                + "\",\"csv\":\""
-                + csv
-                + "\",\"defaultAction\":\"setUserAttributes\"}");
+    assertEquals(401, preview("nope", csv, "").status());
+    Answer preview = preview(keysA.production(), csv, ",\"defaultAction\":\"setUserAttributes\"");
     assertEquals(200, preview.status());
     assertEquals(1, preview.element().getAsJsonArray("rows").size());
     String tooBig = java.util.Base64.getEncoder().encodeToString(new byte[300 * 1024]);
-    assertEquals(
-        413,
-        post(
-                "application/json",
-                "{\"action\":\"preview\",\"appId\":\""
-                    + A
-                    + "\",\"clientKey\":\""
-                    + keysA.production()
-                    + "\",\"csv\":\""
-                    + tooBig
-                    + "\"}")
-            .status());
+    assertEquals(413, preview(keysA.production(), tooBig, "").status());
 
     Answer refused =
         post(
@@ -412,16 +383,29 @@ class ApiIT {
         java.util.Base64.getEncoder()
             .encodeToString("userId|Plan\nz1|gold\n".getBytes(StandardCharsets.UTF_8));
     Answer piped =
-        post(
-            "application/json",
-            "{\"action\":\"preview\",\"appId\":\""
-                + A
-                + "\",\"clientKey\":\""
-                + keysA.production()
-                + "\",\"csv\":\""
-                + csv
-                + "\",\"delimiter\":\"|\",\"defaultAction\":\"setUserAttributes\"}");
+        preview(
+            keysA.production(),
+            csv,
+            ",\"delimiter\":\"|\",\"defaultAction\":\"setUserAttributes\"");
     assertEquals(2, piped.element().getAsJsonArray("columns").size(), piped.element().toString());
+  }
+
+  /**
+   * preview as the page calls it: POSTed JSON with the key, the file's first bytes in base64, and
+   * {@code more} (further JSON members, each after a comma).
+   */
+  private Answer preview(String clientKey, String csvBase64, String more) throws Exception {
+    return post(
+        "application/json",
+        "{\"action\":\"preview\",\"appId\":\""
+            + A
+            + "\",\"clientKey\":\""
+            + clientKey
+            + "\",\"csv\":\""
+            + csvBase64
+            + "\""
+            + more
+            + "}");
   }
 
   /** multi with createJob for staging/eu.csv, as setUserAttributes, with {@code more} pairs. */
