@@ -142,6 +142,8 @@ public record Preview(List<Column> columns, List<Row> rows, long rowsRead) {
         return "event parameter " + column.name() + type;
       case DEVICE_ATTRIBUTE:
         return "device field " + column.name();
+      case NOTE:
+        return "a note, not imported";
       default:
         return column.role().name().toLowerCase(Locale.ROOT);
     }

@@ -77,7 +77,7 @@ class FileTwinsTest {
   }
 
   /** The records written out with {@code delimiter}, quoting a cell only where it must be. */
-  private static byte[] written(List<List<String>> records, char delimiter) {
+  static byte[] written(List<List<String>> records, char delimiter) {
     StringBuilder file = new StringBuilder();
     for (List<String> record : records) {
       for (int c = 0; c < record.size(); c++) {
@@ -96,7 +96,7 @@ class FileTwinsTest {
     return file.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] gzipped(byte[] bytes) throws IOException {
+  static byte[] gzipped(byte[] bytes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
       gzip.write(bytes);
@@ -104,7 +104,7 @@ class FileTwinsTest {
     return out.toByteArray();
   }
 
-  private static List<List<String>> randomRecords(Random random) {
+  static List<List<String>> randomRecords(Random random) {
     List<List<String>> records = new ArrayList<>();
     int columns = 2 + random.nextInt(4);
     List<String> header = new ArrayList<>(List.of("userId"));

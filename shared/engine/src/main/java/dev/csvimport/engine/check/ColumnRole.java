@@ -22,7 +22,9 @@ public enum ColumnRole {
   CURRENCY_CODE(Action.TRACK),
   INFO(Action.TRACK),
   PARAM(Action.TRACK),
-  DEVICE_ATTRIBUTE(Action.SET_DEVICE_ATTRIBUTES);
+  DEVICE_ATTRIBUTE(Action.SET_DEVICE_ATTRIBUTES),
+  /** A note for people, not data: its header starts with {@code #}; no row reads it. */
+  NOTE(null);
 
   private final Action action;
 

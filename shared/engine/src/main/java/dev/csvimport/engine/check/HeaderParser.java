@@ -37,6 +37,12 @@ public final class HeaderParser {
   private static final Map<String, ColumnRole> NAMED_BY_PREFIX = new LinkedHashMap<>();
   private static final String EVENTS = "events.";
 
+  /**
+   * How a header marks a column as a note that is not imported, such as the {@code #error} column
+   * of a failed-rows file.
+   */
+  public static final String NOTE_PREFIX = "#";
+
   static {
     NAMED_BY_PREFIX.put("userAttributes.", ColumnRole.USER_ATTRIBUTE);
     NAMED_BY_PREFIX.put("userAttributeValuesToAdd.", ColumnRole.VALUES_TO_ADD);
@@ -130,10 +136,16 @@ public final class HeaderParser {
     if (column.role() == ColumnRole.USER_KEY) {
       return "userKey";
     }
+    if (column.role() == ColumnRole.NOTE) {
+      return "note/" + column.header();
+    }
     return column.role() + "/" + column.name() + "/" + column.eventField();
   }
 
   private static Column column(int index, String header, Set<Action> actions) throws FileFailure {
+    if (header.startsWith(NOTE_PREFIX)) {
+      return new Column(index, header, ColumnRole.NOTE, null, null, ValueType.STRING);
+    }
     String base = header;
     ValueType declared = null;
     int open = header.lastIndexOf('<');

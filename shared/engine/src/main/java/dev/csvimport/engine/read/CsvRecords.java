@@ -92,12 +92,13 @@ public final class CsvRecords implements Cells, AutoCloseable {
   private long nextLine = 1;
 
   private final List<String> header;
+  private final Delimiter delimiter;
   private final byte[] classOf;
   private final byte[] inCell;
 
   private CsvRecords(InputStream in, Delimiter given) throws FileFailure {
     this.in = in;
-    Delimiter delimiter = given != null ? given : ofHeaderLine();
+    this.delimiter = given != null ? given : ofHeaderLine();
     this.classOf = CLASSES[delimiter.ordinal()];
     this.inCell = IN_CELLS[delimiter.ordinal()];
     if (!advance()) {
@@ -158,6 +159,11 @@ public final class CsvRecords implements Cells, AutoCloseable {
         return Delimiter.COMMA;
       }
     }
+  }
+
+  /** What separates the file's cells: as given, or as its header line told. */
+  public Delimiter delimiter() {
+    return delimiter;
   }
 
   /** The header row's cells, as written. */

@@ -25,6 +25,11 @@ public enum Delimiter {
     return symbol;
   }
 
+  /** The character itself. */
+  public char character() {
+    return (char) symbol;
+  }
+
   /** How a person names it: the character itself, or its word. */
   public String shown() {
     return this == TAB ? "tab" : "'" + (char) symbol + "' (" + word + ")";
