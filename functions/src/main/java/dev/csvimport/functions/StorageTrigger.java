@@ -116,7 +116,8 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
                 displayName,
                 metadata.get("uploadedBy"),
                 metadata.get("delimiter"),
-                metadata.get("createDisposition")),
+                metadata.get("createDisposition"),
+                isDryRun(metadata)),
             eventId);
     LOG.info(
         "object handled",
@@ -130,6 +131,15 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
         object.getGeneration(),
         "eventId",
         eventId);
+  }
+
+  /**
+   * Whether the object's metadata asks for a dry run: {@code dryRun} with any value but {@code
+   * false}, so that a misspelt yes never writes profiles.
+   */
+  static boolean isDryRun(Map<String, String> metadata) {
+    String value = metadata.get("dryRun");
+    return value != null && !value.trim().equalsIgnoreCase("false");
   }
 
   /**

@@ -69,6 +69,13 @@ final class ImportCommand implements Callable<Integer> {
   boolean updateOnly;
 
   @Option(
+      names = "--dry-run",
+      description =
+          "check the whole file as the import would, against the profiles as they are, and write"
+              + " nothing but the job and its files")
+  boolean dryRun;
+
+  @Option(
       names = "--app",
       paramLabel = "APP",
       defaultValue = "local",
@@ -108,6 +115,9 @@ final class ImportCommand implements Callable<Integer> {
       }
       if (updateOnly) {
         metadata.put("createDisposition", "CreateNever");
+      }
+      if (dryRun) {
+        metadata.put("dryRun", "true");
       }
       String objectName = settings.inboxPrefix() + file.getFileName();
       err.println("importing " + file + " as gs://" + LocalCloud.BUCKET + "/" + objectName);

@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     name = "csvimport",
     mixinStandardHelpOptions = true,
     description = "Runs csvimport on this machine, against the Firestore and Pub/Sub emulators.",
-    subcommands = {ImportCommand.class, ServeCommand.class, AppsCommand.class, BenchCommand.class})
+    subcommands = {
+      ImportCommand.class,
+      CheckCommand.class,
+      ServeCommand.class,
+      AppsCommand.class,
+      BenchCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

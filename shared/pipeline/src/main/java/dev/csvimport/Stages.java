@@ -12,6 +12,7 @@ import dev.csvimport.api.UploadActions;
 import dev.csvimport.api.UploadUrls;
 import dev.csvimport.api.WriteActions;
 import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.complete.FailedRowsFile;
 import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.config.Settings;
@@ -52,7 +53,9 @@ public final class Stages {
     this.layout = new FirestoreLayout(db);
     this.jobs = new JobStore(layout, clock);
     this.partitions = new FirestorePartitions(layout, settings.commitBytes());
-    this.completion = new JobCompletion(jobs, partitions, new ResultsFile(layout, storage));
+    this.completion =
+        new JobCompletion(
+            jobs, partitions, new ResultsFile(layout, storage), new FailedRowsFile(storage));
   }
 
   public FirestoreLayout layout() {
@@ -125,7 +128,12 @@ public final class Stages {
     Answers answers = answers();
     return new ImportApi(
         apps::authenticate,
-        new JobActions(jobs, partitions, new ResultsFile(layout, storage), answers),
+        new JobActions(
+            jobs,
+            partitions,
+            new ResultsFile(layout, storage),
+            new FailedRowsFile(storage),
+            answers),
         new CsvImportActions(apps, jobs, newJobs(), requests, storage, clock),
         new WriteActions(
             new WriteRequests(layout, clock, settings.commitBytes()), profiles(), answers, clock),

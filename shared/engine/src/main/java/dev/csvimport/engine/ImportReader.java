@@ -15,6 +15,7 @@ import dev.csvimport.engine.read.FileFailure;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The import engine's door: a CSV file in, chunks of checked rows out, streaming, so memory does
@@ -53,6 +54,16 @@ public final class ImportReader {
    */
   public ImportSummary read(InputStream csv, ImportOptions options, Chunker.Sink sink)
       throws Exception {
+    return read(csv, options, sink, failure -> {});
+  }
+
+  /**
+   * {@link #read}, telling {@code failures} each row that fails, in file order, as its chunk will
+   * carry it.
+   */
+  public ImportSummary read(
+      InputStream csv, ImportOptions options, Chunker.Sink sink, Consumer<RowResult> failures)
+      throws Exception {
     Action defaultAction = defaultAction(options);
     try (CsvRecords records = records(csv, options)) {
       Header header = HeaderParser.parse(records.header(), defaultAction);
@@ -67,12 +78,11 @@ public final class ImportReader {
         rows++;
         RowResult checked =
             checker.check(rows, records.line(), records, records.cellCount(), rowSink);
-        boolean succeeded =
-            checked == null
-                ? chunker.addTold(rows, records.line())
-                : chunker.add(checked).succeeded();
-        if (!succeeded) {
+        RowResult added =
+            checked == null ? chunker.addTold(rows, records.line()) : chunker.add(checked);
+        if (added != null && !added.succeeded()) {
           failed++;
+          failures.accept(added);
         }
       }
       chunker.finish();

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The answers of the API's actions, in Leanplum's shapes, built once for the HTTP API and the local
@@ -24,18 +24,18 @@ import java.util.function.Function;
  */
 public final class Answers {
 
-  private final Function<Job, String> resultsLink;
+  private final BiFunction<String, String, String> fileLink;
 
   /**
-   * @param resultsLink how a caller fetches a finished job's results file: a signed URL, or a gs://
-   *     URI
+   * @param fileLink how a caller fetches a finished job's file, by bucket and object name: a signed
+   *     URL, or a gs:// URI
    */
-  public Answers(Function<Job, String> resultsLink) {
-    this.resultsLink = resultsLink;
+  public Answers(BiFunction<String, String, String> fileLink) {
+    this.fileLink = fileLink;
   }
 
-  public static String gsUri(Job job) {
-    return "gs://" + job.bucket() + "/" + job.resultsFile();
+  public static String gsUri(String bucket, String object) {
+    return "gs://" + bucket + "/" + object;
   }
 
   /** getMultiResults: the job's state, and its counts once FINISHED or its progress before. */
@@ -50,7 +50,10 @@ public final class Answers {
       data.addProperty("failuresCount", job.failuresCount());
       data.addProperty("skippedCount", job.skippedCount());
       JsonArray files = new JsonArray();
-      files.add(resultsLink.apply(job));
+      files.add(fileLink.apply(job.bucket(), job.resultsFile()));
+      if (job.failedRowsFile() != null) {
+        files.add(fileLink.apply(job.bucket(), job.failedRowsFile()));
+      }
       data.add("files", files);
       answer.add("data", data);
     } else if (job.state() == JobState.FAILED) {
@@ -61,6 +64,7 @@ public final class Answers {
     answer.addProperty("file", job.object());
     answer.addProperty("action", job.action());
     answer.addProperty("createDisposition", createDisposition(job));
+    answer.addProperty("dryRun", job.dryRun());
     answer.addProperty("name", job.name());
     answer.addProperty("uploadedBy", job.uploadedBy());
     answer.add("createdAt", wholeSeconds(job.createdAt()));
@@ -103,6 +107,8 @@ public final class Answers {
     row.addProperty("failuresCount", job.failuresCount());
     row.addProperty("skippedCount", job.skippedCount());
     row.addProperty("createDisposition", createDisposition(job));
+    row.addProperty("dryRun", job.dryRun());
+    row.addProperty("failedRows", job.failedRowsFile() != null);
     if (job.state() == JobState.FAILED) {
       row.addProperty("reason", job.failure());
     } else if (!job.state().ended()) {

@@ -54,6 +54,7 @@ public final class CsvImportActions {
     String defaultAction = params.defaultAction();
     Delimiter delimiter = params.delimiter();
     String createDisposition = params.createDisposition();
+    boolean dryRun = params.dryRun();
     caller.requireDevelopmentKey("CSV imports");
     if (!apps.owns(caller.appId(), bucket)) {
       throw new ApiError(403, "bucket " + bucket + " does not belong to this app");
@@ -75,7 +76,8 @@ public final class CsvImportActions {
                     params.getOr("name", file.substring(file.lastIndexOf('/') + 1)),
                     params.getOr("uploadedBy", "api"),
                     delimiter == null ? null : delimiter.word(),
-                    createDisposition),
+                    createDisposition,
+                    dryRun),
                 params.getOr("requestId", params.callId())));
     try {
       fanOutRequests.request(job.appId(), job.jobId());

@@ -60,6 +60,7 @@ public final class ImportApi {
     routes.put("preview", imports::preview);
     routes.put("uploadUrl", uploads::uploadUrl);
     routes.put("results", jobs::results);
+    routes.put("failedRows", jobs::failedRows);
     WriteCalls.ACTIONS.forEach(action -> routes.put(action, writes::single));
     return routes;
   }

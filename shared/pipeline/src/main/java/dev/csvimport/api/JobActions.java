@@ -3,6 +3,7 @@ package dev.csvimport.api;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.csvimport.complete.FailedRowsFile;
 import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.job.Job;
 import dev.csvimport.ports.PartitionStore;
@@ -10,11 +11,15 @@ import dev.csvimport.ports.PartitionTotals;
 import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.JobStore;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
-/** The actions that read jobs: getMultiResults, listJobs and results. */
+/** The actions that read jobs: getMultiResults, listJobs, results and failedRows. */
 public final class JobActions {
+
+  /** Bytes of a failed-rows file per part of the failedRows action. */
+  static final int FAILED_ROWS_PART_BYTES = 1 << 20;
 
   /** Lines of a results file per page of the results action. */
   private static final int MAX_RESULT_LINES = 500;
@@ -25,13 +30,19 @@ public final class JobActions {
   private final JobStore jobs;
   private final PartitionStore partitions;
   private final ResultsFile resultsFile;
+  private final FailedRowsFile failedRowsFile;
   private final Answers answers;
 
   public JobActions(
-      JobStore jobs, PartitionStore partitions, ResultsFile resultsFile, Answers answers) {
+      JobStore jobs,
+      PartitionStore partitions,
+      ResultsFile resultsFile,
+      FailedRowsFile failedRowsFile,
+      Answers answers) {
     this.jobs = jobs;
     this.partitions = partitions;
     this.resultsFile = resultsFile;
+    this.failedRowsFile = failedRowsFile;
     this.answers = answers;
   }
 
@@ -105,6 +116,35 @@ public final class JobActions {
     answer.add("lines", lines);
     if (page.nextOffset() >= 0) {
       answer.addProperty("nextOffset", page.nextOffset());
+    }
+    return ApiAnswer.ok(answer);
+  }
+
+  /**
+   * failedRows: a part of a finished job's failed-rows CSV, from byte {@code offset} on, in base64:
+   * the page joins the parts into the file, whatever its size, without a signed URL.
+   */
+  public ApiAnswer failedRows(Caller caller, Params params) throws ApiError, StoreException {
+    Job job =
+        jobs.get(caller.appId(), params.required("jobId"))
+            .orElseThrow(() -> new ApiError(404, "job not found"));
+    if (job.failedRowsFile() == null) {
+      throw new ApiError(
+          409,
+          job.resultsFile() == null
+              ? "the job has no failed-rows file: it is " + job.state()
+              : "the job has no failed-rows file: no row failed, or its file was gone when it"
+                  + " finished");
+    }
+    int offset = params.wholeNumber("offset", 0, 0, Integer.MAX_VALUE);
+    FailedRowsFile.Part part = failedRowsFile.read(job, offset, FAILED_ROWS_PART_BYTES);
+    JsonObject answer = new JsonObject();
+    answer.addProperty("success", true);
+    answer.addProperty("jobId", job.jobId());
+    answer.addProperty("fileName", job.jobId() + "-failed.csv");
+    answer.addProperty("bytes", Base64.getEncoder().encodeToString(part.bytes()));
+    if (part.nextOffset() >= 0) {
+      answer.addProperty("nextOffset", part.nextOffset());
     }
     return ApiAnswer.ok(answer);
   }

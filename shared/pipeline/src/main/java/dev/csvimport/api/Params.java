@@ -78,6 +78,18 @@ public final class Params {
     return name;
   }
 
+  /**
+   * Whether the import is a dry run: {@code dryRun} true or false (in any case), false when it is
+   * not given.
+   */
+  public boolean dryRun() throws ApiError {
+    String value = request.parameter("dryRun");
+    if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      throw new ApiError(400, "dryRun must be true or false");
+    }
+    return "true".equalsIgnoreCase(value);
+  }
+
   /** A whole number from {@code min} to {@code max}, or {@code otherwise} when none is given. */
   public int wholeNumber(String name, int otherwise, int min, int max) throws ApiError {
     String text = request.parameter(name);

@@ -3,15 +3,14 @@ package dev.csvimport.api;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
-import dev.csvimport.job.Job;
 import dev.csvimport.log.Log;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How a caller fetches a job's results file: a V4 signed URL, valid for an hour, where the
- * deployment's service account can sign; otherwise the {@code gs://} URI, for callers with read
- * access to the bucket.
+ * How a caller fetches a job's results or failed-rows file: a V4 signed URL, valid for an hour,
+ * where the deployment's service account can sign; otherwise the {@code gs://} URI, for callers
+ * with read access to the bucket.
  */
 public final class ResultsLinks {
 
@@ -29,11 +28,12 @@ public final class ResultsLinks {
     this.storage = storage;
   }
 
-  public String link(Job job) {
+  /** The link of a job's file, {@code object} in {@code bucket}. */
+  public String link(String bucket, String object) {
     try {
       return storage
           .signUrl(
-              BlobInfo.newBuilder(BlobId.of(job.bucket(), job.resultsFile())).build(),
+              BlobInfo.newBuilder(BlobId.of(bucket, object)).build(),
               1,
               TimeUnit.HOURS,
               Storage.SignUrlOption.withV4Signature())
@@ -45,7 +45,7 @@ public final class ResultsLinks {
             "error",
             cannotSign.getClass().getSimpleName() + ": " + cannotSign.getMessage());
       }
-      return Answers.gsUri(job);
+      return Answers.gsUri(bucket, object);
     }
   }
 }

@@ -43,6 +43,7 @@ public final class UploadActions {
     caller.requireDevelopmentKey("uploads");
     String defaultAction = params.defaultAction();
     String createDisposition = params.createDisposition();
+    boolean dryRun = params.dryRun();
     String bucket =
         apps.inboxBucket(caller.appId())
             .orElseThrow(
@@ -65,6 +66,9 @@ public final class UploadActions {
     }
     if (createDisposition != null) {
       metadata.put("createDisposition", createDisposition);
+    }
+    if (dryRun) {
+      metadata.put("dryRun", "true");
     }
     UploadUrls.Upload upload;
     try {

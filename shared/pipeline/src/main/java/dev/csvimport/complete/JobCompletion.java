@@ -9,9 +9,10 @@ import dev.csvimport.store.JobStore;
 import java.util.Optional;
 
 /**
- * Ends a job when its fan-out is complete and every chunk is applied: writes its results file, then
- * makes it FINISHED with its counts, and logs them with the job's billable operations ({@link
- * JobStore#operations}). Any number of callers may try at once; the job finishes exactly once.
+ * Ends a job when its fan-out is complete and every chunk is applied: writes its results file and,
+ * when rows failed, its failed-rows file, then makes it FINISHED with its counts, and logs them
+ * with the job's billable operations ({@link JobStore#operations}). Any number of callers may try
+ * at once; the job finishes exactly once.
  */
 public final class JobCompletion {
 
@@ -20,11 +21,17 @@ public final class JobCompletion {
   private final JobStore jobs;
   private final PartitionStore partitions;
   private final ResultsFile resultsFile;
+  private final FailedRowsFile failedRowsFile;
 
-  public JobCompletion(JobStore jobs, PartitionStore partitions, ResultsFile resultsFile) {
+  public JobCompletion(
+      JobStore jobs,
+      PartitionStore partitions,
+      ResultsFile resultsFile,
+      FailedRowsFile failedRowsFile) {
     this.jobs = jobs;
     this.partitions = partitions;
     this.resultsFile = resultsFile;
+    this.failedRowsFile = failedRowsFile;
   }
 
   /** Finishes the job if it is done, as it stands now. */
@@ -70,7 +77,9 @@ public final class JobCompletion {
           totals.skipped());
     }
     String results = resultsFile.write(job);
-    if (jobs.finish(job, totals.successes(), totals.failures(), totals.skipped(), results)) {
+    String failedRows = totals.failures() > 0 ? failedRowsFile.write(job, results) : null;
+    if (jobs.finish(
+        job, totals.successes(), totals.failures(), totals.skipped(), results, failedRows)) {
       LOG.info(
           "job finished",
           "appId",
@@ -87,6 +96,10 @@ public final class JobCompletion {
           totals.skipped(),
           "resultsFile",
           results,
+          "failedRowsFile",
+          failedRows,
+          "dryRun",
+          job.dryRun(),
           "operations",
           jobs.operations(job, totals));
     }

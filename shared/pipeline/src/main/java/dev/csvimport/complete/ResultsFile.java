@@ -8,8 +8,7 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import dev.csvimport.engine.ResultLines;
 import dev.csvimport.job.Job;
 import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.FirestoreLayout;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -32,19 +30,13 @@ import java.util.PriorityQueue;
 
 /**
  * A job's results file, {@code results/<jobId>.jsonl} in its bucket: one JSON line per failed or
- * warned row, in row order. Written as a stream: the partitions' results are merged page by page,
- * never held whole; read a page of lines at a time.
+ * warned row, in row order ({@link ResultLines}). Written as a stream: the partitions' results are
+ * merged page by page, never held whole; read a page of lines at a time.
  */
 public final class ResultsFile {
 
   public static final String PREFIX = "results/";
-  private static final Gson GSON =
-      new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
   private static final int PAGE = 100;
-
-  /** The fields of a line, in the order a person reads them. */
-  public static final List<String> FIELDS =
-      List.of("row", "line", "userId", "status", "column", "value", "message");
 
   private final FirestoreLayout layout;
   private final Storage storage;
@@ -89,10 +81,7 @@ public final class ResultsFile {
           new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
       while (!next.isEmpty()) {
         PartitionResults smallest = next.poll();
-        Map<String, Object> stored = smallest.next();
-        Map<String, Object> line = new LinkedHashMap<>();
-        FIELDS.forEach(field -> line.put(field, stored.get(field)));
-        out.write(GSON.toJson(line));
+        out.write(ResultLines.toJson(smallest.next()));
         out.write('\n');
         if (smallest.hasNext()) {
           next.add(smallest);

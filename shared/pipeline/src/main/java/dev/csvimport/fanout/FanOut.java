@@ -1,6 +1,5 @@
 package dev.csvimport.fanout;
 
-import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import dev.csvimport.complete.JobCompletion;
@@ -13,6 +12,7 @@ import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.job.CreateDisposition;
 import dev.csvimport.job.Job;
+import dev.csvimport.job.SourceObject;
 import dev.csvimport.log.Log;
 import dev.csvimport.ports.LeaseStore;
 import dev.csvimport.ports.StoreException;
@@ -313,12 +313,8 @@ public final class FanOut {
   }
 
   private InputStream open(Job job) {
-    BlobId blob =
-        job.generation() > 0
-            ? BlobId.of(job.bucket(), job.object(), job.generation())
-            : BlobId.of(job.bucket(), job.object());
     return new BufferedInputStream(
-        Channels.newInputStream(storage.reader(blob)), READ_BUFFER_BYTES);
+        Channels.newInputStream(storage.reader(SourceObject.of(job))), READ_BUFFER_BYTES);
   }
 
   private void fail(Job job, String reason) throws StoreException {

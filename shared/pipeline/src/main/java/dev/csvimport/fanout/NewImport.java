@@ -6,6 +6,9 @@ package dev.csvimport.fanout;
  * @param action the default action from its path or metadata, or null
  * @param name its display name
  * @param uploadedBy who uploaded it, or null
+ * @param delimiter the word of the delimiter it names, or null: its header line tells
+ * @param createDisposition Leanplum's createDisposition it names, or null: CreateIfNeeded
+ * @param dryRun whether it only tells what it would do ({@link dev.csvimport.job.Job#dryRun})
  */
 public record NewImport(
     String appId,
@@ -16,9 +19,10 @@ public record NewImport(
     String name,
     String uploadedBy,
     String delimiter,
-    String createDisposition) {
+    String createDisposition,
+    boolean dryRun) {
 
-  /** An import whose delimiter its header line tells, which may create users. */
+  /** A real import whose delimiter its header line tells, which may create users. */
   public NewImport(
       String appId,
       String bucket,
@@ -27,6 +31,6 @@ public record NewImport(
       String action,
       String name,
       String uploadedBy) {
-    this(appId, bucket, object, generation, action, name, uploadedBy, null, null);
+    this(appId, bucket, object, generation, action, name, uploadedBy, null, null, false);
   }
 }

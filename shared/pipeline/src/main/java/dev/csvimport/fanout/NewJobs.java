@@ -48,6 +48,6 @@ public final class NewJobs {
             now,
             settings.limits(),
             now.plus(settings.retention()))
-        .withChoices(object.delimiter(), object.createDisposition());
+        .withChoices(object.delimiter(), object.createDisposition(), object.dryRun());
   }
 }

@@ -27,6 +27,11 @@ import java.util.List;
  * @param createDisposition Leanplum's name of whether rows may create users; null for
  *     CreateIfNeeded
  * @param skippedCount when FINISHED: rows skipped for a user not found, under CreateNever
+ * @param dryRun whether the import only tells what it would do: every row is read, checked and
+ *     prepared as for the real import, against the profiles as they are, and nothing is written but
+ *     the job's own documents and files
+ * @param failedRowsFile when FINISHED with failures: the object name of the failed rows as a CSV to
+ *     fix and import again; null when there were none, or the imported object was gone
  */
 public record Job(
     String appId,
@@ -54,7 +59,9 @@ public record Job(
     String waiting,
     String delimiter,
     String createDisposition,
-    long skippedCount) {
+    long skippedCount,
+    boolean dryRun,
+    String failedRowsFile) {
 
   public Job {
     chunksPerPartition = List.copyOf(chunksPerPartition);
@@ -99,14 +106,16 @@ public record Job(
         null,
         null,
         null,
-        0);
+        0,
+        false,
+        null);
   }
 
   /**
-   * This new job with the import's choices: the delimiter's word (null: told from the header line)
-   * and its create disposition (null: CreateIfNeeded).
+   * This new job with the import's choices: the delimiter's word (null: told from the header line),
+   * its create disposition (null: CreateIfNeeded) and whether it is a dry run.
    */
-  public Job withChoices(String delimiterWord, String disposition) {
+  public Job withChoices(String delimiterWord, String disposition, boolean dryRunOnly) {
     return new Job(
         appId,
         jobId,
@@ -133,7 +142,9 @@ public record Job(
         waiting,
         delimiterWord,
         disposition,
-        skippedCount);
+        skippedCount,
+        dryRunOnly,
+        failedRowsFile);
   }
 
   /** Whether rows for users without a profile are skipped rather than create one. */

@@ -8,6 +8,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.SetOptions;
 import com.google.cloud.firestore.Transaction;
+import dev.csvimport.engine.ResultLines;
 import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.engine.apply.ProfileChanges;
 import dev.csvimport.engine.apply.RowRefused;
@@ -66,13 +67,17 @@ final class ChunkWrites {
   private final long maxCommitBytes;
   private final LongPredicate forExistingUsersOnly;
   private final String skippedMessage;
+  private final boolean dryRun;
   private final Set<String> existingUsers = new LinkedHashSet<>();
   private final Map<String, Long> profileBytes = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> events = new LinkedHashMap<>();
   private final Map<DocumentReference, Map<String, Object>> devices = new LinkedHashMap<>();
   private long bytes;
 
-  /** The writes of an import's chunk: under CreateNever, a row for a user not found is skipped. */
+  /**
+   * The writes of an import's chunk: under CreateNever, a row for a user not found is skipped; in a
+   * dry run, every row is prepared as it would be and nothing is written.
+   */
   ChunkWrites(FirestoreLayout layout, Job job, long maxCommitBytes) {
     this(
         layout,
@@ -80,7 +85,8 @@ final class ChunkWrites {
         new EventOrigin("jobId", job.jobId()),
         maxCommitBytes,
         job.updatesExistingUsersOnly() ? row -> true : row -> false,
-        CreateDisposition.ROW_SKIPPED);
+        CreateDisposition.ROW_SKIPPED,
+        job.dryRun());
   }
 
   /**
@@ -94,6 +100,18 @@ final class ChunkWrites {
       long maxCommitBytes,
       LongPredicate forExistingUsersOnly,
       String skippedMessage) {
+    this(layout, appId, origin, maxCommitBytes, forExistingUsersOnly, skippedMessage, false);
+  }
+
+  private ChunkWrites(
+      FirestoreLayout layout,
+      String appId,
+      EventOrigin origin,
+      long maxCommitBytes,
+      LongPredicate forExistingUsersOnly,
+      String skippedMessage,
+      boolean dryRun) {
+    this.dryRun = dryRun;
     this.layout = layout;
     this.appId = appId;
     this.origin = origin;
@@ -114,12 +132,12 @@ final class ChunkWrites {
     int taken = 0;
     for (RowResult row : slice) {
       if (!row.succeeded()) {
-        results.add(resultOf(row, "failed", row.failure()));
+        results.add(ResultLines.of(row, ResultLines.FAILED, row.failure()));
         taken++;
         continue;
       }
       if (forExistingUsersOnly.test(row.row()) && !existingUsers.contains(row.userId())) {
-        results.add(resultOf(row, "warning", RowProblem.ofRow(skippedMessage)));
+        results.add(ResultLines.of(row, ResultLines.WARNING, RowProblem.ofRow(skippedMessage)));
         skipped++;
         taken++;
         continue;
@@ -128,7 +146,7 @@ final class ChunkWrites {
       try {
         write = prepare(row, profiles);
       } catch (RowRefused refused) {
-        results.add(resultOf(row, "failed", refused.problem()));
+        results.add(ResultLines.of(row, ResultLines.FAILED, refused.problem()));
         taken++;
         continue;
       }
@@ -139,8 +157,11 @@ final class ChunkWrites {
       successes++;
       taken++;
       if (!row.warnings().isEmpty()) {
-        results.add(resultOf(row, "warning", row.warnings().get(0)));
+        results.add(ResultLines.of(row, ResultLines.WARNING, row.warnings().get(0)));
       }
+    }
+    if (dryRun) {
+      return new Applied(taken, successes, skipped, results, read, 0);
     }
     for (String userId : profileBytes.keySet()) {
       tx.set(layout.user(appId, userId), ProfileDocuments.toDocument(profiles.get(userId)));
@@ -279,18 +300,5 @@ final class ChunkWrites {
               + " per document: split the data over fewer or smaller attributes");
     }
     return size;
-  }
-
-  /** One line of the job's results: a failed row, or a row that succeeded with a warning. */
-  private static Map<String, Object> resultOf(RowResult row, String status, RowProblem problem) {
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("row", row.row());
-    result.put("line", row.line());
-    result.put("userId", row.userId());
-    result.put("status", status);
-    result.put("column", problem.column());
-    result.put("value", problem.value());
-    result.put("message", problem.message());
-    return result;
   }
 }

@@ -68,6 +68,8 @@ final class JobDocuments {
     doc.put("delimiter", job.delimiter());
     doc.put("createDisposition", job.createDisposition());
     doc.put("skippedCount", job.skippedCount());
+    doc.put("dryRun", job.dryRun());
+    doc.put("failedRowsFile", job.failedRowsFile());
     return doc;
   }
 
@@ -109,7 +111,9 @@ final class JobDocuments {
         doc.getString("waiting"),
         doc.getString("delimiter"),
         doc.getString("createDisposition"),
-        longOf(doc, "skippedCount"));
+        longOf(doc, "skippedCount"),
+        Boolean.TRUE.equals(doc.getBoolean("dryRun")),
+        doc.getString("failedRowsFile"));
   }
 
   @SuppressWarnings("unchecked")

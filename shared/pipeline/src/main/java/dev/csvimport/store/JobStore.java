@@ -169,10 +169,16 @@ public final class JobStore {
   }
 
   /**
-   * Ends a running job as FINISHED; answers false when it had already ended, so it finishes exactly
-   * once.
+   * Ends a running job as FINISHED with its counts and files ({@code failedRowsFile} null when it
+   * has none); answers false when it had already ended, so it finishes exactly once.
    */
-  public boolean finish(Job job, long successes, long failures, long skipped, String resultsFile)
+  public boolean finish(
+      Job job,
+      long successes,
+      long failures,
+      long skipped,
+      String resultsFile,
+      String failedRowsFile)
       throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
     return StoreException.await(
@@ -184,21 +190,15 @@ public final class JobStore {
                       .mayBecome(JobState.FINISHED)) {
                     return false;
                   }
-                  tx.update(
-                      ref,
-                      Map.of(
-                          "state",
-                          JobState.FINISHED.name(),
-                          "successesCount",
-                          successes,
-                          "failuresCount",
-                          failures,
-                          "skippedCount",
-                          skipped,
-                          "resultsFile",
-                          resultsFile,
-                          "finishedAt",
-                          now()));
+                  Map<String, Object> finished = new HashMap<>();
+                  finished.put("state", JobState.FINISHED.name());
+                  finished.put("successesCount", successes);
+                  finished.put("failuresCount", failures);
+                  finished.put("skippedCount", skipped);
+                  finished.put("resultsFile", resultsFile);
+                  finished.put("failedRowsFile", failedRowsFile);
+                  finished.put("finishedAt", now());
+                  tx.update(ref, finished);
                   return true;
                 }));
   }

@@ -76,7 +76,9 @@ class ChunkApplierTest {
         null,
         null,
         null,
-        0);
+        0,
+        false,
+        null);
   }
 
   private void stored(Job job) throws Exception {

@@ -66,11 +66,11 @@ public final class Chunker {
   /**
    * Adds the row last told to {@link #rowSink}, as {@link #add} adds its result.
    *
-   * @return whether it travels as a success: false when it would not fit any chunk and is replaced
-   *     by its failure
+   * @return null when it travels as a success; the failure that replaces it when it would not fit
+   *     any chunk
    */
-  public boolean addTold(long row, long line) throws Exception {
-    return place(ChunkCodec.writtenRowBytes(row, line, told), row, line, told.userId()) == null;
+  public RowResult addTold(long row, long line) throws Exception {
+    return place(ChunkCodec.writtenRowBytes(row, line, told), row, line, told.userId());
   }
 
   /**
