@@ -216,16 +216,19 @@ function putChunk(url, file, start, end) {
   });
 }
 
-async function upload(event) {
+async function upload(event, dryRun) {
   event.preventDefault();
   const blob = $('file').files[0];
   if (!blob) return;
+  if (!$('uploadForm').reportValidity()) return;
+  const what = dryRun ? 'Checking ' : 'Uploading ';
   show($('uploadError'), '');
   let grant;
   try {
     grant = await call('uploadUrl', {
       name: $('importName').value, uploadedBy: session().email, defaultAction: $('defaultAction').value,
       createDisposition: $('createDisposition').value,
+      dryRun: dryRun ? 'true' : 'false',
       fileName: blob.name,
     });
   } catch (e) {
@@ -234,7 +237,7 @@ async function upload(event) {
   }
   const item = document.createElement('li');
   const label = document.createElement('span');
-  label.textContent = 'Uploading ' + $('importName').value + ' ';
+  label.textContent = what + $('importName').value + ' ';
   const bar = document.createElement('progress');
   bar.max = blob.size || 1;
   bar.value = 0;
@@ -287,7 +290,13 @@ async function loadUploads(fromStart) {
     const tr = body.insertRow();
     tr.className = 'job';
     tr.dataset.jobId = job.jobId;
-    cell(tr, job.name);
+    const name = cell(tr, job.name);
+    if (job.dryRun) {
+      const badge = document.createElement('span');
+      badge.className = 'badge';
+      badge.textContent = 'dry run';
+      name.append(' ', badge);
+    }
     cell(tr, when(job.createdAt));
     cell(tr, job.uploadedBy);
     const status = cell(tr, STATUS[job.state] || job.state, 'status-' + job.state);
@@ -301,6 +310,7 @@ async function loadUploads(fromStart) {
     } else if (job.state === 'FINISHED' && job.skippedCount > 0) {
       status.append(' (' + job.skippedCount + ' skipped: users not found, an update-only import)');
     }
+    if (job.dryRun && job.state === 'FINISHED') status.append(' (dry run: nothing was written)');
     tr.addEventListener('click', () => openJob(job));
   }
   listToken = answer.nextPageToken || null;
@@ -330,12 +340,15 @@ async function openJob(job) {
   $('resultsTable').tBodies[0].replaceChildren();
   $('moreResults').hidden = true;
   $('download').hidden = job.state !== 'FINISHED';
+  $('downloadFailed').hidden = !job.failedRows;
   if (job.state !== 'FINISHED') {
     $('jobSummary').textContent = job.state === 'FAILED' ? 'This import failed as a whole: nothing of it was applied.'
         : 'This import has not finished yet.';
     return;
   }
-  $('jobSummary').textContent = job.successesCount + ' rows applied, ' + job.failuresCount
+  $('jobSummary').textContent = (job.dryRun
+      ? 'Dry run, nothing written: ' + job.successesCount + ' rows would apply, '
+      : job.successesCount + ' rows applied, ') + job.failuresCount
       + ' failed. Failed rows and rows with a warning:';
   await moreResults();
   $('jobDetail').scrollIntoView();
@@ -362,14 +375,32 @@ async function download() {
     answer.lines.forEach((line) => lines.push(JSON.stringify(line)));
     offset = answer.nextOffset || 0;
   } while (offset);
-  const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'application/x-ndjson' }));
+  saveAs(new Blob([lines.join('\n') + '\n'], { type: 'application/x-ndjson' }), detail.job.jobId + '.jsonl');
+}
+
+function saveAs(blob, fileName) {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = detail.job.jobId + '.jsonl';
+  link.download = fileName;
   document.body.appendChild(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// The failed rows as a CSV to fix and upload again, fetched in parts.
+async function downloadFailed() {
+  const parts = [];
+  let offset = 0;
+  let fileName = 'failed.csv';
+  do {
+    const answer = await call('failedRows', { jobId: detail.job.jobId, offset: String(offset) });
+    parts.push(Uint8Array.from(atob(answer.bytes), (c) => c.charCodeAt(0)));
+    fileName = answer.fileName;
+    offset = answer.nextOffset || 0;
+  } while (offset);
+  saveAs(new Blob(parts, { type: 'text/csv' }), fileName);
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -377,9 +408,11 @@ document.addEventListener('DOMContentLoaded', () => {
   $('signOut').addEventListener('click', signOut);
   $('file').addEventListener('change', preview);
   $('defaultAction').addEventListener('change', preview);
-  $('uploadForm').addEventListener('submit', upload);
+  $('uploadForm').addEventListener('submit', (e) => upload(e, false));
+  $('dryRun').addEventListener('click', (e) => upload(e, true));
   $('morePages').addEventListener('click', () => loadUploads(false));
   $('moreResults').addEventListener('click', moreResults);
   $('download').addEventListener('click', download);
+  $('downloadFailed').addEventListener('click', downloadFailed);
   if (session()) enter();
 });

@@ -50,6 +50,7 @@ class UploadsPageIT {
   private AppStore.Keys keys;
   private WebDriver browser;
   private WebDriverWait wait;
+  private Path downloads;
 
   @BeforeEach
   void start(Emulators emulators, @TempDir Path profile) throws Exception {
@@ -82,6 +83,14 @@ class UploadsPageIT {
                 "--disable-sync",
                 "--window-size=1400,1000",
                 "--user-data-dir=" + profile.resolve("chromium"));
+    downloads = Files.createDirectories(profile.resolve("downloads"));
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory",
+            downloads.toString(),
+            "download.prompt_for_download",
+            false));
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -248,6 +257,61 @@ class UploadsPageIT {
     assertEquals(
         "gold",
         cloud.stages().profiles().profile(APP, "z1").orElseThrow().attributes().get("Plan"));
+  }
+
+  /**
+   * Check the whole file: a dry run, marked as one, that writes no profile; its failed rows
+   * download as a CSV to fix.
+   */
+  @Test
+  void aPersonChecksTheWholeFileThenDownloadsItsFailedRows(@TempDir Path dir) throws Exception {
+    signIn(keys.development());
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("appPanel")));
+    Path csv = dir.resolve("autumn-users.csv");
+    Files.writeString(
+        csv,
+        "userId,Plan,Age<int>\nd1,gold,34\nd2,silver,x\nd3,\"a, b\",y\n",
+        StandardCharsets.UTF_8);
+    choose(csv);
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector("#previewTable tbody tr")));
+    byId("dryRun").click();
+    By uploadRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'autumn-users')]]");
+    List<String> cells = finishedCells(uploadRow);
+    assertTrue(cells.get(0).contains("dry run"), cells.get(0));
+    assertTrue(cells.get(3).contains("nothing was written"), cells.get(3));
+    assertEquals("2", cells.get(4), "No. of errors");
+    assertEquals("1", cells.get(5), "the rows that would apply");
+    assertTrue(cloud.stages().profiles().profile(APP, "d1").isEmpty(), "a dry run writes nothing");
+    screenshot("dry-run");
+
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(uploadRow).click();
+              return true;
+            });
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("downloadFailed")));
+    assertTrue(byId("jobSummary").getText().startsWith("Dry run, nothing written"));
+    screenshot("failed-rows-download");
+    byId("downloadFailed").click();
+    Path saved =
+        wait.until(
+            d -> {
+              try (var files = Files.list(downloads)) {
+                return files
+                    .filter(f -> f.toString().endsWith("-failed.csv"))
+                    .findFirst()
+                    .orElse(null);
+              } catch (java.io.IOException e) {
+                return null;
+              }
+            });
+    assertEquals(
+        "#error,userId,Plan,Age<int>\r\n"
+            + "Age<int>: 'x' is not a whole number,d2,silver,x\r\n"
+            + "Age<int>: 'y' is not a whole number,d3,\"a, b\",y\r\n",
+        Files.readString(saved));
   }
 
   @Test
