@@ -391,6 +391,74 @@ class ApiIT {
   }
 
   /**
+   * multi with createJob and dryRun: the job is a dry run everywhere it is shown, writes no
+   * profile, and its failed rows come back in parts of the failed-rows CSV; a dryRun that is not
+   * true or false is refused before any job exists.
+   */
+  @Test
+  void aDryRunByApiIsShownAsOneAndItsFailedRowsDownloadInParts() throws Exception {
+    cloud
+        .storage()
+        .create(
+            com.google.cloud.storage.BlobInfo.newBuilder(LocalCloud.BUCKET, "staging/eu.csv")
+                .build(),
+            "userId;Age<int>\ndry-1;30\ndry-2;old\n".getBytes(StandardCharsets.UTF_8));
+    Answer refused = importCall("dryRun", "maybe");
+    assertEquals(400, refused.status());
+    assertEquals("dryRun must be true or false", message(refused));
+
+    Job job = awaitEnd(A, startImport("dryRun", "true", "requestId", "dry"));
+    assertEquals(dev.csvimport.job.JobState.FINISHED, job.state(), job.failure());
+    assertTrue(cloud.stages().profiles().profile(A, "dry-1").isEmpty(), "a dry run writes nothing");
+    Answer results =
+        get(
+            "action",
+            "getMultiResults",
+            "appId",
+            A,
+            "clientKey",
+            keysA.production(),
+            "jobId",
+            job.jobId());
+    JsonObject answer = results.element();
+    assertTrue(answer.get("dryRun").getAsBoolean(), answer.toString());
+    assertEquals(1, answer.getAsJsonObject("data").get("successesCount").getAsInt());
+    JsonArray files = answer.getAsJsonObject("data").getAsJsonArray("files");
+    assertEquals(2, files.size(), files.toString());
+    assertTrue(files.get(1).getAsString().contains("-failed.csv"), files.toString());
+
+    Answer part =
+        get(
+            "action",
+            "failedRows",
+            "appId",
+            A,
+            "clientKey",
+            keysA.production(),
+            "jobId",
+            job.jobId());
+    assertEquals(200, part.status(), part.element().toString());
+    assertEquals(
+        "#error;userId;Age<int>\r\nAge<int>: 'old' is not a whole number;dry-2;old\r\n",
+        new String(
+            java.util.Base64.getDecoder().decode(part.element().get("bytes").getAsString()),
+            StandardCharsets.UTF_8));
+    assertTrue(part.element().get("nextOffset") == null, "one part holds the whole file");
+
+    Answer none =
+        get(
+            "action",
+            "failedRows",
+            "appId",
+            B,
+            "clientKey",
+            keysB.production(),
+            "jobId",
+            job.jobId());
+    assertEquals(404, none.status(), "another app's job is not found");
+  }
+
+  /**
    * preview as the page calls it: POSTed JSON with the key, the file's first bytes in base64, and
    * {@code more} (further JSON members, each after a comma).
    */
