@@ -341,6 +341,8 @@ async function openJob(job) {
   $('moreResults').hidden = true;
   $('download').hidden = job.state !== 'FINISHED';
   $('downloadFailed').hidden = !job.failedRows;
+  $('importChecked').hidden = !(job.dryRun && job.state === 'FINISHED');
+  show($('importCheckedError'), '');
   if (job.state !== 'FINISHED') {
     $('jobSummary').textContent = job.state === 'FAILED' ? 'This import failed as a whole: nothing of it was applied.'
         : 'This import has not finished yet.';
@@ -389,6 +391,22 @@ function saveAs(blob, fileName) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+// After a dry run: the same object, imported for real, with the same choices; no second upload.
+async function importChecked() {
+  const job = detail.job;
+  try {
+    await call('multi', {
+      createJob: 'true', gcsBucket: job.bucket, file: job.file, defaultAction: job.action || '',
+      createDisposition: job.createDisposition, name: job.name, uploadedBy: session().email,
+    });
+  } catch (e) {
+    show($('importCheckedError'), e.message);
+    return;
+  }
+  $('importChecked').hidden = true;
+  loadUploads(true);
+}
+
 // The failed rows as a CSV to fix and upload again, fetched in parts.
 async function downloadFailed() {
   const parts = [];
@@ -414,5 +432,6 @@ document.addEventListener('DOMContentLoaded', () => {
   $('moreResults').addEventListener('click', moreResults);
   $('download').addEventListener('click', download);
   $('downloadFailed').addEventListener('click', downloadFailed);
+  $('importChecked').addEventListener('click', importChecked);
   if (session()) enter();
 });

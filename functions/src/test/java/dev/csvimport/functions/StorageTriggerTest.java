@@ -136,6 +136,17 @@ class StorageTriggerTest {
     assertEquals("ann@example.com", started.uploadedBy());
   }
 
+  /** Any dryRun value but false makes a dry run, so that a misspelt yes never writes profiles. */
+  @Test
+  void dryRunMetadataMakesADryRunUnlessItSaysFalse() throws Exception {
+    trigger.accept(
+        finalized("inbox-a", "imports/setUserAttributes/a.csv", Map.of("DryRun", "TRUE")));
+    assertEquals(true, startedImport().dryRun(), "the XML API lowers keys; any case is read");
+    assertEquals(true, StorageTrigger.isDryRun(Map.of("dryRun", "yes")));
+    assertEquals(false, StorageTrigger.isDryRun(Map.of("dryRun", " false ")));
+    assertEquals(false, StorageTrigger.isDryRun(Map.of()));
+  }
+
   @Test
   void aFolderThatIsNoActionGivesNone() {
     assertNull(StorageTrigger.actionFromPath("imports/2024/users.csv", "imports/"));

@@ -312,6 +312,16 @@ class UploadsPageIT {
             + "Age<int>: 'x' is not a whole number,d2,silver,x\r\n"
             + "Age<int>: 'y' is not a whole number,d3,\"a, b\",y\r\n",
         Files.readString(saved));
+
+    byId("importChecked").click();
+    By realRow =
+        By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'autumn-users') and not(span)]]");
+    List<String> real = finishedCells(realRow);
+    assertEquals("2", real.get(4), "the real import fails the same rows");
+    assertEquals("1", real.get(5));
+    assertEquals(
+        "gold",
+        cloud.stages().profiles().profile(APP, "d1").orElseThrow().attributes().get("Plan"));
   }
 
   @Test

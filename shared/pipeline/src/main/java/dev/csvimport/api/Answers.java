@@ -100,6 +100,7 @@ public final class Answers {
     row.addProperty("jobId", job.jobId());
     row.addProperty("name", job.name());
     row.addProperty("file", job.object());
+    row.addProperty("bucket", job.bucket());
     row.addProperty("uploadedBy", job.uploadedBy());
     row.add("createdAt", wholeSeconds(job.createdAt()));
     row.addProperty("state", job.state().name());
