@@ -117,7 +117,8 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
                 metadata.get("uploadedBy"),
                 metadata.get("delimiter"),
                 metadata.get("createDisposition"),
-                isDryRun(metadata)),
+                isDryRun(metadata),
+                metadata.get("mapping")),
             eventId);
     LOG.info(
         "object handled",

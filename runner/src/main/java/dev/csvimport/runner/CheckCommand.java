@@ -9,6 +9,7 @@ import dev.csvimport.engine.ImportOptions;
 import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.ImportSummary;
 import dev.csvimport.engine.ResultLines;
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.engine.read.FileFailure;
@@ -113,7 +114,8 @@ final class CheckCommand implements Callable<Integer> {
         try (InputStream csv = Files.newInputStream(file);
             BufferedReader lines = Files.newBufferedReader(failures, StandardCharsets.UTF_8);
             OutputStream out = Files.newOutputStream(failedRowsOut)) {
-          long written = FailedRows.write(csv, given, ResultLines.failures(lines), out);
+          long written =
+              FailedRows.write(csv, given, ColumnMapping.NONE, ResultLines.failures(lines), out);
           err.println(written + " failed rows written to " + failedRowsOut);
         }
       }

@@ -459,6 +459,59 @@ class ApiIT {
   }
 
   /**
+   * A column mapping on multi reads an export's own headers as csvimport's (issue 27's engine rule,
+   * through the API): the job records it, the preview applies it, and a mapping that is not a JSON
+   * object of headers is refused before any job exists.
+   */
+  @Test
+  void aMappingReadsAnExportsHeadersAsTheImportsColumns() throws Exception {
+    cloud
+        .storage()
+        .create(
+            com.google.cloud.storage.BlobInfo.newBuilder(LocalCloud.BUCKET, "staging/eu.csv")
+                .build(),
+            "customer_id,E-mail,Age,Notes\nm-1,m1@example.com,33,keep out\n"
+                .getBytes(StandardCharsets.UTF_8));
+    String mapping =
+        "{\"customer_id\":\"userId\",\"E-mail\":\"email\",\"Age\":\"Age<int>\",\"Notes\":\"#notes\"}";
+    Answer refused = importCall("mapping", "[\"userId\"]");
+    assertEquals(400, refused.status());
+    assertTrue(message(refused).startsWith("mapping must be a JSON object"), message(refused));
+
+    Job job = awaitEnd(A, startImport("mapping", mapping, "requestId", "mapped"));
+    assertEquals(dev.csvimport.job.JobState.FINISHED, job.state(), job.failure());
+    assertEquals(1, job.successesCount());
+    var attributes = cloud.stages().profiles().profile(A, "m-1").orElseThrow().attributes();
+    assertEquals(Map.of("email", "m1@example.com", "Age", 33L), attributes);
+    Answer results =
+        get(
+            "action",
+            "getMultiResults",
+            "appId",
+            A,
+            "clientKey",
+            keysA.production(),
+            "jobId",
+            job.jobId());
+    assertEquals(
+        "userId", results.element().getAsJsonObject("mapping").get("customer_id").getAsString());
+
+    String csv =
+        java.util.Base64.getEncoder()
+            .encodeToString("customer_id,Age\nm-2,x\n".getBytes(StandardCharsets.UTF_8));
+    Answer preview =
+        preview(
+            keysA.production(),
+            csv,
+            ",\"defaultAction\":\"setUserAttributes\",\"mapping\":"
+                + new com.google.gson.JsonPrimitive(
+                    "{\"customer_id\":\"userId\",\"Age\":\"Age<int>\"}"));
+    assertTrue(
+        preview.element().toString().contains("'x' is not a whole number"),
+        preview.element().toString());
+  }
+
+  /**
    * preview as the page calls it: POSTed JSON with the key, the file's first bytes in base64, and
    * {@code more} (further JSON members, each after a comma).
    */

@@ -1,5 +1,6 @@
 package dev.csvimport.engine;
 
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.check.HeaderParser;
 import dev.csvimport.engine.read.CsvRecords;
 import dev.csvimport.engine.read.Decompression;
@@ -48,17 +49,23 @@ public final class FailedRows {
    * has them), {@code failures} in row order. Answers how many rows were written.
    *
    * @param delimiter what separates the file's cells; null to tell it from its header line
+   * @param mapping the import's column mapping: the header is written as mapped, so that the file
+   *     imports on its own
    * @throws FileFailure when the file cannot be read as it was when it was imported
    */
   public static long write(
-      InputStream csv, Delimiter delimiter, Iterator<Failure> failures, OutputStream out)
+      InputStream csv,
+      Delimiter delimiter,
+      ColumnMapping mapping,
+      Iterator<Failure> failures,
+      OutputStream out)
       throws FileFailure, IOException {
     Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     long written = 0;
     try (CsvRecords records = CsvRecords.open(Decompression.of(csv), delimiter)) {
       char separator = records.delimiter().character();
       writeCell(writer, ERROR_COLUMN, separator);
-      for (String name : records.header()) {
+      for (String name : mapping.apply(records.header())) {
         writer.write(separator);
         writeCell(writer, name, separator);
       }

@@ -36,7 +36,7 @@ public final class ImportReader {
   public long check(InputStream csv, ImportOptions options) throws FileFailure {
     Action defaultAction = defaultAction(options);
     try (CsvRecords records = records(csv, options)) {
-      HeaderParser.parse(records.header(), defaultAction);
+      HeaderParser.parse(options.mapping().apply(records.header()), defaultAction);
       long rows = 0;
       while (records.next()) {
         rows++;
@@ -66,7 +66,7 @@ public final class ImportReader {
       throws Exception {
     Action defaultAction = defaultAction(options);
     try (CsvRecords records = records(csv, options)) {
-      Header header = HeaderParser.parse(records.header(), defaultAction);
+      Header header = HeaderParser.parse(options.mapping().apply(records.header()), defaultAction);
       RowChecker checker = new RowChecker(header, defaultAction, options.importTime());
       Chunker chunker = new Chunker(limits, sink, options.firstSegment());
       long rows = 0;
@@ -100,7 +100,7 @@ public final class ImportReader {
   public Preview preview(InputStream csv, ImportOptions options, int maxRows) throws FileFailure {
     Action defaultAction = defaultAction(options);
     try (CsvRecords records = records(csv, options)) {
-      Header header = HeaderParser.parse(records.header(), defaultAction);
+      Header header = HeaderParser.parse(options.mapping().apply(records.header()), defaultAction);
       RowChecker checker = new RowChecker(header, defaultAction, options.importTime());
       List<Preview.Row> rows = new ArrayList<>();
       long read = 0;

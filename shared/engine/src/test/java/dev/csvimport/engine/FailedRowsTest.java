@@ -3,6 +3,7 @@ package dev.csvimport.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.check.ColumnRole;
 import dev.csvimport.engine.check.HeaderParser;
 import dev.csvimport.engine.chunk.ChunkCodec;
@@ -96,7 +97,12 @@ class FailedRowsTest {
       failedRows += failures.size();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       long written =
-          FailedRows.write(new ByteArrayInputStream(stored), delimiter, failures.iterator(), out);
+          FailedRows.write(
+              new ByteArrayInputStream(stored),
+              delimiter,
+              ColumnMapping.NONE,
+              failures.iterator(),
+              out);
       String where = "file " + i + ":\n" + new String(file, StandardCharsets.UTF_8);
       assertEquals(failures.size(), written, where);
       byte[] failedFile = out.toByteArray();
@@ -148,6 +154,7 @@ class FailedRowsTest {
     FailedRows.write(
         new ByteArrayInputStream(broken),
         null,
+        ColumnMapping.NONE,
         List.of(new FailedRows.Failure(1, "Age<int>", "'x' is not a whole number")).iterator(),
         out);
     assertEquals(

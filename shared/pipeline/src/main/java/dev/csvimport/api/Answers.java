@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.csvimport.engine.apply.EventTotals;
 import dev.csvimport.engine.apply.Profile;
@@ -65,6 +66,9 @@ public final class Answers {
     answer.addProperty("action", job.action());
     answer.addProperty("createDisposition", createDisposition(job));
     answer.addProperty("dryRun", job.dryRun());
+    if (job.mapping() != null) {
+      answer.add("mapping", JsonParser.parseString(job.mapping()));
+    }
     answer.addProperty("name", job.name());
     answer.addProperty("uploadedBy", job.uploadedBy());
     answer.add("createdAt", wholeSeconds(job.createdAt()));

@@ -45,6 +45,7 @@ public record ApiRequest(String requestId, String method, Map<String, String> pa
           Map.entry("delimiter", 16),
           Map.entry("createDisposition", 32),
           Map.entry("dryRun", 16),
+          Map.entry("mapping", 200_000),
           Map.entry("apiVersion", 16),
           Map.entry("createJob", 16),
           Map.entry("fileName", 500),

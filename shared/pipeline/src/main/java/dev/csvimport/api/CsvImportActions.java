@@ -4,6 +4,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.gson.JsonObject;
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewImport;
@@ -55,6 +56,7 @@ public final class CsvImportActions {
     Delimiter delimiter = params.delimiter();
     String createDisposition = params.createDisposition();
     boolean dryRun = params.dryRun();
+    String mapping = params.mapping();
     caller.requireDevelopmentKey("CSV imports");
     if (!apps.owns(caller.appId(), bucket)) {
       throw new ApiError(403, "bucket " + bucket + " does not belong to this app");
@@ -77,7 +79,8 @@ public final class CsvImportActions {
                     params.getOr("uploadedBy", "api"),
                     delimiter == null ? null : delimiter.word(),
                     createDisposition,
-                    dryRun),
+                    dryRun,
+                    mapping),
                 params.getOr("requestId", params.callId())));
     try {
       fanOutRequests.request(job.appId(), job.jobId());
@@ -112,6 +115,7 @@ public final class CsvImportActions {
             params.flag("partial"),
             params.defaultAction(),
             params.delimiter(),
+            ColumnMapping.fromJson(params.mapping()),
             clock.instant()));
   }
 }

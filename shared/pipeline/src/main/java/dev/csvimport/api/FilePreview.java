@@ -9,6 +9,7 @@ import dev.csvimport.engine.ImportOptions;
 import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.Preview;
 import dev.csvimport.engine.check.Column;
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.engine.operation.Removal;
 import dev.csvimport.engine.operation.RowProblem;
@@ -40,14 +41,20 @@ final class FilePreview {
    * @param partial whether the file goes on after them
    */
   static JsonObject answer(byte[] csv, boolean partial, String defaultAction, Instant now) {
-    return answer(csv, partial, defaultAction, null, now);
+    return answer(csv, partial, defaultAction, null, ColumnMapping.NONE, now);
   }
 
   /**
    * @param delimiter what separates the cells; null to tell it from the header line
+   * @param mapping what the columns are read as
    */
   static JsonObject answer(
-      byte[] csv, boolean partial, String defaultAction, Delimiter delimiter, Instant now) {
+      byte[] csv,
+      boolean partial,
+      String defaultAction,
+      Delimiter delimiter,
+      ColumnMapping mapping,
+      Instant now) {
     JsonObject answer = new JsonObject();
     answer.addProperty("success", true);
     byte[] whole = partial ? completeLines(csv) : csv;
@@ -56,7 +63,9 @@ final class FilePreview {
           new ImportReader(ChunkLimits.DEFAULT)
               .preview(
                   new ByteArrayInputStream(whole),
-                  new ImportOptions(defaultAction, now).withDelimiter(delimiter),
+                  new ImportOptions(defaultAction, now)
+                      .withDelimiter(delimiter)
+                      .withMapping(mapping),
                   ROWS);
       answer.add("columns", columns(preview.columns()));
       JsonArray rows = new JsonArray();

@@ -1,5 +1,6 @@
 package dev.csvimport.api;
 
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.job.CreateDisposition;
@@ -88,6 +89,18 @@ public final class Params {
       throw new ApiError(400, "dryRun must be true or false");
     }
     return "true".equalsIgnoreCase(value);
+  }
+
+  /**
+   * The import's column mapping, checked, as JSON ({@link ColumnMapping#toJson}), or null when none
+   * is given.
+   */
+  public String mapping() throws ApiError {
+    try {
+      return ColumnMapping.fromJson(request.parameter("mapping")).toJson();
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(400, e.getMessage());
+    }
   }
 
   /** A whole number from {@code min} to {@code max}, or {@code otherwise} when none is given. */

@@ -44,6 +44,7 @@ public final class UploadActions {
     String defaultAction = params.defaultAction();
     String createDisposition = params.createDisposition();
     boolean dryRun = params.dryRun();
+    String mapping = params.mapping();
     String bucket =
         apps.inboxBucket(caller.appId())
             .orElseThrow(
@@ -69,6 +70,9 @@ public final class UploadActions {
     }
     if (dryRun) {
       metadata.put("dryRun", "true");
+    }
+    if (mapping != null) {
+      metadata.put("mapping", mapping);
     }
     UploadUrls.Upload upload;
     try {

@@ -7,6 +7,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import dev.csvimport.engine.FailedRows;
 import dev.csvimport.engine.ResultLines;
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.job.Job;
@@ -87,7 +88,11 @@ public final class FailedRowsFile {
                     storage.reader(BlobId.of(job.bucket(), resultsObject)),
                     StandardCharsets.UTF_8))) {
       FailedRows.write(
-          source, delimiter, ResultLines.failures(results), Channels.newOutputStream(channel));
+          source,
+          delimiter,
+          ColumnMapping.fromJson(job.mapping()),
+          ResultLines.failures(results),
+          Channels.newOutputStream(channel));
     } catch (FileFailure | IOException | RuntimeException e) {
       throw new StoreException(
           "the failed-rows file " + name + " could not be written: " + e.getMessage(), e);

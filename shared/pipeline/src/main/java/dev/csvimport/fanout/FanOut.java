@@ -6,6 +6,7 @@ import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.engine.ImportOptions;
 import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.ImportSummary;
+import dev.csvimport.engine.check.ColumnMapping;
 import dev.csvimport.engine.chunk.EncodedChunk;
 import dev.csvimport.engine.read.Delimiter;
 import dev.csvimport.engine.read.Excerpt;
@@ -228,8 +229,17 @@ public final class FanOut {
               + CreateDisposition.refusal());
       return false;
     }
+    ColumnMapping mapping;
+    try {
+      mapping = ColumnMapping.fromJson(job.mapping());
+    } catch (IllegalArgumentException e) {
+      fail(job, "the object's mapping metadata cannot be read: " + e.getMessage());
+      return false;
+    }
     ImportOptions options =
-        new ImportOptions(job.action(), job.createdAt()).withDelimiter(delimiter);
+        new ImportOptions(job.action(), job.createdAt())
+            .withDelimiter(delimiter)
+            .withMapping(mapping);
     if (!job.checked()) {
       long rows;
       try (InputStream csv = open(job)) {

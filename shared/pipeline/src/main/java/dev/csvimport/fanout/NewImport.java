@@ -9,6 +9,7 @@ package dev.csvimport.fanout;
  * @param delimiter the word of the delimiter it names, or null: its header line tells
  * @param createDisposition Leanplum's createDisposition it names, or null: CreateIfNeeded
  * @param dryRun whether it only tells what it would do ({@link dev.csvimport.job.Job#dryRun})
+ * @param mapping its column mapping as JSON, or null: the header is read as written
  */
 public record NewImport(
     String appId,
@@ -20,7 +21,8 @@ public record NewImport(
     String uploadedBy,
     String delimiter,
     String createDisposition,
-    boolean dryRun) {
+    boolean dryRun,
+    String mapping) {
 
   /** A real import whose delimiter its header line tells, which may create users. */
   public NewImport(
@@ -31,6 +33,6 @@ public record NewImport(
       String action,
       String name,
       String uploadedBy) {
-    this(appId, bucket, object, generation, action, name, uploadedBy, null, null, false);
+    this(appId, bucket, object, generation, action, name, uploadedBy, null, null, false, null);
   }
 }

@@ -48,6 +48,7 @@ public final class NewJobs {
             now,
             settings.limits(),
             now.plus(settings.retention()))
-        .withChoices(object.delimiter(), object.createDisposition(), object.dryRun());
+        .withChoices(
+            object.delimiter(), object.createDisposition(), object.dryRun(), object.mapping());
   }
 }

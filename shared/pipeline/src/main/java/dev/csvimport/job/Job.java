@@ -32,6 +32,8 @@ import java.util.List;
  *     the job's own documents and files
  * @param failedRowsFile when FINISHED with failures: the object name of the failed rows as a CSV to
  *     fix and import again; null when there were none, or the imported object was gone
+ * @param mapping the column mapping the import names, as JSON ({@code
+ *     dev.csvimport.engine.check.ColumnMapping}); null when the header is read as written
  */
 public record Job(
     String appId,
@@ -61,7 +63,8 @@ public record Job(
     String createDisposition,
     long skippedCount,
     boolean dryRun,
-    String failedRowsFile) {
+    String failedRowsFile,
+    String mapping) {
 
   public Job {
     chunksPerPartition = List.copyOf(chunksPerPartition);
@@ -108,14 +111,17 @@ public record Job(
         null,
         0,
         false,
+        null,
         null);
   }
 
   /**
    * This new job with the import's choices: the delimiter's word (null: told from the header line),
-   * its create disposition (null: CreateIfNeeded) and whether it is a dry run.
+   * its create disposition (null: CreateIfNeeded), whether it is a dry run, and its column mapping
+   * (null: none).
    */
-  public Job withChoices(String delimiterWord, String disposition, boolean dryRunOnly) {
+  public Job withChoices(
+      String delimiterWord, String disposition, boolean dryRunOnly, String mappingJson) {
     return new Job(
         appId,
         jobId,
@@ -144,7 +150,8 @@ public record Job(
         disposition,
         skippedCount,
         dryRunOnly,
-        failedRowsFile);
+        failedRowsFile,
+        mappingJson);
   }
 
   /** Whether rows for users without a profile are skipped rather than create one. */

@@ -70,6 +70,7 @@ final class JobDocuments {
     doc.put("skippedCount", job.skippedCount());
     doc.put("dryRun", job.dryRun());
     doc.put("failedRowsFile", job.failedRowsFile());
+    doc.put("mapping", job.mapping());
     return doc;
   }
 
@@ -113,7 +114,8 @@ final class JobDocuments {
         doc.getString("createDisposition"),
         longOf(doc, "skippedCount"),
         Boolean.TRUE.equals(doc.getBoolean("dryRun")),
-        doc.getString("failedRowsFile"));
+        doc.getString("failedRowsFile"),
+        doc.getString("mapping"));
   }
 
   @SuppressWarnings("unchecked")

@@ -78,6 +78,7 @@ class ChunkApplierTest {
         null,
         0,
         false,
+        null,
         null);
   }
 
