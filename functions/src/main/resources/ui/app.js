@@ -141,26 +141,179 @@ async function firstPart(file) {
   return { bytes, partial: true };
 }
 
-async function preview() {
+// What the open file's columns are read as: by a column's header in the file, the header to read it as. Null until
+// the file's first preview has proposed one.
+let mapping = null;
+let filePart = null;
+
+async function chooseFile() {
   const file = $('file').files[0];
   show($('uploadError'), '');
+  mapping = null;
+  filePart = null;
   if (!file) return;
   $('importName').value = file.name;
-  const { bytes, partial } = await firstPart(file);
+  filePart = await firstPart(file);
+  await preview();
+}
+
+function mappingParameter() {
+  return mapping && Object.keys(mapping).length > 0 ? JSON.stringify(mapping) : null;
+}
+
+// Each change of the mapping asks for a preview; only the answer to the latest one is shown.
+let previewsAsked = 0;
+
+async function preview() {
+  if (!filePart) return;
+  const proposing = mapping === null;
+  const asked = ++previewsAsked;
   let answer;
   try {
-    answer = await call('preview', {
-      csv: base64(bytes), partial: String(partial), defaultAction: $('defaultAction').value,
-    });
+    const parameters = {
+      csv: base64(filePart.bytes), partial: String(filePart.partial), defaultAction: $('defaultAction').value,
+    };
+    if (mappingParameter()) parameters.mapping = mappingParameter();
+    answer = await call('preview', parameters);
   } catch (e) {
+    if (asked !== previewsAsked) return;
     show($('uploadError'), e.message);
+    $('upload').disabled = true;
+    $('dryRun').disabled = true;
     return;
   }
+  if (asked !== previewsAsked) return;
+  show($('uploadError'), '');
+  if (proposing) {
+    mapping = answer.proposedMapping;
+    showMapping(answer);
+    if (mappingParameter()) {
+      await preview();
+      return;
+    }
+  }
+  showPreview(answer);
+}
+
+// --- Column mapping ---
+
+const USER_KEYS = ['userId', 'identity', 'objectId'];
+const FIELDS = [
+  ['userId', 'user key'], ['attribute', 'attribute'], ['event', 'event name'], ['time', 'event time'],
+  ['value', 'event value'], ['currencyCode', 'event currency code'], ['info', 'event info'],
+  ['param', 'event parameter'], ['deviceId', 'device id'], ['device', 'device field'],
+  ['created', 'when the user was created'], ['lastActive', 'when the user was last active'],
+  ['action', "the row's action"], ['ignore', 'ignored'],
+];
+const NAMED = ['attribute', 'param'];
+
+/** What a header read as {@code target} is, in the mapping's terms. */
+function fieldOf(target, deviceFields) {
+  if (target == null) return { field: 'header' };
+  if (target.startsWith('#')) return { field: 'ignore' };
+  if (USER_KEYS.includes(target)) return { field: 'userId' };
+  if (FIELDS.some(([field]) => field === target && !NAMED.includes(field) && field !== 'device')) {
+    return { field: target };
+  }
+  if (deviceFields.includes(target)) return { field: 'device', name: target };
+  let field = 'attribute';
+  let rest = target;
+  if (rest.startsWith('params.')) {
+    field = 'param';
+    rest = rest.slice('params.'.length);
+  }
+  const typed = /^(.*?)\s*<([^>]*)>$/.exec(rest);
+  return typed ? { field, name: typed[1], type: typed[2] } : { field, name: rest, type: '' };
+}
+
+/** The header a column of the file is read as, or null to read it as its header says. */
+function targetOf(header, chosen) {
+  const typed = (name) => name + (chosen.type ? '<' + chosen.type + '>' : '');
+  switch (chosen.field) {
+    case 'header': return null;
+    case 'ignore': return '#' + header;
+    case 'attribute': return typed(chosen.name);
+    case 'param': return 'params.' + typed(chosen.name);
+    case 'device': return chosen.name;
+    default: return chosen.field;
+  }
+}
+
+function option(select, value, text) {
+  const choice = document.createElement('option');
+  choice.value = value;
+  choice.textContent = text;
+  select.appendChild(choice);
+  return choice;
+}
+
+/** One select, one name and one type per column of the file, set to the proposed mapping. */
+function showMapping(answer) {
+  const body = $('mappingTable').tBodies[0];
+  body.replaceChildren();
+  $('mappingPanel').hidden = answer.fileHeader.length === 0;
+  answer.fileHeader.forEach((raw) => {
+    const header = raw.trim();
+    const chosen = fieldOf(mapping[header], answer.deviceFields);
+    const tr = body.insertRow();
+    tr.dataset.header = header;
+    cell(tr, header);
+    const field = document.createElement('select');
+    field.className = 'field';
+    field.setAttribute('aria-label', 'read ' + header + ' as');
+    option(field, 'header', 'as its header says');
+    FIELDS.forEach(([value, text]) => option(field, value, text));
+    field.value = chosen.field;
+    const name = document.createElement('input');
+    name.className = 'name';
+    name.setAttribute('aria-label', 'name for ' + header);
+    name.value = chosen.name || header;
+    const device = document.createElement('select');
+    device.className = 'device';
+    device.setAttribute('aria-label', 'device field for ' + header);
+    answer.deviceFields.forEach((f) => option(device, f, f));
+    if (chosen.field === 'device') device.value = chosen.name;
+    const type = document.createElement('select');
+    type.className = 'type';
+    type.setAttribute('aria-label', 'type of ' + header);
+    option(type, '', 'as its values say');
+    answer.types.forEach((t) => option(type, t, t));
+    type.value = chosen.type || '';
+    cell(tr, '').appendChild(field);
+    cell(tr, '').append(name, device);
+    cell(tr, '').appendChild(type);
+    const shown = () => {
+      name.hidden = !NAMED.includes(field.value);
+      type.hidden = !NAMED.includes(field.value);
+      device.hidden = field.value !== 'device';
+    };
+    shown();
+    const changed = () => {
+      shown();
+      const target = targetOf(header, {
+        field: field.value, name: field.value === 'device' ? device.value : name.value.trim(), type: type.value,
+      });
+      if (target == null) delete mapping[header]; else mapping[header] = target;
+      preview();
+    };
+    field.addEventListener('change', changed);
+    name.addEventListener('change', changed);
+    device.addEventListener('change', changed);
+    type.addEventListener('change', changed);
+  });
+}
+
+// --- Preview ---
+
+function showPreview(answer) {
   $('previewPanel').hidden = false;
   const table = $('previewTable');
   table.replaceChildren();
-  show($('fileFailure'), answer.fileFailure ? 'This file cannot be imported: ' + answer.fileFailure : '');
+  const mapped = mappingParameter() ? 'With the columns read as mapped, this file cannot be imported: '
+      : 'This file cannot be imported: ';
+  show($('fileFailure'), answer.fileFailure ? mapped + answer.fileFailure : '');
   $('upload').disabled = Boolean(answer.fileFailure);
+  $('dryRun').disabled = Boolean(answer.fileFailure);
   if (answer.fileFailure) {
     $('previewSummary').textContent = '';
     return;
@@ -170,14 +323,20 @@ async function preview() {
       + (answer.partial ? ' in the first 256 KiB' : '') + ', as they would be applied: ' + failed + ' would fail.';
   const head = table.createTHead().insertRow();
   cell(head, 'Row');
-  for (const column of answer.columns) {
+  answer.columns.forEach((column, i) => {
     const th = document.createElement('th');
-    th.textContent = column.header;
+    const own = (answer.fileHeader[i] || column.header).trim();
+    th.textContent = own;
+    if (own !== column.header.trim()) {
+      const readAs = document.createElement('small');
+      readAs.textContent = 'read as ' + column.header;
+      th.appendChild(readAs);
+    }
     const meaning = document.createElement('small');
     meaning.textContent = column.meaning;
     th.appendChild(meaning);
     head.appendChild(th);
-  }
+  });
   cell(head, 'Problem');
   const body = table.createTBody();
   for (const row of answer.rows) {
@@ -230,6 +389,7 @@ async function upload(event, dryRun) {
       createDisposition: $('createDisposition').value,
       dryRun: dryRun ? 'true' : 'false',
       fileName: blob.name,
+      ...(mappingParameter() ? { mapping: mappingParameter() } : {}),
     });
   } catch (e) {
     show($('uploadError'), e.message);
@@ -398,6 +558,7 @@ async function importChecked() {
     await call('multi', {
       createJob: 'true', gcsBucket: job.bucket, file: job.file, defaultAction: job.action || '',
       createDisposition: job.createDisposition, name: job.name, uploadedBy: session().email,
+      ...(job.mapping ? { mapping: JSON.stringify(job.mapping) } : {}),
     });
   } catch (e) {
     show($('importCheckedError'), e.message);
@@ -424,7 +585,7 @@ async function downloadFailed() {
 document.addEventListener('DOMContentLoaded', () => {
   $('signInForm').addEventListener('submit', signIn);
   $('signOut').addEventListener('click', signOut);
-  $('file').addEventListener('change', preview);
+  $('file').addEventListener('change', chooseFile);
   $('defaultAction').addEventListener('change', preview);
   $('uploadForm').addEventListener('submit', (e) => upload(e, false));
   $('dryRun').addEventListener('click', (e) => upload(e, true));

@@ -28,6 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -322,6 +323,97 @@ class UploadsPageIT {
     assertEquals(
         "gold",
         cloud.stages().profiles().profile(APP, "d1").orElseThrow().attributes().get("Plan"));
+  }
+
+  private Select mappingOf(String header, String control) {
+    return new Select(
+        browser.findElement(
+            By.cssSelector("#mappingTable tr[data-header='" + header + "'] select." + control)));
+  }
+
+  private void waitForPreviewHeader(String text) {
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("#previewTable thead"), text));
+  }
+
+  /**
+   * An export whose headers are not csvimport's: the page proposes the user key and email, the
+   * person maps the rest, is refused a mapping with two user keys, and the import reads the file as
+   * mapped; after a dry run, importing it for real keeps the mapping.
+   */
+  @Test
+  void aPersonMapsAnExportsColumnsAndItImportsAsMapped(@TempDir Path dir) throws Exception {
+    signIn(keys.development());
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("appPanel")));
+    Path csv = dir.resolve("crm-export.csv");
+    Files.writeString(
+        csv,
+        "customer_id,E-mail,Full Name,Score,Internal\n"
+            + "c1,ann@example.com,Ann,12,x\n"
+            + "c2,not-an-email,Bob,7,y\n",
+        StandardCharsets.UTF_8);
+    choose(csv);
+    waitForPreviewHeader("read as userId");
+    assertEquals(
+        "userId", mappingOf("customer_id", "field").getFirstSelectedOption().getAttribute("value"));
+    assertEquals(
+        "attribute", mappingOf("E-mail", "field").getFirstSelectedOption().getAttribute("value"));
+    assertEquals(
+        "email",
+        browser
+            .findElement(By.cssSelector("#mappingTable tr[data-header='E-mail'] input.name"))
+            .getAttribute("value"));
+    assertEquals(
+        "header", mappingOf("Score", "field").getFirstSelectedOption().getAttribute("value"));
+
+    mappingOf("Score", "field").selectByValue("attribute");
+    mappingOf("Score", "type").selectByValue("int");
+    waitForPreviewHeader("read as Score<int>");
+    mappingOf("Internal", "field").selectByValue("ignore");
+    waitForPreviewHeader("a note, not imported");
+    List<WebElement> rows = browser.findElements(By.cssSelector("#previewTable tbody tr"));
+    assertTrue(rows.get(0).getText().contains("12 (int)"), rows.get(0).getText());
+    assertEquals("failed", rows.get(1).getAttribute("class"), "the e-mail is checked as one");
+
+    mappingOf("E-mail", "field").selectByValue("userId");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("fileFailure")));
+    assertTrue(
+        byId("fileFailure").getText().startsWith("With the columns read as mapped"),
+        byId("fileFailure").getText());
+    assertFalse(
+        byId("upload").isEnabled(), "a mapping with two user keys is refused before upload");
+    assertFalse(byId("dryRun").isEnabled());
+    mappingOf("E-mail", "field").selectByValue("attribute");
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("fileFailure")));
+    waitForPreviewHeader("read as email");
+    assertTrue(byId("upload").isEnabled());
+    screenshot("mapping");
+
+    byId("dryRun").click();
+    By checkRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'crm-export') and span]]");
+    List<String> checked = finishedCells(checkRow);
+    assertEquals("1", checked.get(4), "No. of errors");
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(checkRow).click();
+              return true;
+            });
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("importChecked")));
+    byId("importChecked").click();
+    By realRow =
+        By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'crm-export') and not(span)]]");
+    List<String> real = finishedCells(realRow);
+    assertEquals("1", real.get(4), "No. of errors");
+    assertEquals("1", real.get(5), "No. of records");
+    Map<String, Object> attributes =
+        cloud.stages().profiles().profile(APP, "c1").orElseThrow().attributes();
+    assertEquals("ann@example.com", attributes.get("email"));
+    assertEquals(12L, attributes.get("Score"));
+    assertEquals("Ann", attributes.get("Full Name"));
+    assertFalse(attributes.containsKey("Internal"), "an ignored column is not imported");
+    assertFalse(attributes.containsKey("E-mail"));
   }
 
   @Test

@@ -123,6 +123,17 @@ public final class ImportReader {
   }
 
   /**
+   * The file's header line as written, before any mapping: what a person maps.
+   *
+   * @throws FileFailure when not even the header can be read (not UTF-8, broken quoting, empty)
+   */
+  public static List<String> fileHeader(InputStream csv, ImportOptions options) throws FileFailure {
+    try (CsvRecords records = records(csv, options)) {
+      return List.copyOf(records.header());
+    }
+  }
+
+  /**
    * The file's records: decompressed if it is gzip-compressed, its cells separated as given or as
    * its header line tells.
    */

@@ -114,6 +114,9 @@ public final class Answers {
     row.addProperty("createDisposition", createDisposition(job));
     row.addProperty("dryRun", job.dryRun());
     row.addProperty("failedRows", job.failedRowsFile() != null);
+    if (job.mapping() != null) {
+      row.add("mapping", JsonParser.parseString(job.mapping()));
+    }
     if (job.state() == JobState.FAILED) {
       row.addProperty("reason", job.failure());
     } else if (!job.state().ended()) {

@@ -10,7 +10,11 @@ import dev.csvimport.engine.ImportReader;
 import dev.csvimport.engine.Preview;
 import dev.csvimport.engine.check.Column;
 import dev.csvimport.engine.check.ColumnMapping;
+import dev.csvimport.engine.check.HeaderParser;
+import dev.csvimport.engine.check.MappingProposal;
+import dev.csvimport.engine.check.ValueType;
 import dev.csvimport.engine.chunk.ChunkLimits;
+import dev.csvimport.engine.operation.Action;
 import dev.csvimport.engine.operation.Removal;
 import dev.csvimport.engine.operation.RowProblem;
 import dev.csvimport.engine.operation.RowResult;
@@ -58,15 +62,26 @@ final class FilePreview {
     JsonObject answer = new JsonObject();
     answer.addProperty("success", true);
     byte[] whole = partial ? completeLines(csv) : csv;
+    ImportOptions options =
+        new ImportOptions(defaultAction, now).withDelimiter(delimiter).withMapping(mapping);
+    answer.add("types", strings(ValueType.declarations()));
+    answer.add("deviceFields", strings(HeaderParser.DEVICE_ARGUMENTS));
+    try {
+      List<String> fileHeader = ImportReader.fileHeader(new ByteArrayInputStream(whole), options);
+      answer.add("fileHeader", strings(fileHeader));
+      JsonObject proposed = new JsonObject();
+      MappingProposal.of(fileHeader, Action.fromApiName(defaultAction).orElse(null))
+          .headers()
+          .forEach(proposed::addProperty);
+      answer.add("proposedMapping", proposed);
+    } catch (FileFailure failure) {
+      answer.add("fileHeader", new JsonArray());
+      answer.add("proposedMapping", new JsonObject());
+    }
     try {
       Preview preview =
           new ImportReader(ChunkLimits.DEFAULT)
-              .preview(
-                  new ByteArrayInputStream(whole),
-                  new ImportOptions(defaultAction, now)
-                      .withDelimiter(delimiter)
-                      .withMapping(mapping),
-                  ROWS);
+              .preview(new ByteArrayInputStream(whole), options, ROWS);
       answer.add("columns", columns(preview.columns()));
       JsonArray rows = new JsonArray();
       preview.rows().forEach(row -> rows.add(row(row)));
@@ -90,6 +105,12 @@ final class FilePreview {
       }
     }
     return csv;
+  }
+
+  private static JsonArray strings(List<String> values) {
+    JsonArray all = new JsonArray();
+    values.forEach(all::add);
+    return all;
   }
 
   private static JsonArray columns(List<Column> columns) {

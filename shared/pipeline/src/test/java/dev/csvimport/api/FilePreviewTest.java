@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.csvimport.engine.check.ColumnMapping;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,38 @@ class FilePreviewTest {
   private static JsonObject preview(String csv, boolean partial) {
     return FilePreview.answer(
         csv.getBytes(StandardCharsets.UTF_8), partial, "setUserAttributes", NOW);
+  }
+
+  @Test
+  void aHeaderWithoutAUserKeyStillShowsItsColumnsAndTheMappingThatWouldRead() {
+    byte[] csv = "customer_id,E-mail,Plan\nu1,a@b.co,gold\n".getBytes(StandardCharsets.UTF_8);
+    JsonObject refused = FilePreview.answer(csv, false, "setUserAttributes", NOW);
+    assertTrue(refused.get("fileFailure").getAsString().contains("no user-key column"));
+    assertEquals("[\"customer_id\",\"E-mail\",\"Plan\"]", refused.get("fileHeader").toString());
+    assertEquals(
+        "{\"E-mail\":\"email\",\"customer_id\":\"userId\"}",
+        refused.get("proposedMapping").toString());
+    assertTrue(refused.get("types").toString().contains("\"int\""));
+
+    JsonObject mapped =
+        FilePreview.answer(
+            csv,
+            false,
+            "setUserAttributes",
+            null,
+            ColumnMapping.fromJson(refused.get("proposedMapping").toString()),
+            NOW);
+    assertTrue(mapped.get("fileFailure").isJsonNull());
+    assertEquals(
+        "[\"customer_id\",\"E-mail\",\"Plan\"]",
+        mapped.get("fileHeader").toString(),
+        "the file's own header, beside the columns as mapped");
+    assertEquals(
+        "user key",
+        mapped.getAsJsonArray("columns").get(0).getAsJsonObject().get("meaning").getAsString());
+    assertEquals(
+        "email",
+        mapped.getAsJsonArray("columns").get(1).getAsJsonObject().get("header").getAsString());
   }
 
   @Test

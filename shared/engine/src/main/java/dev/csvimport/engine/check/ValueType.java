@@ -159,6 +159,11 @@ public abstract class ValueType {
     return DECLARABLE.stream().filter(t -> t.declaration.equals(declaration)).findFirst();
   }
 
+  /** What a header may declare between angle brackets, in the order messages list them. */
+  public static List<String> declarations() {
+    return DECLARABLE.stream().map(ValueType::declaration).toList();
+  }
+
   /** "int, float, ..." for messages. */
   public static String declarableNames() {
     StringBuilder names = new StringBuilder();
