@@ -431,7 +431,11 @@ function when(seconds) {
   return seconds == null ? '' : new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
-const STATUS = { PENDING: 'Pending', RUNNING: 'Running', FINISHED: 'Finished', FAILED: 'Failed' };
+const STATUS = {
+  PENDING: 'Pending', RUNNING: 'Running', CANCELLING: 'Cancelling', FINISHED: 'Finished', FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+};
+const COUNTED = ['FINISHED', 'CANCELLED'];
 
 async function loadUploads(fromStart) {
   if (fromStart) listToken = null;
@@ -460,11 +464,14 @@ async function loadUploads(fromStart) {
     cell(tr, when(job.createdAt));
     cell(tr, job.uploadedBy);
     const status = cell(tr, STATUS[job.state] || job.state, 'status-' + job.state);
-    cell(tr, job.state === 'FINISHED' ? job.failuresCount : '');
-    cell(tr, job.state === 'FINISHED' ? job.successesCount : '');
-    if (job.state === 'PENDING' || job.state === 'RUNNING') {
+    cell(tr, COUNTED.includes(job.state) ? job.failuresCount : '');
+    cell(tr, COUNTED.includes(job.state) ? job.successesCount : '');
+    if (job.state === 'PENDING' || job.state === 'RUNNING' || job.state === 'CANCELLING') {
       running = true;
       if (job.progress) showProgress(job.progress, status, tr);
+      if (job.state !== 'CANCELLING') status.append(' ', cancelButton(job));
+    } else if (job.state === 'CANCELLED') {
+      status.append(' (stopped on request: what was applied stays, nothing more was applied)');
     } else if (job.state === 'FAILED') {
       status.textContent = 'Failed: ' + job.reason;
     } else if (job.state === 'FINISHED' && job.skippedCount > 0) {
@@ -480,6 +487,25 @@ async function loadUploads(fromStart) {
   }
   clearTimeout(refreshTimer);
   if (running || awaitingJobs.size > 0) refreshTimer = setTimeout(() => loadUploads(true), 2000);
+}
+
+// A running import's Cancel: it stops at a chunk boundary, keeping what was applied.
+function cancelButton(job) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'cancel';
+  button.textContent = 'Cancel';
+  button.addEventListener('click', async (event) => {
+    event.stopPropagation();
+    if (!confirm('Cancel ' + job.name + '? Rows applied so far stay applied; no more are.')) return;
+    try {
+      await call('cancelJob', { jobId: job.jobId });
+    } catch (e) {
+      show($('uploadError'), e.message);
+    }
+    loadUploads(true);
+  });
+  return button;
 }
 
 function showProgress(progress, status, tr) {
@@ -503,6 +529,11 @@ async function openJob(job) {
   $('downloadFailed').hidden = !job.failedRows;
   $('importChecked').hidden = !(job.dryRun && job.state === 'FINISHED');
   show($('importCheckedError'), '');
+  if (job.state === 'CANCELLED') {
+    $('jobSummary').textContent = 'Cancelled: ' + job.successesCount + ' rows applied and ' + job.failuresCount
+        + ' failed before it stopped; no row was applied after.';
+    return;
+  }
   if (job.state !== 'FINISHED') {
     $('jobSummary').textContent = job.state === 'FAILED' ? 'This import failed as a whole: nothing of it was applied.'
         : 'This import has not finished yet.';

@@ -512,6 +512,91 @@ class ApiIT {
   }
 
   /**
+   * cancelJob: the development key of the job's own app cancels a job that has not ended, which
+   * then answers CANCELLED with its counts everywhere; a job that ended is a 409 saying how.
+   */
+  @Test
+  void cancelJobStopsAJobThatHasNotEndedAndOnlyThat() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    Job waiting =
+        cloud
+            .stages()
+            .jobs()
+            .createIfAbsent(
+                Job.create(
+                    A,
+                    "job-to-cancel",
+                    LocalCloud.BUCKET,
+                    "imports/never-fanned-out.csv",
+                    1,
+                    "setUserAttributes",
+                    "to cancel",
+                    "ann",
+                    now,
+                    dev.csvimport.engine.chunk.ChunkLimits.DEFAULT,
+                    now.plus(Duration.ofDays(1))));
+    String[] cancel = {"action", "cancelJob", "appId", A, "jobId", waiting.jobId()};
+    Answer production = get(with(cancel, "clientKey", keysA.production()));
+    assertEquals(403, production.status());
+    assertTrue(message(production).contains("development key"), message(production));
+    Answer otherApp =
+        get(
+            "action",
+            "cancelJob",
+            "appId",
+            B,
+            "clientKey",
+            keysB.development(),
+            "jobId",
+            "job-to-cancel");
+    assertEquals(404, otherApp.status(), "app B cannot cancel app A's job");
+    assertEquals(
+        404,
+        get("action", "cancelJob", "appId", A, "clientKey", keysA.development(), "jobId", "nope")
+            .status());
+    assertEquals(
+        dev.csvimport.job.JobState.PENDING,
+        cloud.stages().jobs().get(A, waiting.jobId()).orElseThrow().state(),
+        "refused calls changed nothing");
+
+    Answer cancelled = get(with(cancel, "clientKey", keysA.development()));
+    assertEquals(200, cancelled.status(), cancelled.element().toString());
+    assertEquals("CANCELLED", cancelled.element().get("state").getAsString());
+    assertEquals(0, cancelled.element().getAsJsonObject("data").get("successesCount").getAsInt());
+    Answer read =
+        get(
+            "action",
+            "getMultiResults",
+            "appId",
+            A,
+            "clientKey",
+            keysA.production(),
+            "jobId",
+            waiting.jobId());
+    assertEquals("CANCELLED", read.element().get("state").getAsString());
+    JsonArray rows =
+        get("action", "listJobs", "appId", A, "clientKey", keysA.production())
+            .element()
+            .getAsJsonArray("jobs");
+    assertEquals("CANCELLED", row(rows, waiting.jobId()).get("state").getAsString());
+
+    Answer again = get(with(cancel, "clientKey", keysA.development()));
+    assertEquals(409, again.status());
+    assertEquals(
+        "job job-to-cancel already ended CANCELLED: there is nothing to cancel", message(again));
+    Answer finished =
+        get("action", "cancelJob", "appId", A, "clientKey", keysA.development(), "jobId", jobA);
+    assertEquals(409, finished.status());
+    assertTrue(message(finished).contains("already ended FINISHED"), message(finished));
+  }
+
+  private static String[] with(String[] pairs, String... more) {
+    List<String> all = new java.util.ArrayList<>(List.of(pairs));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  /**
    * preview as the page calls it: POSTed JSON with the key, the file's first bytes in base64, and
    * {@code more} (further JSON members, each after a comma).
    */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.cloud.firestore.QueryDocumentSnapshot;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.config.Settings;
@@ -29,9 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +101,12 @@ class ChunkApplierIT {
             new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
             new ImportOptions(job.action(), job.createdAt()),
             c -> rows.addAll(ChunkCodec.decode(c.payload()).rows()));
+    return applyInFileOrder(rows);
+  }
+
+  /** The profiles {@code rows} produce, applied one by one in file order by the engine alone. */
+  static Map<String, Profile> applyInFileOrder(List<RowResult> unordered) {
+    List<RowResult> rows = new ArrayList<>(unordered);
     rows.sort(Comparator.comparingLong(RowResult::row));
     Map<String, Profile> profiles = new TreeMap<>();
     for (RowResult row : rows) {
@@ -119,48 +121,6 @@ class ChunkApplierIT {
       }
     }
     return profiles;
-  }
-
-  private Map<String, Profile> storedProfiles() throws Exception {
-    Map<String, Profile> profiles = new TreeMap<>();
-    for (QueryDocumentSnapshot doc :
-        test.stages.layout().users(TestPipeline.APP).get().get().getDocuments()) {
-      String userId = doc.getString("userId");
-      profiles.put(userId, test.profiles.profile(TestPipeline.APP, userId).orElseThrow());
-    }
-    return profiles;
-  }
-
-  /**
-   * Delivers from 8 threads at once, as concurrent push deliveries would; a delivery that fails
-   * (the emulator gives up on a transaction after lock timeouts under this contention) is delivered
-   * again, as Pub/Sub would.
-   */
-  private void deliverConcurrently(List<ChunkApplier.Delivery> deliveries) throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<ChunkApplier.Outcome>> outcomes = new ArrayList<>();
-      for (ChunkApplier.Delivery delivery : deliveries) {
-        outcomes.add(
-            threads.submit(
-                () -> {
-                  for (int attempt = 1; ; attempt++) {
-                    try {
-                      return test.applier.apply(delivery);
-                    } catch (StoreException e) {
-                      if (attempt == 10) {
-                        throw e;
-                      }
-                    }
-                  }
-                }));
-      }
-      for (Future<ChunkApplier.Outcome> outcome : outcomes) {
-        outcome.get();
-      }
-    } finally {
-      threads.shutdown();
-    }
   }
 
   private Job fanOut(String csv) throws Exception {
@@ -354,7 +314,7 @@ class ChunkApplierIT {
                     job.appId(),
                     job.jobId(),
                     "{\"not\":\"a chunk\"}".getBytes(StandardCharsets.UTF_8))));
-    assertTrue(storedProfiles().isEmpty(), "nothing applied");
+    assertTrue(test.storedProfiles().isEmpty(), "nothing applied");
     assertTrue(
         test.stages
             .layout()
@@ -396,7 +356,7 @@ class ChunkApplierIT {
     for (ChunkApplier.Delivery delivery : test.deliveries()) {
       assertEquals(ChunkApplier.Outcome.APPLIED, test.applier.apply(delivery));
     }
-    Map<String, Profile> afterOnce = storedProfiles();
+    Map<String, Profile> afterOnce = test.storedProfiles();
     Job finished = job(job);
     assertEquals(JobState.FINISHED, finished.state());
 
@@ -405,7 +365,7 @@ class ChunkApplierIT {
         assertEquals(ChunkApplier.Outcome.DUPLICATE, test.applier.apply(delivery));
       }
     }
-    assertEquals(afterOnce, storedProfiles());
+    assertEquals(afterOnce, test.storedProfiles());
     assertEquals(applyInFileOrder(csv, job), afterOnce);
     assertEquals(finished, job(job), "the job finished once and stays as it finished");
     assertEquals(300, finished.successesCount() + finished.failuresCount());
@@ -425,7 +385,7 @@ class ChunkApplierIT {
       }
     }
     assertTrue(parked > 0, "chunks that arrive early wait for their predecessors");
-    assertEquals(applyInFileOrder(csv, job), storedProfiles());
+    assertEquals(applyInFileOrder(csv, job), test.storedProfiles());
     Job finished = job(job);
     assertEquals(JobState.FINISHED, finished.state());
     assertEquals(300, finished.successesCount() + finished.failuresCount());
@@ -438,8 +398,8 @@ class ChunkApplierIT {
     List<ChunkApplier.Delivery> deliveries = new ArrayList<>(test.deliveries());
     deliveries.addAll(test.deliveries().subList(0, 30));
     Collections.shuffle(deliveries, new Random(3));
-    deliverConcurrently(deliveries);
-    assertEquals(applyInFileOrder(csv, job), storedProfiles());
+    test.deliverConcurrently(deliveries);
+    assertEquals(applyInFileOrder(csv, job), test.storedProfiles());
     Job finished = job(job);
     assertEquals(JobState.FINISHED, finished.state());
     assertEquals(400, finished.successesCount() + finished.failuresCount());
@@ -461,7 +421,7 @@ class ChunkApplierIT {
             test.upload("imports/b.csv", 1, csv.toString(), "setUserAttributes"), "event-b");
     List<ChunkApplier.Delivery> deliveries = new ArrayList<>(test.deliveries());
     Collections.shuffle(deliveries, new Random(4));
-    deliverConcurrently(deliveries);
+    test.deliverConcurrently(deliveries);
     for (int u = 0; u < 5; u++) {
       Profile profile = test.profiles.profile(TestPipeline.APP, "user-" + u).orElseThrow();
       assertEquals(80L, profile.attributes().get("Logins"), "40 increments from each file");

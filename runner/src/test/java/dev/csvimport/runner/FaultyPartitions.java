@@ -89,6 +89,11 @@ final class FaultyPartitions implements PartitionStore {
                   }
 
                   @Override
+                  public boolean cancelled() throws Exception {
+                    return tx.cancelled();
+                  }
+
+                  @Override
                   public int nextRow() throws Exception {
                     return tx.nextRow();
                   }

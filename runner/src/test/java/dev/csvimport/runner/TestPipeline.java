@@ -2,6 +2,7 @@ package dev.csvimport.runner;
 
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -9,6 +10,7 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import dev.csvimport.Stages;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.config.Settings;
+import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.chunk.EncodedChunk;
 import dev.csvimport.fanout.ChunkPublisher;
@@ -17,6 +19,7 @@ import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.fanout.NewJobs;
 import dev.csvimport.job.Job;
+import dev.csvimport.ports.StoreException;
 import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.JobStore;
@@ -28,7 +31,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The pipeline on the Firestore emulator and an in-memory bucket, with Pub/Sub replaced by lists: a
@@ -192,6 +199,48 @@ final class TestPipeline implements AutoCloseable {
 
   static int rowsIn(Published published) {
     return ChunkCodec.decode(published.chunk().payload()).rows().size();
+  }
+
+  /** Every profile of the app, by user id, as stored. */
+  Map<String, Profile> storedProfiles() throws Exception {
+    Map<String, Profile> profiles = new TreeMap<>();
+    for (QueryDocumentSnapshot doc : stages.layout().users(APP).get().get().getDocuments()) {
+      String userId = doc.getString("userId");
+      profiles.put(userId, this.profiles.profile(APP, userId).orElseThrow());
+    }
+    return profiles;
+  }
+
+  /**
+   * Delivers from 8 threads at once, as concurrent push deliveries would; a delivery that fails
+   * (the emulator gives up on a transaction after lock timeouts under this contention) is delivered
+   * again, as Pub/Sub would.
+   */
+  void deliverConcurrently(List<ChunkApplier.Delivery> deliveries) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<ChunkApplier.Outcome>> outcomes = new ArrayList<>();
+      for (ChunkApplier.Delivery delivery : deliveries) {
+        outcomes.add(
+            threads.submit(
+                () -> {
+                  for (int attempt = 1; ; attempt++) {
+                    try {
+                      return applier.apply(delivery);
+                    } catch (StoreException e) {
+                      if (attempt == 10) {
+                        throw e;
+                      }
+                    }
+                  }
+                }));
+      }
+      for (Future<ChunkApplier.Outcome> outcome : outcomes) {
+        outcome.get();
+      }
+    } finally {
+      threads.shutdown();
+    }
   }
 
   @Override

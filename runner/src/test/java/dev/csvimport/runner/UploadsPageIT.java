@@ -416,6 +416,45 @@ class UploadsPageIT {
     assertFalse(attributes.containsKey("E-mail"));
   }
 
+  /** A running import's Cancel, confirmed, ends it CANCELLED in the list. */
+  @Test
+  void aPersonCancelsAnImportThatHasNotEnded() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    cloud
+        .stages()
+        .jobs()
+        .createIfAbsent(
+            dev.csvimport.job.Job.create(
+                APP,
+                "job-waiting",
+                LocalCloud.BUCKET,
+                "imports/waiting.csv",
+                1,
+                "setUserAttributes",
+                "Waiting import",
+                "bob@example.com",
+                now,
+                dev.csvimport.engine.chunk.ChunkLimits.DEFAULT,
+                now.plus(Duration.ofDays(1))));
+    signIn(keys.development());
+    By row = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Waiting import')]]");
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(row).findElement(By.cssSelector("button.cancel")).click();
+              return true;
+            });
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(d -> d.findElement(row).getText().contains("Cancelled"));
+    assertEquals(
+        dev.csvimport.job.JobState.CANCELLED,
+        cloud.stages().jobs().get(APP, "job-waiting").orElseThrow().state());
+    assertTrue(
+        browser.findElement(row).findElements(By.cssSelector("button.cancel")).isEmpty(),
+        "an ended import has no Cancel");
+  }
+
   @Test
   void aBrokenFileShowsItsMessageBeforeUploadAndTheProductionKeyCannotUpload(@TempDir Path dir)
       throws Exception {

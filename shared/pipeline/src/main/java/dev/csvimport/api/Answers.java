@@ -45,13 +45,15 @@ public final class Answers {
     answer.addProperty("success", true);
     answer.addProperty("jobId", job.jobId());
     answer.addProperty("state", job.state().name());
-    if (job.state() == JobState.FINISHED) {
+    if (job.state() == JobState.FINISHED || job.state() == JobState.CANCELLED) {
       JsonObject data = new JsonObject();
       data.addProperty("successesCount", job.successesCount());
       data.addProperty("failuresCount", job.failuresCount());
       data.addProperty("skippedCount", job.skippedCount());
       JsonArray files = new JsonArray();
-      files.add(fileLink.apply(job.bucket(), job.resultsFile()));
+      if (job.resultsFile() != null) {
+        files.add(fileLink.apply(job.bucket(), job.resultsFile()));
+      }
       if (job.failedRowsFile() != null) {
         files.add(fileLink.apply(job.bucket(), job.failedRowsFile()));
       }

@@ -61,6 +61,7 @@ public final class ImportApi {
     routes.put("uploadUrl", uploads::uploadUrl);
     routes.put("results", jobs::results);
     routes.put("failedRows", jobs::failedRows);
+    routes.put("cancelJob", jobs::cancel);
     WriteCalls.ACTIONS.forEach(action -> routes.put(action, writes::single));
     return routes;
   }

@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import dev.csvimport.complete.FailedRowsFile;
 import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
 import dev.csvimport.ports.PartitionStore;
 import dev.csvimport.ports.PartitionTotals;
 import dev.csvimport.ports.StoreException;
@@ -15,7 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
-/** The actions that read jobs: getMultiResults, listJobs, results and failedRows. */
+/** The actions on jobs: getMultiResults, listJobs, results, failedRows and cancelJob. */
 public final class JobActions {
 
   /** Bytes of a failed-rows file per part of the failedRows action. */
@@ -61,6 +62,31 @@ public final class JobActions {
     }
     Job found = job.orElseThrow(() -> new ApiError(404, "job not found"));
     return ApiAnswer.ok(answers.multiResults(found, totalsOf(List.of(found)).get(0)));
+  }
+
+  /**
+   * cancelJob: stops a job that has not ended at a chunk boundary (development key); answers it as
+   * getMultiResults does, CANCELLED with the counts of what was applied (or CANCELLING while a
+   * chunk applied in slices is finished). A job that ended first, before or during the call, is a
+   * 409 that says how it ended.
+   */
+  public ApiAnswer cancel(Caller caller, Params params) throws ApiError, StoreException {
+    caller.requireDevelopmentKey("cancels");
+    String jobId = params.required("jobId");
+    Job job = jobs.get(caller.appId(), jobId).orElseThrow(() -> new ApiError(404, "job not found"));
+    Job after = job.state().ended() ? job : jobs.cancel(job);
+    if (job.state().ended()
+        || (after.state() != JobState.CANCELLED && after.state() != JobState.CANCELLING)) {
+      throw new ApiError(
+          409,
+          "job "
+              + jobId
+              + " already ended "
+              + after.state().name()
+              + (job.state().ended() ? "" : " before the cancel")
+              + ": there is nothing to cancel");
+    }
+    return ApiAnswer.ok(answers.multiResults(after, totalsOf(List.of(after)).get(0)));
   }
 
   /**

@@ -42,7 +42,9 @@ public final class ChunkApplier {
     /** Applied before, or its job has ended: nothing to do. */
     DUPLICATE,
     /** Arrived before its predecessor: kept, and applied after it. */
-    PARKED
+    PARKED,
+    /** Its job was cancelled before the chunk's turn came: nothing applied, nothing kept. */
+    CANCELLED
   }
 
   /**
@@ -88,9 +90,9 @@ public final class ChunkApplier {
     }
     Job job = found.get();
     Chunk chunk = checked(job, delivery.payload());
-    Outcome outcome = applyOrPark(job, chunk, delivery.payload(), false);
-    afterAcknowledged(job, chunk, outcome);
-    return outcome;
+    Step step = applyOrPark(job, chunk, delivery.payload(), false);
+    afterAcknowledged(job, chunk, step);
+    return step.outcome();
   }
 
   /**
@@ -117,8 +119,8 @@ public final class ChunkApplier {
               : row);
     }
     Chunk failedChunk = new Chunk(chunk.partition(), chunk.sequence(), chunk.segment(), failed);
-    Outcome outcome = applyOrPark(job, failedChunk, delivery.payload(), false);
-    if (outcome == Outcome.APPLIED) {
+    Step step = applyOrPark(job, failedChunk, delivery.payload(), false);
+    if (step.outcome() == Outcome.APPLIED) {
       LOG.error(
           "chunk recorded as failed after its last delivery attempt",
           null,
@@ -133,8 +135,8 @@ public final class ChunkApplier {
           "reason",
           reason);
     }
-    afterAcknowledged(job, chunk, outcome);
-    return outcome;
+    afterAcknowledged(job, chunk, step);
+    return step.outcome();
   }
 
   /**
@@ -144,7 +146,17 @@ public final class ChunkApplier {
    * aborted commit while draining), and its redelivery is then a duplicate; nothing else would
    * apply what waits but the watchdog.
    */
-  private void afterAcknowledged(Job job, Chunk delivered, Outcome outcome) throws StoreException {
+  private void afterAcknowledged(Job job, Chunk delivered, Step step) throws StoreException {
+    Outcome outcome = step.outcome();
+    if (step.cancelling()) {
+      // The job is being cancelled: nothing more is applied, and the job ends CANCELLED once no
+      // chunk is part-applied, which this delivery may just have brought about (should this call
+      // fail, the watchdog ends it).
+      if (outcome == Outcome.APPLIED && step.chunkDone()) {
+        jobs.cancel(job);
+      }
+      return;
+    }
     int partition = delivered.partition();
     int next =
         outcome == Outcome.APPLIED
@@ -183,7 +195,7 @@ public final class ChunkApplier {
         return next;
       }
       Chunk chunk = ChunkCodec.decode(payload.get());
-      if (applyOrPark(job, chunk, payload.get(), true) != Outcome.APPLIED) {
+      if (applyOrPark(job, chunk, payload.get(), true).outcome() != Outcome.APPLIED) {
         return next; // another delivery applied it, and drains from there
       }
       next++;
@@ -255,10 +267,10 @@ public final class ChunkApplier {
   }
 
   /**
-   * What one transaction did with a chunk: its outcome, and whether every row of an applied chunk
-   * is done.
+   * What one transaction did with a chunk: its outcome, whether every row of an applied chunk is
+   * done, and whether it found the job cancelled.
    */
-  private record Step(Outcome outcome, boolean chunkDone) {}
+  private record Step(Outcome outcome, boolean chunkDone, boolean cancelling) {}
 
   /**
    * Applies, parks or recognises a chunk, in as many transactions as its rows need: a slice of rows
@@ -266,45 +278,43 @@ public final class ChunkApplier {
    * invalid, the slice is halved until the refused row stands alone; that row is recorded as failed
    * with the store's reason, and the rest applies.
    */
-  private Outcome applyOrPark(Job job, Chunk chunk, byte[] payload, boolean wasParked)
+  private Step applyOrPark(Job job, Chunk chunk, byte[] payload, boolean wasParked)
       throws StoreException {
     return Slices.run(
-            chunk.rows().size(),
-            (maxRows, refused) -> {
-              String reason = null;
-              if (refused != null) {
-                LOG.warn(
-                    "a row refused at commit is recorded as failed",
-                    "appId",
-                    job.appId(),
-                    "jobId",
-                    job.jobId(),
-                    "partition",
-                    chunk.partition(),
-                    "sequence",
-                    chunk.sequence(),
-                    "error",
-                    refused.getMessage());
-                reason =
-                    "the store refused this row ("
-                        + Excerpt.of(refused.getMessage())
-                        + "): correct it and import it"
-                        + " again";
-              }
-              String refusal = reason;
-              return partitions.transact(
-                  job,
-                  chunk.partition(),
-                  tx -> step(tx, chunk, payload, wasParked, maxRows, refusal));
-            },
-            step -> step.outcome() != Outcome.APPLIED || step.chunkDone())
-        .outcome();
+        chunk.rows().size(),
+        (maxRows, refused) -> {
+          String reason = null;
+          if (refused != null) {
+            LOG.warn(
+                "a row refused at commit is recorded as failed",
+                "appId",
+                job.appId(),
+                "jobId",
+                job.jobId(),
+                "partition",
+                chunk.partition(),
+                "sequence",
+                chunk.sequence(),
+                "error",
+                refused.getMessage());
+            reason =
+                "the store refused this row ("
+                    + Excerpt.of(refused.getMessage())
+                    + "): correct it and import it"
+                    + " again";
+          }
+          String refusal = reason;
+          return partitions.transact(
+              job, chunk.partition(), tx -> step(tx, chunk, payload, wasParked, maxRows, refusal));
+        },
+        step -> step.outcome() != Outcome.APPLIED || step.chunkDone());
   }
 
   /**
    * The protocol, inside one transaction: behind the cursor is a duplicate, ahead of it waits, at
    * it applies from the cursor's row. With {@code refusal}, the row at the cursor is recorded as
-   * failed with it instead of applied.
+   * failed with it instead of applied. Once the job is cancelled, only the rest of a part-applied
+   * chunk at the cursor applies; anything else is dropped.
    */
   private static Step step(
       PartitionStore.Partition tx,
@@ -319,19 +329,26 @@ public final class ChunkApplier {
       if (wasParked) {
         tx.unpark(chunk.sequence());
       }
-      return new Step(Outcome.DUPLICATE, true);
+      return new Step(Outcome.DUPLICATE, true, tx.cancelled());
+    }
+    int from = tx.nextRow();
+    boolean cancelled = tx.cancelled();
+    if (cancelled && (chunk.sequence() > next || from == 0)) {
+      if (wasParked) {
+        tx.unpark(chunk.sequence());
+      }
+      return new Step(Outcome.CANCELLED, true, true);
     }
     if (chunk.sequence() > next) {
       tx.park(chunk.sequence(), payload);
-      return new Step(Outcome.PARKED, true);
+      return new Step(Outcome.PARKED, true, false);
     }
-    int from = tx.nextRow();
     Chunk rows = refusal == null ? chunk : withRowFailed(chunk, from, refusal);
     boolean done = from + tx.applyAtCursor(rows, maxRows) >= chunk.rows().size();
     if (done && wasParked) {
       tx.unpark(chunk.sequence());
     }
-    return new Step(Outcome.APPLIED, done);
+    return new Step(Outcome.APPLIED, done, cancelled);
   }
 
   private static Chunk withRowFailed(Chunk chunk, int index, String reason) {

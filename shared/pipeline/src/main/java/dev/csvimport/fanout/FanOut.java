@@ -13,6 +13,7 @@ import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.engine.read.FileFailure;
 import dev.csvimport.job.CreateDisposition;
 import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
 import dev.csvimport.job.SourceObject;
 import dev.csvimport.log.Log;
 import dev.csvimport.ports.LeaseStore;
@@ -100,7 +101,7 @@ public final class FanOut {
 
   private void run(Job job, String invocationId) throws Exception {
     long start = System.nanoTime();
-    if (job.state().ended() || job.fanOutComplete()) {
+    if (!job.state().fansOut() || job.fanOutComplete()) {
       LOG.info(
           "fan-out already done: nothing to do",
           "appId",
@@ -256,6 +257,17 @@ public final class FanOut {
       job = jobs.markChecked(job, job.limits().sizedFor(rows), rows);
       tally.reads++;
       tally.writes++;
+      if (job.state() != JobState.RUNNING) {
+        LOG.info(
+            "job cancelled while its file was checked: nothing is published",
+            "appId",
+            job.appId(),
+            "jobId",
+            job.jobId(),
+            "state",
+            job.state().name());
+        return false;
+      }
       reader = new ImportReader(job.limits());
       LOG.info(
           "file checked",

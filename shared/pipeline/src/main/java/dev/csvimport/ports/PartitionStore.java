@@ -51,6 +51,12 @@ public interface PartitionStore {
     void unpark(int sequence);
 
     /**
+     * Whether the partition's job was cancelled: no chunk is applied from the cursor on, but the
+     * rest of a chunk that is part-applied (applied in slices).
+     */
+    boolean cancelled() throws Exception;
+
+    /**
      * The first row of the chunk at the cursor not yet applied: 0, unless the chunk is being
      * applied in slices.
      */

@@ -5,6 +5,7 @@ import static dev.csvimport.store.FirestoreValues.timestamp;
 import com.google.cloud.firestore.Blob;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.SetOptions;
 import com.google.cloud.firestore.Transaction;
 import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.job.Job;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * operations of the transactions that applied them, see {@link #OPERATIONS}), {@code
  * parked/{sequence}} ({@code payload}, the chunk's bytes) and {@code results/{sequence}} (the
  * failed and warned rows of one chunk). All of them expire with their job. The job's totals are the
- * sums of its cursors.
+ * sums of its cursors. A cancel marks every cursor {@code cancelled}, in the transaction that ends
+ * the job ({@link #stop}).
  */
 public final class FirestorePartitions implements PartitionStore {
 
@@ -131,6 +133,39 @@ public final class FirestorePartitions implements PartitionStore {
     return new PartitionTotals(rows, successes, failures, skipped, allApplied, operations);
   }
 
+  /**
+   * What a cancel found of a job's partitions: what they applied, and whether a chunk is
+   * part-applied in one of them.
+   */
+  record Stopped(PartitionTotals totals, boolean chunkInProgress) {}
+
+  /**
+   * Inside a cancel's transaction on the job, after its own reads: reads every cursor of the job
+   * and marks it cancelled, so that a transaction applying a chunk commits before the cancel (and
+   * is counted in its totals) or after it, and then applies nothing more.
+   */
+  static Stopped stop(FirestoreLayout layout, Transaction tx, Job job) throws Exception {
+    int count = job.limits().partitions();
+    DocumentReference[] refs = new DocumentReference[count];
+    for (int p = 0; p < count; p++) {
+      refs[p] = layout.partition(job.appId(), job.jobId(), p);
+    }
+    List<DocumentSnapshot> cursors = tx.getAll(refs).get();
+    boolean inProgress = false;
+    for (int p = 0; p < count; p++) {
+      inProgress |= cursors.get(p).exists() && longOf(cursors.get(p), "nextRow") > 0;
+      Map<String, Object> mark = new LinkedHashMap<>();
+      mark.put("partition", p);
+      mark.put(CANCELLED, true);
+      mark.put("expireAt", timestamp(job.expireAt()));
+      tx.set(refs[p], mark, SetOptions.merge());
+    }
+    return new Stopped(totals(job, cursors), inProgress);
+  }
+
+  /** The cursor's mark that its job was cancelled. */
+  private static final String CANCELLED = "cancelled";
+
   private static long longOf(DocumentSnapshot doc, String field) {
     Long value = doc.getLong(field);
     return value == null ? 0 : value;
@@ -184,6 +219,12 @@ public final class FirestorePartitions implements PartitionStore {
     }
 
     @Override
+    public boolean cancelled() throws Exception {
+      nextSequence();
+      return cursor.exists() && Boolean.TRUE.equals(cursor.getBoolean(CANCELLED));
+    }
+
+    @Override
     public int nextRow() throws Exception {
       nextSequence();
       return (int) countOf("nextRow");
@@ -208,6 +249,9 @@ public final class FirestorePartitions implements PartitionStore {
           "failures",
           countOf("failures") + applied.rowsTaken() - applied.successes() - applied.skipped());
       counts.put("expireAt", timestamp(job.expireAt()));
+      if (cancelled()) {
+        counts.put(CANCELLED, true);
+      }
       movedCursor = counts;
       reads += applied.documentsRead();
       writes += applied.documentsWritten();

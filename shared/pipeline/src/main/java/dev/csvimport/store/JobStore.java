@@ -69,19 +69,30 @@ public final class JobStore {
    * same chunks.
    */
   public Job markChecked(Job job, ChunkLimits limits, long rowsInFile) throws StoreException {
-    update(
-        job,
-        Map.of(
-            "checked",
-            true,
-            "state",
-            JobState.RUNNING.name(),
-            "startedAt",
-            now(),
-            "limits",
-            JobDocuments.limits(limits),
-            "rowsInFile",
-            rowsInFile));
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    StoreException.await(
+        layout
+            .db()
+            .runTransaction(
+                tx -> {
+                  // A job cancelled while its file was checked stays cancelled.
+                  if (JobDocuments.job(tx.get(ref).get()).state() == JobState.PENDING) {
+                    tx.update(
+                        ref,
+                        Map.of(
+                            "checked",
+                            true,
+                            "state",
+                            JobState.RUNNING.name(),
+                            "startedAt",
+                            now(),
+                            "limits",
+                            JobDocuments.limits(limits),
+                            "rowsInFile",
+                            rowsInFile));
+                  }
+                  return null;
+                }));
     return get(job.appId(), job.jobId()).orElseThrow();
   }
 
@@ -115,7 +126,10 @@ public final class JobStore {
         layout
             .db()
             .collectionGroup("jobs")
-            .whereIn("state", List.of(JobState.PENDING.name(), JobState.RUNNING.name()))
+            .whereIn(
+                "state",
+                List.of(
+                    JobState.PENDING.name(), JobState.RUNNING.name(), JobState.CANCELLING.name()))
             .orderBy("createdAt")
             .orderBy("jobId")
             .limit(limit);
@@ -201,6 +215,48 @@ public final class JobStore {
                   tx.update(ref, finished);
                   return true;
                 }));
+  }
+
+  /**
+   * Cancels a job that has not ended, in one transaction with its partitions' cursors ({@link
+   * FirestorePartitions#stop}): it ends CANCELLED with the counts of what its partitions applied,
+   * or, while a chunk is part-applied, becomes CANCELLING until that chunk is done (the transaction
+   * that finishes it calls this again). Its fan-out lease is cleared, so a fan-out at work stops at
+   * its next renewal. A job that has ended is left as it is: a cancel racing the job's end either
+   * wins, or loses and changes nothing.
+   *
+   * @return the job as it stands after the transaction
+   */
+  public Job cancel(Job job) throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    StoreException.await(
+        layout
+            .db()
+            .runTransaction(
+                tx -> {
+                  Job current = JobDocuments.job(tx.get(ref).get());
+                  if (current.state().ended()) {
+                    return null;
+                  }
+                  FirestorePartitions.Stopped stopped =
+                      FirestorePartitions.stop(layout, tx, current);
+                  Map<String, Object> fields = new HashMap<>();
+                  fields.put(JobDocuments.LEASE_OWNER, null);
+                  fields.put(JobDocuments.LEASE_UNTIL, null);
+                  fields.put("waiting", null);
+                  if (stopped.chunkInProgress()) {
+                    fields.put("state", JobState.CANCELLING.name());
+                  } else {
+                    fields.put("state", JobState.CANCELLED.name());
+                    fields.put("successesCount", stopped.totals().successes());
+                    fields.put("failuresCount", stopped.totals().failures());
+                    fields.put("skippedCount", stopped.totals().skipped());
+                    fields.put("finishedAt", now());
+                  }
+                  tx.update(ref, fields);
+                  return null;
+                }));
+    return get(job.appId(), job.jobId()).orElseThrow();
   }
 
   /** What one fan-out invocation did that is billed, added to the job's {@code fanOutOps}. */

@@ -4,6 +4,7 @@ import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
 import dev.csvimport.log.Log;
 import dev.csvimport.ports.PartitionStore;
 import dev.csvimport.ports.PartitionTotals;
@@ -98,7 +99,10 @@ public final class Watchdog {
       List<Job> page = jobs.unended(PAGE, after);
       for (Job job : page) {
         seen++;
-        if (job.createdAt().plus(deadline).isBefore(now)) {
+        if (job.state() == JobState.CANCELLING) {
+          // Ends it CANCELLED once no chunk is part-applied, whoever finished that chunk.
+          jobs.cancel(job);
+        } else if (job.createdAt().plus(deadline).isBefore(now)) {
           failPastDeadline(job);
           failed++;
         } else if (!job.fanOutComplete()) {

@@ -149,6 +149,40 @@ class ChunkApplierTest {
   }
 
   @Test
+  void onceCancelledAPartitionAppliesNoChunkParksNoneAndDropsWhatWasParked() throws Exception {
+    Job job = job(JobState.RUNNING, List.of(4, 0));
+    stored(job);
+    applier.apply(delivery(chunk(0, 0, 4)));
+    assertEquals(Outcome.PARKED, applier.apply(delivery(chunk(0, 2, 4))));
+    partitions.state(job, 0).cancelled = true;
+
+    assertEquals(Outcome.DUPLICATE, applier.apply(delivery(chunk(0, 0, 4))));
+    assertEquals(Outcome.CANCELLED, applier.apply(delivery(chunk(0, 1, 4))));
+    assertEquals(Outcome.CANCELLED, applier.apply(delivery(chunk(0, 3, 2))));
+    assertEquals(List.of(1L, 2L, 3L, 4L), appliedRows(job, 0), "nothing after the cancel");
+    assertTrue(partitions.state(job, 0).parked.containsKey(2), "parked before: left to expire");
+    verify(completion, never()).tryFinish(any(Job.class));
+    verify(jobs, never()).cancel(any(Job.class));
+  }
+
+  @Test
+  void aChunkPartAppliedWhenCancelledIsFinishedAndThenTheCancelEndsTheJob() throws Exception {
+    Job job = job(JobState.CANCELLING, List.of(3, 0));
+    stored(job);
+    InMemoryPartitions.State state = partitions.state(job, 0);
+    state.nextSequence = 1;
+    state.nextRow = 2;
+    state.cancelled = true;
+
+    assertEquals(Outcome.CANCELLED, applier.apply(delivery(chunk(0, 2, 4))));
+    verify(jobs, never()).cancel(any(Job.class));
+    assertEquals(Outcome.APPLIED, applier.apply(delivery(chunk(0, 1, 4))));
+    assertEquals(List.of(13L, 14L), appliedRows(job, 0), "only the rest of the part-applied chunk");
+    verify(jobs, times(1)).cancel(job);
+    verify(completion, never()).tryFinish(any(Job.class));
+  }
+
+  @Test
   void aChunkDeliveredAgainChangesNothing() throws Exception {
     Job job = job(JobState.RUNNING, List.of(2, 0));
     stored(job);

@@ -27,6 +27,7 @@ final class InMemoryPartitions implements PartitionStore {
     final List<RowResult> applied = new ArrayList<>();
     long successes;
     long failures;
+    boolean cancelled;
 
     State copy() {
       State copy = new State();
@@ -36,6 +37,7 @@ final class InMemoryPartitions implements PartitionStore {
       copy.applied.addAll(applied);
       copy.successes = successes;
       copy.failures = failures;
+      copy.cancelled = cancelled;
       return copy;
     }
   }
@@ -112,6 +114,11 @@ final class InMemoryPartitions implements PartitionStore {
     @Override
     public void unpark(int sequence) {
       state.parked.remove(sequence);
+    }
+
+    @Override
+    public boolean cancelled() {
+      return state.cancelled;
     }
 
     @Override

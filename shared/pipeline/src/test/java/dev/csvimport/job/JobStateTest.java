@@ -24,19 +24,25 @@ class JobStateTest {
             "PENDING->RUNNING",
             "PENDING->FINISHED",
             "PENDING->FAILED",
+            "PENDING->CANCELLED",
+            "RUNNING->CANCELLING",
             "RUNNING->FINISHED",
-            "RUNNING->FAILED"),
+            "RUNNING->FAILED",
+            "RUNNING->CANCELLED",
+            "CANCELLING->FINISHED",
+            "CANCELLING->FAILED",
+            "CANCELLING->CANCELLED"),
         allowed);
   }
 
   @Test
-  void onlyFinishedAndFailedHaveEnded() {
+  void onlyFinishedFailedAndCancelledHaveEnded() {
     List<JobState> ended = new ArrayList<>();
     for (JobState state : JobState.values()) {
       if (state.ended()) {
         ended.add(state);
       }
     }
-    assertEquals(List.of(JobState.FINISHED, JobState.FAILED), ended);
+    assertEquals(List.of(JobState.FINISHED, JobState.FAILED, JobState.CANCELLED), ended);
   }
 }

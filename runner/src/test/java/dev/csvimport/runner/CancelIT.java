@@ -1,0 +1,240 @@
+package dev.csvimport.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.config.Settings;
+import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.engine.chunk.Chunk;
+import dev.csvimport.engine.chunk.ChunkCodec;
+import dev.csvimport.engine.operation.RowResult;
+import dev.csvimport.fanout.NewImport;
+import dev.csvimport.job.Job;
+import dev.csvimport.job.JobState;
+import dev.csvimport.ports.PartitionTotals;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Cancelling an import on the Firestore emulator: it stops at a chunk boundary with the counts of
+ * what it applied, applies nothing after, stops its fan-out, and a cancel racing the job's end
+ * leaves one of the two.
+ */
+@ExtendWith(EmulatorsExtension.class)
+class CancelIT {
+
+  private static final Settings SMALL_CHUNKS =
+      new Settings(
+          Map.of(Settings.PARTITIONS, "4", Settings.CHUNK_ROWS, "5", Settings.SEGMENT_ROWS, "40"));
+
+  private TestPipeline test;
+
+  @BeforeEach
+  void start(Emulators emulators) {
+    test = new TestPipeline(emulators, SMALL_CHUNKS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    test.close();
+  }
+
+  private Job job(Job job) throws Exception {
+    return test.jobs.get(job.appId(), job.jobId()).orElseThrow();
+  }
+
+  /** The rows of the chunks each partition's cursor has passed: what the job applied. */
+  private List<RowResult> appliedRows(Job job) throws Exception {
+    List<RowResult> rows = new ArrayList<>();
+    for (TestPipeline.Published published : test.published) {
+      if (published.jobId().equals(job.jobId())) {
+        Chunk chunk = ChunkCodec.decode(published.chunk().payload());
+        if (chunk.sequence() < test.partitions.nextSequence(job, chunk.partition())) {
+          rows.addAll(chunk.rows());
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Half the chunks delivered in a shuffled order with duplicates, then the cancel, then every
+   * chunk again, twice, in another order: the job is CANCELLED with exactly the counts of the
+   * chunks applied before it, the profiles are those chunks' rows applied in file order (no chunk
+   * half applied), and nothing delivered after the cancel changed a profile.
+   */
+  @Test
+  void aCancelledImportKeepsWhatItAppliedAndAppliesNothingAfter() throws Exception {
+    String csv = ChunkApplierIT.orderSensitiveFile(400, 27);
+    NewImport object = test.upload("imports/users.csv", 1, csv, "setUserAttributes");
+    Job job = job(test.fanOut.start(object, "event-1"));
+    assertTrue(job.fanOutComplete());
+    List<ChunkApplier.Delivery> deliveries = new ArrayList<>(test.deliveries());
+    Collections.shuffle(deliveries, new Random(27));
+    List<ChunkApplier.Delivery> before =
+        new ArrayList<>(deliveries.subList(0, deliveries.size() / 2));
+    before.addAll(deliveries.subList(0, deliveries.size() / 8));
+    test.deliverConcurrently(before);
+
+    Job cancelled = test.jobs.cancel(job);
+    assertEquals(JobState.CANCELLED, cancelled.state());
+    assertNull(cancelled.leaseUntil());
+    Map<String, Profile> atCancel = test.storedProfiles();
+    List<RowResult> applied = appliedRows(job);
+    assertTrue(
+        applied.size() > 0 && applied.size() < 400,
+        "the cancel came mid-import: " + applied.size());
+    assertEquals(ChunkApplierIT.applyInFileOrder(applied), atCancel, "whole chunks, file order");
+    PartitionTotals totals = test.partitions.totals(job);
+    assertEquals(applied.size(), totals.rows());
+    assertEquals(totals.successes(), cancelled.successesCount());
+    assertEquals(totals.failures(), cancelled.failuresCount());
+    assertEquals(
+        applied.size(),
+        cancelled.successesCount() + cancelled.failuresCount() + cancelled.skippedCount());
+
+    List<ChunkApplier.Delivery> after = new ArrayList<>(deliveries);
+    after.addAll(deliveries);
+    Collections.shuffle(after, new Random(28));
+    for (ChunkApplier.Delivery delivery : after) {
+      assertNotEquals(ChunkApplier.Outcome.APPLIED, test.applier.apply(delivery));
+    }
+    assertEquals(atCancel, test.storedProfiles(), "no row applied after the job ended");
+    assertEquals(cancelled, job(job), "and the job is as the cancel left it");
+    assertEquals(JobState.CANCELLED, test.jobs.cancel(job).state(), "a second cancel: the same");
+  }
+
+  /**
+   * The fan-out held at its first publish, the job cancelled, the fan-out let go: it stops at its
+   * next checkpoint, publishing at most one more segment; what it published applies nothing; a
+   * redelivered finalize event or a follow-up publishes nothing more.
+   */
+  @Test
+  void aCancelStopsTheFanOut() throws Exception {
+    String csv = ChunkApplierIT.orderSensitiveFile(400, 5);
+    NewImport object = test.upload("imports/users.csv", 1, csv, "setUserAttributes");
+    test.publishGate = new CountDownLatch(1);
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<Job> fanOut = thread.submit(() -> test.fanOut.start(object, "event-1"));
+      assertTrue(test.publishing.await(2, TimeUnit.MINUTES), "the fan-out reached its publishes");
+      Job running = test.jobs.newestOf(TestPipeline.APP, "imports/users.csv").orElseThrow();
+      assertEquals(JobState.CANCELLED, test.jobs.cancel(running).state());
+      test.publishGate.countDown();
+      fanOut.get(2, TimeUnit.MINUTES);
+      Job cancelled = job(running);
+      assertEquals(JobState.CANCELLED, cancelled.state());
+      assertFalse(cancelled.fanOutComplete(), "the fan-out stopped before the file's end");
+      int rowsPublished = test.published.stream().mapToInt(TestPipeline::rowsIn).sum();
+      assertTrue(rowsPublished <= 40 + 4 * 5, "at most a segment more: " + rowsPublished);
+
+      for (ChunkApplier.Delivery delivery : test.deliveries()) {
+        assertNotEquals(ChunkApplier.Outcome.APPLIED, test.applier.apply(delivery));
+      }
+      assertTrue(test.storedProfiles().isEmpty());
+      int published = test.published.size();
+      test.fanOut.start(object, "event-1");
+      test.fanOut.resume(TestPipeline.APP, running.jobId(), "follow-up");
+      assertEquals(published, test.published.size(), "nothing more is published");
+      assertEquals(cancelled, job(running));
+    } finally {
+      test.publishGate.countDown();
+      thread.shutdownNow();
+    }
+  }
+
+  /**
+   * A call retried when the emulator gives up on its transaction under contention, as Pub/Sub would
+   * redeliver and a person would click again.
+   */
+  private static <T> T retried(java.util.concurrent.Callable<T> call) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.call();
+      } catch (dev.csvimport.ports.StoreException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Over many rounds, every chunk but one applied, then the last chunk and a cancel at once: the
+   * job ends FINISHED with every row or CANCELLED without the last chunk's, never both, and stays
+   * so under redelivery and a later cancel.
+   */
+  @Test
+  void aCancelRacingTheJobsEndLosesCleanly() throws Exception {
+    Set<JobState> seen = EnumSet.noneOf(JobState.class);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 12; round++) {
+        test.published.clear();
+        String csv =
+            ChunkApplierIT.orderSensitiveFile(60, round).replace("user-", "r" + round + "-");
+        NewImport object =
+            test.upload("imports/race-" + round + ".csv", 1, csv, "setUserAttributes");
+        Job job = job(test.fanOut.start(object, "event-" + round));
+        List<ChunkApplier.Delivery> deliveries = test.deliveries();
+        ChunkApplier.Delivery last = deliveries.get(deliveries.size() - 1);
+        for (ChunkApplier.Delivery delivery : deliveries.subList(0, deliveries.size() - 1)) {
+          test.applier.apply(delivery);
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        Future<?> applying =
+            threads.submit(
+                () -> {
+                  go.await();
+                  return retried(() -> test.applier.apply(last));
+                });
+        Future<Job> cancelling =
+            threads.submit(
+                () -> {
+                  go.await();
+                  return retried(() -> test.jobs.cancel(job));
+                });
+        go.countDown();
+        applying.get(2, TimeUnit.MINUTES);
+        cancelling.get(2, TimeUnit.MINUTES);
+        for (ChunkApplier.Delivery delivery : deliveries) {
+          test.applier.apply(delivery);
+        }
+        test.jobs.cancel(job);
+        Job ended = job(job);
+        seen.add(ended.state());
+        long counted = ended.successesCount() + ended.failuresCount() + ended.skippedCount();
+        if (ended.state() == JobState.FINISHED) {
+          assertEquals(60, counted, "round " + round);
+        } else {
+          assertEquals(JobState.CANCELLED, ended.state(), "round " + round);
+          assertEquals(
+              60 - TestPipeline.rowsIn(test.published.get(deliveries.size() - 1)), counted);
+          assertNull(ended.resultsFile());
+        }
+        assertEquals(appliedRows(job).size(), counted, "round " + round);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertFalse(seen.isEmpty());
+  }
+}
