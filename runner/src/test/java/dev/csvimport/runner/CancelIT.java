@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.apply.Profile;
-import dev.csvimport.engine.chunk.Chunk;
-import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.fanout.NewImport;
 import dev.csvimport.job.Job;
@@ -61,20 +59,6 @@ class CancelIT {
     return test.jobs.get(job.appId(), job.jobId()).orElseThrow();
   }
 
-  /** The rows of the chunks each partition's cursor has passed: what the job applied. */
-  private List<RowResult> appliedRows(Job job) throws Exception {
-    List<RowResult> rows = new ArrayList<>();
-    for (TestPipeline.Published published : test.published) {
-      if (published.jobId().equals(job.jobId())) {
-        Chunk chunk = ChunkCodec.decode(published.chunk().payload());
-        if (chunk.sequence() < test.partitions.nextSequence(job, chunk.partition())) {
-          rows.addAll(chunk.rows());
-        }
-      }
-    }
-    return rows;
-  }
-
   /**
    * Half the chunks delivered in a shuffled order with duplicates, then the cancel, then every
    * chunk again, twice, in another order: the job is CANCELLED with exactly the counts of the
@@ -98,7 +82,7 @@ class CancelIT {
     assertEquals(JobState.CANCELLED, cancelled.state());
     assertNull(cancelled.leaseUntil());
     Map<String, Profile> atCancel = test.storedProfiles();
-    List<RowResult> applied = appliedRows(job);
+    List<RowResult> applied = test.appliedRows(job);
     assertTrue(
         applied.size() > 0 && applied.size() < 400,
         "the cancel came mid-import: " + applied.size());
@@ -179,8 +163,9 @@ class CancelIT {
 
   /**
    * Over many rounds, every chunk but one applied, then the last chunk and a cancel at once: the
-   * job ends FINISHED with every row or CANCELLED without the last chunk's, never both, and stays
-   * so under redelivery and a later cancel.
+   * job ends FINISHED with every row, or CANCELLED with the counts of what was applied (without the
+   * last chunk, or with it when the cancel came between its commit and the job's finish), never
+   * both, and stays so under redelivery and a later cancel.
    */
   @Test
   void aCancelRacingTheJobsEndLosesCleanly() throws Exception {
@@ -226,11 +211,12 @@ class CancelIT {
           assertEquals(60, counted, "round " + round);
         } else {
           assertEquals(JobState.CANCELLED, ended.state(), "round " + round);
-          assertEquals(
-              60 - TestPipeline.rowsIn(test.published.get(deliveries.size() - 1)), counted);
+          // The cancel came before the last chunk, or after it but before the job was finished.
+          long withoutLast = 60 - TestPipeline.rowsIn(test.published.get(deliveries.size() - 1));
+          assertTrue(counted == withoutLast || counted == 60, "round " + round + ": " + counted);
           assertNull(ended.resultsFile());
         }
-        assertEquals(appliedRows(job).size(), counted, "round " + round);
+        assertEquals(test.appliedRows(job).size(), counted, "round " + round);
       }
     } finally {
       threads.shutdownNow();

@@ -1,6 +1,7 @@
 package dev.csvimport.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import dev.csvimport.apply.ChunkApplier;
@@ -80,7 +81,7 @@ class ChaosIT {
       String csv =
           ChunkApplierIT.orderSensitiveFile(20 + random.nextInt(120), random.nextLong())
               .replace("\nuser-", "\nc" + i + "-user-");
-      Job job = importUnderFaults(i, csv);
+      Job job = importUnderFaults(i, csv, -1);
       test.partitions.faultRate = 0;
       test.faultyStorage.bytesBeforeFailure.set(-1);
       for (int sweep = 0;
@@ -115,7 +116,11 @@ class ChaosIT {
     assertEquals(0, mismatches, "profiles that differ from the file-order oracle");
   }
 
-  private Job importUnderFaults(int i, String csv) throws Exception {
+  /**
+   * Imports under faults, as the cancel's race with deliveries under faults: with {@code cancelAt}
+   * at least 0, the job is cancelled before that delivery.
+   */
+  private Job importUnderFaults(int i, String csv, int cancelAt) throws Exception {
     NewImport object = test.upload("imports/chaos-" + i + ".csv", i + 1, csv, "setUserAttributes");
     int before = test.published.size();
     test.partitions.faultRate = 0.08;
@@ -135,7 +140,11 @@ class ChaosIT {
     java.util.Collections.shuffle(chunks, random);
     Deque<ChunkApplier.Delivery> queue = new ArrayDeque<>(chunks);
     Map<ChunkApplier.Delivery, Integer> attempts = new java.util.IdentityHashMap<>();
+    int delivered = 0;
     while (!queue.isEmpty()) {
+      if (delivered++ == cancelAt) {
+        test.jobs.cancel(job);
+      }
       ChunkApplier.Delivery delivery = queue.poll();
       if (random.nextInt(20) == 0) {
         test.faultyStorage.bytesBeforeFailure.set(random.nextInt(200));
@@ -153,6 +162,40 @@ class ChaosIT {
       }
     }
     return job;
+  }
+
+  /**
+   * Imports cancelled at a random delivery, under the same faults and redeliveries: each ends
+   * CANCELLED (or FINISHED, where every chunk was in before the cancel) with counts equal to the
+   * chunks its cursors passed, and its profiles equal those chunks' rows applied in file order.
+   */
+  @Test
+  void cancelledImportsKeepExactlyTheWholeChunksTheyApplied() throws Exception {
+    int cancelled = 0;
+    for (int i = 0; i < Math.max(4, IMPORTS / 2); i++) {
+      String csv =
+          ChunkApplierIT.orderSensitiveFile(40 + random.nextInt(100), random.nextLong())
+              .replace("\nuser-", "\nx" + i + "-user-");
+      Job job = importUnderFaults(100 + i, csv, random.nextInt(30));
+      test.partitions.faultRate = 0;
+      test.faultyStorage.bytesBeforeFailure.set(-1);
+      Job ended = test.jobs.get(job.appId(), job.jobId()).orElseThrow();
+      assertTrue(
+          ended.state() == JobState.CANCELLED || ended.state() == JobState.FINISHED,
+          "import " + i + " ended: " + ended);
+      cancelled += ended.state() == JobState.CANCELLED ? 1 : 0;
+      List<dev.csvimport.engine.operation.RowResult> applied = test.appliedRows(ended);
+      assertEquals(
+          applied.size(),
+          ended.successesCount() + ended.failuresCount(),
+          "counts are the applied chunks', import " + i);
+      assertEquals(
+          ChunkApplierIT.applyInFileOrder(applied),
+          storedProfiles("x" + i + "-"),
+          "whole chunks in file order, import " + i);
+    }
+    System.out.printf("chaos with cancels: %d of the imports ended CANCELLED%n", cancelled);
+    assertTrue(cancelled > 0, "the cancels came mid-import");
   }
 
   private interface Invocation {

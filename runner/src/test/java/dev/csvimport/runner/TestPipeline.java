@@ -11,8 +11,10 @@ import dev.csvimport.Stages;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.apply.Profile;
+import dev.csvimport.engine.chunk.Chunk;
 import dev.csvimport.engine.chunk.ChunkCodec;
 import dev.csvimport.engine.chunk.EncodedChunk;
+import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.fanout.ChunkPublisher;
 import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.FanOutRequests;
@@ -199,6 +201,23 @@ final class TestPipeline implements AutoCloseable {
 
   static int rowsIn(Published published) {
     return ChunkCodec.decode(published.chunk().payload()).rows().size();
+  }
+
+  /** The rows of the chunks each partition's cursor has passed: what the job applied. */
+  List<RowResult> appliedRows(Job job) throws Exception {
+    List<RowResult> rows = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (TestPipeline.Published published : published) {
+      if (published.jobId().equals(job.jobId())) {
+        Chunk chunk = ChunkCodec.decode(published.chunk().payload());
+        // A fan-out that resumed at its checkpoint published some chunks again: count each once.
+        if (seen.add(chunk.partition() + "/" + chunk.sequence())
+            && chunk.sequence() < partitions.nextSequence(job, chunk.partition())) {
+          rows.addAll(chunk.rows());
+        }
+      }
+    }
+    return rows;
   }
 
   /** Every profile of the app, by user id, as stored. */
