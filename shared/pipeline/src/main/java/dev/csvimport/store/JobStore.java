@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Jobs in Firestore, and the rules of their state: each change is a transaction that checks where
@@ -69,30 +70,21 @@ public final class JobStore {
    * same chunks.
    */
   public Job markChecked(Job job, ChunkLimits limits, long rowsInFile) throws StoreException {
-    DocumentReference ref = layout.job(job.appId(), job.jobId());
-    StoreException.await(
-        layout
-            .db()
-            .runTransaction(
-                tx -> {
-                  // A job cancelled while its file was checked stays cancelled.
-                  if (JobDocuments.job(tx.get(ref).get()).state() == JobState.PENDING) {
-                    tx.update(
-                        ref,
-                        Map.of(
-                            "checked",
-                            true,
-                            "state",
-                            JobState.RUNNING.name(),
-                            "startedAt",
-                            now(),
-                            "limits",
-                            JobDocuments.limits(limits),
-                            "rowsInFile",
-                            rowsInFile));
-                  }
-                  return null;
-                }));
+    // A job cancelled while its file was checked stays cancelled.
+    updateIf(
+        job,
+        state -> state == JobState.PENDING,
+        Map.of(
+            "checked",
+            true,
+            "state",
+            JobState.RUNNING.name(),
+            "startedAt",
+            now(),
+            "limits",
+            JobDocuments.limits(limits),
+            "rowsInFile",
+            rowsInFile));
     return get(job.appId(), job.jobId()).orElseThrow();
   }
 
@@ -160,26 +152,16 @@ public final class JobStore {
 
   /** The job failed as a whole, unless it already ended. */
   public void fail(Job job, String reason) throws StoreException {
-    DocumentReference ref = layout.job(job.appId(), job.jobId());
-    StoreException.await(
-        layout
-            .db()
-            .runTransaction(
-                tx -> {
-                  if (JobState.valueOf(tx.get(ref).get().getString("state"))
-                      .mayBecome(JobState.FAILED)) {
-                    tx.update(
-                        ref,
-                        Map.of(
-                            "state",
-                            JobState.FAILED.name(),
-                            "failure",
-                            Excerpt.of(reason, MAX_REASON_CHARS),
-                            "finishedAt",
-                            now()));
-                  }
-                  return null;
-                }));
+    updateIf(
+        job,
+        state -> state.mayBecome(JobState.FAILED),
+        Map.of(
+            "state",
+            JobState.FAILED.name(),
+            "failure",
+            Excerpt.of(reason, MAX_REASON_CHARS),
+            "finishedAt",
+            now()));
   }
 
   /**
@@ -194,27 +176,15 @@ public final class JobStore {
       String resultsFile,
       String failedRowsFile)
       throws StoreException {
-    DocumentReference ref = layout.job(job.appId(), job.jobId());
-    return StoreException.await(
-        layout
-            .db()
-            .runTransaction(
-                tx -> {
-                  if (!JobState.valueOf(tx.get(ref).get().getString("state"))
-                      .mayBecome(JobState.FINISHED)) {
-                    return false;
-                  }
-                  Map<String, Object> finished = new HashMap<>();
-                  finished.put("state", JobState.FINISHED.name());
-                  finished.put("successesCount", successes);
-                  finished.put("failuresCount", failures);
-                  finished.put("skippedCount", skipped);
-                  finished.put("resultsFile", resultsFile);
-                  finished.put("failedRowsFile", failedRowsFile);
-                  finished.put("finishedAt", now());
-                  tx.update(ref, finished);
-                  return true;
-                }));
+    Map<String, Object> finished = new HashMap<>();
+    finished.put("state", JobState.FINISHED.name());
+    finished.put("successesCount", successes);
+    finished.put("failuresCount", failures);
+    finished.put("skippedCount", skipped);
+    finished.put("resultsFile", resultsFile);
+    finished.put("failedRowsFile", failedRowsFile);
+    finished.put("finishedAt", now());
+    return updateIf(job, state -> state.mayBecome(JobState.FINISHED), finished);
   }
 
   /**
@@ -312,6 +282,27 @@ public final class JobStore {
     return found.getDocuments().stream()
         .map(JobDocuments::job)
         .max((a, b) -> a.createdAt().compareTo(b.createdAt()));
+  }
+
+  /**
+   * Writes {@code fields} to the job in one transaction that passes only while its stored state is
+   * {@code allowed}: the way every state change checks where the job stands. Answers whether it
+   * wrote.
+   */
+  private boolean updateIf(Job job, Predicate<JobState> allowed, Map<String, Object> fields)
+      throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    return StoreException.await(
+        layout
+            .db()
+            .runTransaction(
+                tx -> {
+                  if (!allowed.test(JobState.valueOf(tx.get(ref).get().getString("state")))) {
+                    return false;
+                  }
+                  tx.update(ref, fields);
+                  return true;
+                }));
   }
 
   private void update(Job job, Map<String, Object> fields) throws StoreException {
