@@ -150,6 +150,16 @@ class UploadsPageIT {
             });
   }
 
+  /** Clicks a row of the uploads list, again if the list replaced it meanwhile. */
+  private void clickRow(By row) {
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(row).click();
+              return true;
+            });
+  }
+
   @Test
   void aPersonPreviewsUploadsAndReadsTheFailedRowsOfAnImport(@TempDir Path dir) throws Exception {
     signIn("wrong-key");
@@ -209,12 +219,7 @@ class UploadsPageIT {
     assertEquals("3", cells.get(5), "No. of records: the rows applied, as CleverTap counts them");
     screenshot("uploads");
 
-    wait.ignoring(StaleElementReferenceException.class)
-        .until(
-            d -> {
-              d.findElement(uploadRow).click();
-              return true;
-            });
+    clickRow(uploadRow);
     wait.until(
         ExpectedConditions.presenceOfElementLocated(By.cssSelector("#resultsTable tbody tr")));
     String failedRow = browser.findElement(By.cssSelector("#resultsTable tbody tr")).getText();
@@ -286,12 +291,7 @@ class UploadsPageIT {
     assertTrue(cloud.stages().profiles().profile(APP, "d1").isEmpty(), "a dry run writes nothing");
     screenshot("dry-run");
 
-    wait.ignoring(StaleElementReferenceException.class)
-        .until(
-            d -> {
-              d.findElement(uploadRow).click();
-              return true;
-            });
+    clickRow(uploadRow);
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("downloadFailed")));
     assertTrue(byId("jobSummary").getText().startsWith("Dry run, nothing written"));
     screenshot("failed-rows-download");
@@ -394,12 +394,7 @@ class UploadsPageIT {
     By checkRow = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'crm-export') and span]]");
     List<String> checked = finishedCells(checkRow);
     assertEquals("1", checked.get(4), "No. of errors");
-    wait.ignoring(StaleElementReferenceException.class)
-        .until(
-            d -> {
-              d.findElement(checkRow).click();
-              return true;
-            });
+    clickRow(checkRow);
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("importChecked")));
     byId("importChecked").click();
     By realRow =
