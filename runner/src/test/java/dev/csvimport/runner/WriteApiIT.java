@@ -13,6 +13,7 @@ import dev.csvimport.config.Settings;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
 import dev.csvimport.store.AppStore;
+import dev.csvimport.write.ItemAnswer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -625,6 +626,130 @@ class WriteApiIT {
             .getAsJsonObject()
             .get("deviceModel")
             .getAsString());
+  }
+
+  /**
+   * The session and state calls that real clients send beside their writes, refused until now: the
+   * Java SDK's advance item (scopely/leanplum-java-sdk, a batch to /api-batch with its nulls), the
+   * Python client's advance with every parameter in the JSON body and no query
+   * (sandboxxapp/python-leanplum), and the other Python client's start and stop (dangerfarms/
+   * leanplum-py, the time as float seconds). Each succeeds, as in Leanplum, with a warning saying
+   * what was not recorded; only a start's userAttributes change a profile, as setUserAttributes
+   * does.
+   */
+  @Test
+  void theSessionAndStateCallsOfRealClientsSucceedAndOnlyAStartsAttributesAreKept()
+      throws Exception {
+    String stateNotKept =
+        "advance: csvimport keeps users' profiles, not the app's states, so the state was not"
+            + " recorded";
+    long time = Instant.now().getEpochSecond();
+    Answer javaSdk =
+        postJson(
+            "/api-batch",
+            query(
+                params(
+                    "action",
+                    "multi",
+                    "appId",
+                    B,
+                    "clientKey",
+                    keysB.production(),
+                    "apiVersion",
+                    "1.0.6",
+                    "time",
+                    Long.toString(time))),
+            "{\"data\":[{\"action\":\"advance\",\"userId\":\"s-1\",\"time\":"
+                + time
+                + ",\"state\":\"Level 2\",\"info\":null,\"params\":null}]}");
+    assertEquals(new Answer(200, List.of(warning(stateNotKept))), javaSdk);
+
+    Answer python =
+        send(
+            HttpRequest.newBuilder(URI.create(cloud.apiUrl("/api")))
+                .header("Content-Type", "application/json")
+                .POST(
+                    BodyPublishers.ofString(
+                        "{\"action\":\"advance\",\"appId\":\""
+                            + B
+                            + "\",\"clientKey\":\""
+                            + keysB.production()
+                            + "\",\"apiVersion\":\"1.0.6\",\"userId\":133700,\"state\":\"Member\","
+                            + "\"info\":null,\"params\":{\"Membership\":\"Rebel Scum\"},"
+                            + "\"createDisposition\":\"CreateNever\"}"))
+                .build());
+    assertEquals(new Answer(200, List.of(warning(stateNotKept))), python);
+
+    String session =
+        query(params("appId", B, "clientKey", keysB.production(), "apiVersion", "1.0.6"));
+    String floatTime = time + ".25";
+    Answer start =
+        postJson(
+            "/api",
+            session,
+            "{\"userId\":\"s-2\",\"deviceId\":\"dev-s-2\",\"time\":"
+                + floatTime
+                + ",\"userAttributes\":{\"Plan\":\"gold\",\"Age\":3,\"email\":\"ann@example.com\"},"
+                + "\"appVersion\":\"1.2\",\"locale\":\"en_US\",\"action\":\"start\"}");
+    assertEquals(
+        new Answer(
+            200,
+            List.of(
+                warning(
+                    "start: csvimport keeps users' profiles, not sessions, so the session was not"
+                        + " recorded; its device fields (appVersion, locale) were not recorded:"
+                        + " send them with setDeviceAttributes; its userAttributes were applied"))),
+        start);
+    Answer stop =
+        postJson(
+            "/api",
+            session,
+            "{\"userId\":\"s-2\",\"deviceId\":\"dev-s-2\",\"time\":"
+                + floatTime
+                + ",\"action\":\"stop\"}");
+    assertEquals(
+        new Answer(
+            200,
+            List.of(
+                warning(
+                    "stop: csvimport keeps users' profiles, not sessions, so the session was not"
+                        + " recorded"))),
+        stop);
+
+    // Calls that are no session or state call of theirs still fail as a write would.
+    Answer refused =
+        batch(
+            B,
+            keysB.production(),
+            items(
+                "{\"action\":\"advance\",\"userId\":\"s-3\"}",
+                "{\"action\":\"start\"}",
+                "{\"action\":\"start\",\"userId\":\"s-3\",\"userAttributes\":{\"email\":\"x\"}}"));
+    assertEquals(200, refused.status());
+    assertEquals(
+        List.of(
+            error("state: the item has no state: advance needs the state's name"),
+            error(
+                "userId: the item has no userId or deviceId: start needs the user's or device's"
+                    + " id"),
+            error("userAttributes.email: 'x' is not an email address like name@example.com")),
+        refused.elements());
+
+    // Only the start's attributes landed, as the same setUserAttributes lands them.
+    Answer twin =
+        postJson(
+            "/api",
+            query(
+                params("action", "setUserAttributes", "appId", A, "clientKey", keysA.production())),
+            "{\"userId\":\"s-2\",\"userAttributes\":{\"Plan\":\"gold\",\"Age\":3,"
+                + "\"email\":\"ann@example.com\"}}");
+    assertEquals(new Answer(200, List.of(success())), twin);
+    assertEquals(
+        exportUser(A, keysA.production(), "s-2"), exportUser(B, keysB.production(), "s-2"));
+    JsonObject notFound = warning(ItemAnswer.USER_NOT_FOUND);
+    for (String user : List.of("s-1", "133700", "s-3", "dev-s-2")) {
+      assertEquals(notFound, exportUser(B, keysB.production(), user), user);
+    }
   }
 
   @Test

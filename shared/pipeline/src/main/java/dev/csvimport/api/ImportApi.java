@@ -63,6 +63,7 @@ public final class ImportApi {
     routes.put("failedRows", jobs::failedRows);
     routes.put("cancelJob", jobs::cancel);
     WriteCalls.ACTIONS.forEach(action -> routes.put(action, writes::single));
+    WriteCalls.SESSION_ACTIONS.forEach(action -> routes.put(action, writes::single));
     return routes;
   }
 

@@ -169,6 +169,8 @@ public final class WriteRequests {
       int next = answers.size();
       if (refusal != null) {
         answers.add(stored(ItemAnswer.failure(RowProblem.ofRow(refusal))));
+      } else if (items.get(next) instanceof WriteItem.Unrecorded unrecorded) {
+        answers.add(stored(ItemAnswer.warning(RowProblem.ofRow(unrecorded.warning()))));
       } else if (items.get(next) instanceof WriteItem.Deletion deletion) {
         if (!deleteStep(tx, deletion.userId(), answers)) {
           return Step.GO_ON;

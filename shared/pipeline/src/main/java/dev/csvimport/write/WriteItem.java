@@ -19,4 +19,10 @@ public sealed interface WriteItem {
 
   /** deleteUser: the user's profile, with its events and devices. */
   record Deletion(String userId) implements WriteItem {}
+
+  /**
+   * A call that changes no profile (a session or state call, {@link WriteCalls#SESSION_ACTIONS}):
+   * it succeeds, with this warning saying what was not recorded.
+   */
+  record Unrecorded(String warning) implements WriteItem {}
 }

@@ -178,7 +178,8 @@ public final class ItemChecker {
     }
   }
 
-  private static RowProblem joined(List<RowProblem> warnings) {
+  /** Several warnings as the one an item's answer carries, each naming its field. */
+  public static RowProblem joined(List<RowProblem> warnings) {
     if (warnings.size() == 1) {
       return warnings.get(0);
     }
