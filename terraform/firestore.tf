@@ -55,3 +55,22 @@ resource "google_firestore_index" "unended_jobs" {
     order      = "ASCENDING"
   }
 }
+
+# NoticeStore.due: ended jobs of every app whose notice (job event, webhook retry) is due, a collection-group range
+# query on noticeDue.
+resource "google_firestore_field" "notice_due" {
+  database   = google_firestore_database.default.name
+  collection = "jobs"
+  field      = "noticeDue"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+  }
+}

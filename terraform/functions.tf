@@ -6,6 +6,7 @@ locals {
     INBOX_PREFIX            = var.inbox_prefix
     CHUNK_TOPIC             = google_pubsub_topic.chunks.id
     FANOUT_TOPIC            = google_pubsub_topic.fanout.id
+    JOB_EVENTS_TOPIC        = google_pubsub_topic.job_events.id
     MAX_DELIVERY_ATTEMPTS   = tostring(var.max_delivery_attempts)
     FANOUT_BUDGET_SECONDS   = tostring(var.trigger.budget_seconds)
     JOB_RETENTION_DAYS      = tostring(var.job_retention_days)

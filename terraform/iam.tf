@@ -260,6 +260,13 @@ resource "google_pubsub_topic_iam_member" "watchdog_requests_fanout" {
   member = "serviceAccount:${google_service_account.watchdog.email}"
 }
 
+# JobNotices (run by the sweep) publishes each job's end and POSTs it to the app's webhook.
+resource "google_pubsub_topic_iam_member" "watchdog_publishes_job_events" {
+  topic  = google_pubsub_topic.job_events.id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.watchdog.email}"
+}
+
 # A drained partition may finish its job: ResultsFile checks for and writes results/<jobId>.jsonl.
 resource "google_storage_bucket_iam_member" "watchdog_reads_results" {
   for_each = local.inbox_buckets

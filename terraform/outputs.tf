@@ -9,11 +9,12 @@ output "inbox_buckets" {
 }
 
 output "topics" {
-  description = "The chunk, dead-letter and fan-out topics."
+  description = "The chunk, dead-letter, fan-out and job-events topics (subscribe to job_events to be told each job's end)."
   value = {
     chunks             = google_pubsub_topic.chunks.id
     chunks_dead_letter = google_pubsub_topic.chunks_dead_letter.id
     fanout             = google_pubsub_topic.fanout.id
+    job_events         = google_pubsub_topic.job_events.id
   }
 }
 

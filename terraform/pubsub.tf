@@ -53,3 +53,12 @@ resource "google_pubsub_topic" "fanout" {
   name       = "${var.name_prefix}-fanout"
   depends_on = [google_project_service.apis]
 }
+
+# Each job's end (FINISHED, FAILED, CANCELLED), published once by the watchdog's sweep: JSON, the schema in docs/api.md,
+# ordering key appId/jobId, attributes eventId, type, appId, jobId, state to filter a subscription on (one per app, or
+# per state). Kept a week, so a subscription made later can seek back to the events before it.
+resource "google_pubsub_topic" "job_events" {
+  name                       = "${var.name_prefix}-job-events"
+  message_retention_duration = "604800s"
+  depends_on                 = [google_project_service.apis]
+}

@@ -9,6 +9,8 @@ import dev.csvimport.fanout.ChunkPublisher;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.fanout.PubSubFanOutRequests;
+import dev.csvimport.notify.JobEvents;
+import dev.csvimport.notify.PubSubJobEvents;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 
@@ -25,6 +27,7 @@ final class Instance {
   private static Stages stages;
   private static ChunkPublisher chunkPublisher;
   private static FanOutRequests fanOutRequests;
+  private static JobEvents jobEvents;
 
   private Instance() {}
 
@@ -71,6 +74,16 @@ final class Instance {
               clients().publisher(topic(Settings.CHUNK_TOPIC), PubSubChunkPublisher::configure));
     }
     return chunkPublisher;
+  }
+
+  /** The job-events topic: each job's end, published by the watchdog's sweep. */
+  static synchronized JobEvents jobEvents() {
+    if (jobEvents == null) {
+      jobEvents =
+          new PubSubJobEvents(
+              clients().publisher(topic(Settings.JOB_EVENTS_TOPIC), PubSubJobEvents::configure));
+    }
+    return jobEvents;
   }
 
   static synchronized FanOutRequests fanOutRequests() {

@@ -97,6 +97,7 @@ public final class LocalCloud implements AutoCloseable {
     environment.put(Settings.PROJECT_ID, PROJECT);
     environment.put(Settings.CHUNK_TOPIC, LocalTopology.CHUNK_TOPIC.toString());
     environment.put(Settings.FANOUT_TOPIC, LocalTopology.FANOUT_TOPIC.toString());
+    environment.put(Settings.JOB_EVENTS_TOPIC, LocalTopology.JOB_EVENTS_TOPIC.toString());
     environment.put(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost());
     environment.put(CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost());
     environment.put(CloudClients.STORAGE_EMULATOR_HOST, storageServer.host());
@@ -353,6 +354,27 @@ public final class LocalCloud implements AutoCloseable {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
+  }
+
+  /** Pulls (and acknowledges) the job events published so far: the job-events topic's messages. */
+  public java.util.List<com.google.pubsub.v1.PubsubMessage> pullJobEvents(int max)
+      throws IOException {
+    return topology.pullJobEvents(max);
+  }
+
+  /** Sweeps now, as Cloud Scheduler's next call would: answers the sweep function's JSON. */
+  public String sweepNow() throws Exception {
+    java.net.http.HttpResponse<String> answer =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url(Service.SWEEP, "/")))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (answer.statusCode() != 200) {
+      throw new IOException("the sweep answered " + answer.statusCode() + ": " + answer.body());
+    }
+    return answer.body();
   }
 
   @Override

@@ -21,8 +21,9 @@ import java.io.IOException;
 
 /**
  * terraform/pubsub.tf's topics and push subscriptions, on the Pub/Sub emulator: the chunk topic
- * with its ordered subscription, the fan-out topic with Eventarc's. A restart on the same emulator
- * finds them and points their pushes at the new run.
+ * with its ordered subscription, the fan-out topic with Eventarc's, the job-events topic with a
+ * pull subscription to read it by. A restart on the same emulator finds them and points their
+ * pushes at the new run.
  */
 final class LocalTopology implements AutoCloseable {
 
@@ -32,6 +33,15 @@ final class LocalTopology implements AutoCloseable {
   static final TopicName FANOUT_TOPIC = TopicName.of(LocalCloud.PROJECT, FANOUT);
   static final SubscriptionName CHUNK_SUBSCRIPTION =
       SubscriptionName.of(LocalCloud.PROJECT, CHUNKS);
+  static final String JOB_EVENTS = "csvimport-job-events";
+  static final TopicName JOB_EVENTS_TOPIC = TopicName.of(LocalCloud.PROJECT, JOB_EVENTS);
+
+  /**
+   * A pull subscription to the job events, ordered, as a subscriber of the deployed topic would
+   * make: where the local run's job ends can be read.
+   */
+  static final SubscriptionName JOB_EVENTS_SUBSCRIPTION =
+      SubscriptionName.of(LocalCloud.PROJECT, JOB_EVENTS);
 
   private static final Log LOG = Log.of(LocalTopology.class);
 
@@ -57,10 +67,61 @@ final class LocalTopology implements AutoCloseable {
         SubscriptionAdminClient subscriptions = subscriptions()) {
       ensureTopic(topics, CHUNK_TOPIC);
       ensureTopic(topics, FANOUT_TOPIC);
+      ensureTopic(topics, JOB_EVENTS_TOPIC);
+      try {
+        subscriptions.createSubscription(
+            Subscription.newBuilder()
+                .setName(JOB_EVENTS_SUBSCRIPTION.toString())
+                .setTopic(JOB_EVENTS_TOPIC.toString())
+                .setAckDeadlineSeconds(60)
+                .setEnableMessageOrdering(true)
+                .build());
+      } catch (AlreadyExistsException exists) {
+        LOG.info("subscription exists: kept", "subscription", JOB_EVENTS_SUBSCRIPTION.toString());
+      }
       ensurePushSubscription(
           subscriptions, pushSubscription(CHUNKS, CHUNK_TOPIC, chunksEndpoint, true));
       ensurePushSubscription(
           subscriptions, pushSubscription(FANOUT, FANOUT_TOPIC, fanOutEndpoint, false));
+    }
+  }
+
+  /**
+   * Pulls and acknowledges the job events published so far (at most {@code max}), in the order the
+   * emulator gives them.
+   */
+  java.util.List<com.google.pubsub.v1.PubsubMessage> pullJobEvents(int max) throws IOException {
+    try (com.google.cloud.pubsub.v1.stub.SubscriberStub subscriber =
+        com.google.cloud.pubsub.v1.stub.GrpcSubscriberStub.create(
+            com.google.cloud.pubsub.v1.stub.SubscriberStubSettings.newBuilder()
+                .setTransportChannelProvider(channels())
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .build())) {
+      com.google.pubsub.v1.PullResponse pulled =
+          subscriber
+              .pullCallable()
+              .call(
+                  com.google.pubsub.v1.PullRequest.newBuilder()
+                      .setSubscription(JOB_EVENTS_SUBSCRIPTION.toString())
+                      .setMaxMessages(max)
+                      .setReturnImmediately(true)
+                      .build());
+      java.util.List<com.google.pubsub.v1.PubsubMessage> messages = new java.util.ArrayList<>();
+      java.util.List<String> acks = new java.util.ArrayList<>();
+      for (com.google.pubsub.v1.ReceivedMessage received : pulled.getReceivedMessagesList()) {
+        messages.add(received.getMessage());
+        acks.add(received.getAckId());
+      }
+      if (!acks.isEmpty()) {
+        subscriber
+            .acknowledgeCallable()
+            .call(
+                com.google.pubsub.v1.AcknowledgeRequest.newBuilder()
+                    .setSubscription(JOB_EVENTS_SUBSCRIPTION.toString())
+                    .addAllAckIds(acks)
+                    .build());
+      }
+      return messages;
     }
   }
 

@@ -79,7 +79,7 @@ class DeployedFunctionsIT {
             new CloudClients(
                     Map.of(CloudClients.STORAGE_EMULATOR_HOST, bucket.host()), LocalCloud.PROJECT)
                 .storage());
-    for (String topic : List.of(CHUNK_TOPIC, FANOUT_TOPIC)) {
+    for (String topic : List.of(CHUNK_TOPIC, FANOUT_TOPIC, JOB_EVENTS_TOPIC)) {
       // The emulator's REST door: PUT creates the topic (409 if a test before this one did).
       int status =
           http.send(
@@ -104,6 +104,8 @@ class DeployedFunctionsIT {
       "projects/" + LocalCloud.PROJECT + "/topics/csvimport-chunks";
   private static final String FANOUT_TOPIC =
       "projects/" + LocalCloud.PROJECT + "/topics/csvimport-fanout";
+  private static final String JOB_EVENTS_TOPIC =
+      "projects/" + LocalCloud.PROJECT + "/topics/csvimport-job-events";
 
   /** The environment a deployment sets (terraform/functions.tf), pointed at the emulators. */
   private Map<String, String> environment() {
@@ -113,6 +115,7 @@ class DeployedFunctionsIT {
     environment.put(Settings.INBOX_PREFIX, "imports/");
     environment.put(Settings.CHUNK_TOPIC, CHUNK_TOPIC);
     environment.put(Settings.FANOUT_TOPIC, FANOUT_TOPIC);
+    environment.put(Settings.JOB_EVENTS_TOPIC, JOB_EVENTS_TOPIC);
     environment.put(Settings.MAX_DELIVERY_ATTEMPTS, "5");
     environment.put(Settings.PARTITIONS, "2");
     environment.put(Settings.CHUNK_ROWS, "2");
@@ -362,6 +365,7 @@ class DeployedFunctionsIT {
     JsonObject sweep1 = JsonParser.parseString(answer.body()).getAsJsonObject();
     assertEquals(1, sweep1.get("jobsSeen").getAsInt(), answer.body());
     assertEquals(0, sweep1.get("jobsFailed").getAsInt(), answer.body());
+    assertEquals(0, sweep1.get("noticesSent").getAsInt(), "no job has ended: " + answer.body());
     assertEquals(405, get(sweep, "/").statusCode());
   }
 

@@ -10,6 +10,7 @@ import dev.csvimport.api.ResultsLinks;
 import dev.csvimport.api.SignedUploadUrls;
 import dev.csvimport.api.UploadActions;
 import dev.csvimport.api.UploadUrls;
+import dev.csvimport.api.WebhookActions;
 import dev.csvimport.api.WriteActions;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.complete.FailedRowsFile;
@@ -20,11 +21,15 @@ import dev.csvimport.fanout.ChunkPublisher;
 import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.NewJobs;
+import dev.csvimport.notify.HttpWebhookPoster;
+import dev.csvimport.notify.JobEvents;
+import dev.csvimport.notify.JobNotices;
 import dev.csvimport.store.AppStore;
 import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.FirestoreLeases;
 import dev.csvimport.store.FirestorePartitions;
 import dev.csvimport.store.JobStore;
+import dev.csvimport.store.NoticeStore;
 import dev.csvimport.store.ProfileStore;
 import dev.csvimport.store.WriteRequests;
 import dev.csvimport.watchdog.Watchdog;
@@ -114,6 +119,11 @@ public final class Stages {
         clock);
   }
 
+  /** Tells ended jobs' ends: on {@code events}, and to the apps' webhooks over HTTP. */
+  public JobNotices notices(JobEvents events) {
+    return new JobNotices(new NoticeStore(layout), apps(), events, new HttpWebhookPoster(), clock);
+  }
+
   public Answers answers() {
     return new Answers(new ResultsLinks(storage)::link);
   }
@@ -137,6 +147,7 @@ public final class Stages {
         new CsvImportActions(apps, jobs, newJobs(), requests, storage, clock),
         new WriteActions(
             new WriteRequests(layout, clock, settings.commitBytes()), profiles(), answers, clock),
-        new UploadActions(apps, uploads, settings.inboxPrefix(), clock));
+        new UploadActions(apps, uploads, settings.inboxPrefix(), clock),
+        new WebhookActions(apps));
   }
 }

@@ -10,6 +10,7 @@ import dev.csvimport.engine.apply.EventTotals;
 import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.job.CreateDisposition;
 import dev.csvimport.job.Job;
+import dev.csvimport.job.JobNotice;
 import dev.csvimport.job.JobState;
 import dev.csvimport.ports.PartitionTotals;
 import java.time.Instant;
@@ -75,6 +76,33 @@ public final class Answers {
     answer.addProperty("uploadedBy", job.uploadedBy());
     answer.add("createdAt", wholeSeconds(job.createdAt()));
     answer.add("finishedAt", wholeSeconds(job.finishedAt()));
+    if (job.state().ended()) {
+      answer.add("notice", notice(job.notice()));
+    }
+    return answer;
+  }
+
+  /**
+   * What has been sent of an ended job's end: when its job-events message was published (null while
+   * it is not), and each attempt to POST it to the app's webhook (null when the app has none).
+   */
+  private static JsonObject notice(JobNotice notice) {
+    JsonObject answer = new JsonObject();
+    answer.add("publishedAt", wholeSeconds(notice == null ? null : notice.publishedAt()));
+    JobNotice.WebhookDelivery webhook = notice == null ? null : notice.webhook();
+    if (webhook == null) {
+      answer.add("webhook", JsonNull.INSTANCE);
+      return answer;
+    }
+    JsonObject delivery = new JsonObject();
+    delivery.addProperty("url", webhook.url());
+    delivery.addProperty("attempts", webhook.attempts());
+    delivery.add("lastAttemptAt", wholeSeconds(webhook.lastAttemptAt()));
+    delivery.addProperty("lastResult", webhook.lastResult());
+    delivery.add("deliveredAt", wholeSeconds(webhook.deliveredAt()));
+    delivery.add("nextAttemptAt", wholeSeconds(webhook.nextAttemptAt()));
+    delivery.addProperty("gaveUp", webhook.gaveUp());
+    answer.add("webhook", delivery);
     return answer;
   }
 

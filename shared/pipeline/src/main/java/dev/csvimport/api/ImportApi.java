@@ -34,8 +34,9 @@ public final class ImportApi {
       JobActions jobs,
       CsvImportActions imports,
       WriteActions writes,
-      UploadActions uploads) {
-    this(keys, routes(jobs, imports, writes, uploads));
+      UploadActions uploads,
+      WebhookActions webhooks) {
+    this(keys, routes(jobs, imports, writes, uploads, webhooks));
   }
 
   /** A router over {@code actions}, in the order an unknown action's message lists them. */
@@ -46,7 +47,11 @@ public final class ImportApi {
   }
 
   private static Map<String, ApiAction> routes(
-      JobActions jobs, CsvImportActions imports, WriteActions writes, UploadActions uploads) {
+      JobActions jobs,
+      CsvImportActions imports,
+      WriteActions writes,
+      UploadActions uploads,
+      WebhookActions webhooks) {
     Map<String, ApiAction> routes = new LinkedHashMap<>();
     routes.put("getMultiResults", jobs::multiResults);
     routes.put(
@@ -62,6 +67,7 @@ public final class ImportApi {
     routes.put("results", jobs::results);
     routes.put("failedRows", jobs::failedRows);
     routes.put("cancelJob", jobs::cancel);
+    routes.put("setWebhook", webhooks::setWebhook);
     WriteCalls.ACTIONS.forEach(action -> routes.put(action, writes::single));
     WriteCalls.SESSION_ACTIONS.forEach(action -> routes.put(action, writes::single));
     return routes;

@@ -28,6 +28,12 @@ public final class Settings {
   public static final String FANOUT_TOPIC = "FANOUT_TOPIC";
 
   /**
+   * The job-events topic, {@code projects/P/topics/T}: each job's end is published there (the
+   * watchdog's sweep sends it).
+   */
+  public static final String JOB_EVENTS_TOPIC = "JOB_EVENTS_TOPIC";
+
+  /**
    * The chunk subscription's dead-letter max_delivery_attempts: the last attempt records its rows
    * as failed.
    */
@@ -99,6 +105,7 @@ public final class Settings {
     DEFAULTS.put(INBOX_PREFIX, "imports/");
     DEFAULTS.put(CHUNK_TOPIC, "");
     DEFAULTS.put(FANOUT_TOPIC, "");
+    DEFAULTS.put(JOB_EVENTS_TOPIC, "");
     DEFAULTS.put(MAX_DELIVERY_ATTEMPTS, "10");
     DEFAULTS.put(FANOUT_BUDGET_SECONDS, "420");
     DEFAULTS.put(JOB_RETENTION_DAYS, "90");

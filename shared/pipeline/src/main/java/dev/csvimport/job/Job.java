@@ -64,7 +64,8 @@ public record Job(
     long skippedCount,
     boolean dryRun,
     String failedRowsFile,
-    String mapping) {
+    String mapping,
+    JobNotice notice) {
 
   public Job {
     chunksPerPartition = List.copyOf(chunksPerPartition);
@@ -112,6 +113,7 @@ public record Job(
         0,
         false,
         null,
+        null,
         null);
   }
 
@@ -151,7 +153,8 @@ public record Job(
         skippedCount,
         dryRunOnly,
         failedRowsFile,
-        mappingJson);
+        mappingJson,
+        notice);
   }
 
   /** Whether rows for users without a profile are skipped rather than create one. */

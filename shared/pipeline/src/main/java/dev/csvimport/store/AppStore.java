@@ -121,6 +121,36 @@ public final class AppStore {
   }
 
   /** The app that owns {@code bucket}, if any. */
+  /**
+   * An app's webhook: where its jobs' ends are POSTed, and the secret that signs them. The secret
+   * is kept as it is, not hashed as the keys are: the service must sign with it.
+   */
+  public record Webhook(String url, String secret) {}
+
+  /**
+   * Sets the app's webhook to {@code url} with a new signing secret, which is answered here once;
+   * {@code url} null removes the webhook. Answers the new secret, or null when removed.
+   *
+   * @throws StoreException also when the app does not exist
+   */
+  public String setWebhook(String appId, String url) throws StoreException {
+    String secret = url == null ? null : "whsec_" + randomKey();
+    Map<String, Object> webhook = new HashMap<>();
+    webhook.put("webhookUrl", url);
+    webhook.put("webhookSecret", secret);
+    webhook.put("webhookSetAt", FirestoreValues.timestamp(clock.instant()));
+    StoreException.await(layout.app(appId).update(webhook));
+    LOG.info(url == null ? "app webhook removed" : "app webhook set", "appId", appId, "url", url);
+    return secret;
+  }
+
+  public Optional<Webhook> webhook(String appId) throws StoreException {
+    DocumentSnapshot doc = StoreException.await(layout.app(appId).get());
+    String url = doc.exists() ? doc.getString("webhookUrl") : null;
+    String secret = doc.exists() ? doc.getString("webhookSecret") : null;
+    return url == null || secret == null ? Optional.empty() : Optional.of(new Webhook(url, secret));
+  }
+
   public Optional<String> ownerOf(String bucket) throws StoreException {
     DocumentSnapshot claim = StoreException.await(layout.bucket(bucket).get());
     return claim.exists() ? Optional.ofNullable(claim.getString("appId")) : Optional.empty();

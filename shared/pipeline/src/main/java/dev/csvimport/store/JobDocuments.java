@@ -6,6 +6,7 @@ import static dev.csvimport.store.FirestoreValues.timestamp;
 import com.google.cloud.firestore.DocumentSnapshot;
 import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.job.Job;
+import dev.csvimport.job.JobNotice;
 import dev.csvimport.job.JobState;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,7 +116,56 @@ final class JobDocuments {
         longOf(doc, "skippedCount"),
         Boolean.TRUE.equals(doc.getBoolean("dryRun")),
         doc.getString("failedRowsFile"),
-        doc.getString("mapping"));
+        doc.getString("mapping"),
+        notice(asMap(doc.get(NOTICE))));
+  }
+
+  /** What has been sent of the job's end ({@link JobNotice}): a map in its document. */
+  static final String NOTICE = "notice";
+
+  /**
+   * When the job's notice is next due to be sent (its end, then each webhook retry); null when
+   * nothing is left to send. What {@link NoticeStore#due} queries.
+   */
+  static final String NOTICE_DUE = "noticeDue";
+
+  static Map<String, Object> notice(JobNotice notice) {
+    Map<String, Object> doc = new HashMap<>();
+    doc.put("publishedAt", timestamp(notice.publishedAt()));
+    JobNotice.WebhookDelivery webhook = notice.webhook();
+    if (webhook != null) {
+      Map<String, Object> delivery = new HashMap<>();
+      delivery.put("url", webhook.url());
+      delivery.put("attempts", webhook.attempts());
+      delivery.put("lastAttemptAt", timestamp(webhook.lastAttemptAt()));
+      delivery.put("lastResult", webhook.lastResult());
+      delivery.put("deliveredAt", timestamp(webhook.deliveredAt()));
+      delivery.put("nextAttemptAt", timestamp(webhook.nextAttemptAt()));
+      doc.put("webhook", delivery);
+    }
+    return doc;
+  }
+
+  private static JobNotice notice(Map<String, Object> doc) {
+    if (doc.isEmpty()) {
+      return null;
+    }
+    Map<String, Object> webhook = asMap(doc.get("webhook"));
+    return new JobNotice(
+        instantOf(doc.get("publishedAt")),
+        webhook.isEmpty()
+            ? null
+            : new JobNotice.WebhookDelivery(
+                (String) webhook.get("url"),
+                ((Number) webhook.getOrDefault("attempts", 0L)).intValue(),
+                instantOf(webhook.get("lastAttemptAt")),
+                (String) webhook.get("lastResult"),
+                instantOf(webhook.get("deliveredAt")),
+                instantOf(webhook.get("nextAttemptAt"))));
+  }
+
+  private static java.time.Instant instantOf(Object value) {
+    return value instanceof com.google.cloud.Timestamp timestamp ? instant(timestamp) : null;
   }
 
   @SuppressWarnings("unchecked")

@@ -27,7 +27,8 @@ import java.util.function.Predicate;
 
 /**
  * Jobs in Firestore, and the rules of their state: each change is a transaction that checks where
- * the job stands.
+ * the job stands. The transaction that ends a job also makes its notice due ({@link NoticeStore}):
+ * an end is never left untold, whatever stops after it.
  */
 public final class JobStore {
 
@@ -161,6 +162,8 @@ public final class JobStore {
             "failure",
             Excerpt.of(reason, MAX_REASON_CHARS),
             "finishedAt",
+            now(),
+            JobDocuments.NOTICE_DUE,
             now()));
   }
 
@@ -184,6 +187,7 @@ public final class JobStore {
     finished.put("resultsFile", resultsFile);
     finished.put("failedRowsFile", failedRowsFile);
     finished.put("finishedAt", now());
+    finished.put(JobDocuments.NOTICE_DUE, now());
     return updateIf(job, state -> state.mayBecome(JobState.FINISHED), finished);
   }
 
@@ -222,6 +226,7 @@ public final class JobStore {
                     fields.put("failuresCount", stopped.totals().failures());
                     fields.put("skippedCount", stopped.totals().skipped());
                     fields.put("finishedAt", now());
+                    fields.put(JobDocuments.NOTICE_DUE, now());
                   }
                   tx.update(ref, fields);
                   return null;

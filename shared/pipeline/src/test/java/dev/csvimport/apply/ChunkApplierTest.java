@@ -79,6 +79,7 @@ class ChunkApplierTest {
         0,
         false,
         null,
+        null,
         null);
   }
 

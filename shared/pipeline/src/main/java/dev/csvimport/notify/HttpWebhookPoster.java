@@ -1,0 +1,46 @@
+package dev.csvimport.notify;
+
+import dev.csvimport.engine.read.Excerpt;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Webhook POSTs over HTTP: 10 seconds to connect and 10 to be answered; redirects are not followed
+ * (a webhook answers where it was registered, or the attempt fails).
+ */
+public final class HttpWebhookPoster implements WebhookPoster {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(TIMEOUT)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+
+  @Override
+  public Attempt post(String url, Map<String, String> headers, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header("User-Agent", "csvimport-webhook/1")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    headers.forEach(request::header);
+    try {
+      int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return new Attempt(status >= 200 && status < 300, "HTTP " + status);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Attempt(false, "interrupted before an answer came");
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new Attempt(false, "no answer: " + Excerpt.of(why, 300));
+    }
+  }
+}
