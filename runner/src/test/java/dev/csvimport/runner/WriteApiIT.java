@@ -427,7 +427,7 @@ class WriteApiIT {
                 + "\"events\":{\"Login\":{\"count\":1,\"firstTime\":1600000000,\"lastTime\":1600000000}}}",
             "{\"action\":\"track\",\"userId\":\"123456\",\"event\":\"Purchase\",\"time\":1000000000,\"allowOffline\":true}",
             "{\"action\":\"setUserAttributes\",\"userId\":\"123456\",\"userAttributes\":{\"email\":\"nope\"}}",
-            "{\"action\":\"advance\",\"userId\":\"123456\",\"state\":\"x\"}",
+            "{\"action\":\"sendMessage\",\"userId\":\"123456\",\"messageId\":\"x\"}",
             "{\"userId\":\"123456\"}",
             "[1,2]",
             "{\"action\":\"setUserAttributes\",\"userId\":\"123456\",\"userAttributeValuesToIncrement\":{\"Plan\":1}}",
@@ -451,7 +451,7 @@ class WriteApiIT {
         elements.get(2));
     assertEquals(
         error(
-            "action: unknown action 'advance': the write actions are setUserAttributes,"
+            "action: unknown action 'sendMessage': the write actions are setUserAttributes,"
                 + " setDeviceAttributes, track or deleteUser"),
         elements.get(3));
     assertEquals(

@@ -2,7 +2,6 @@ package dev.csvimport.notify;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.csvimport.api.Answers;
 import dev.csvimport.job.Job;
 import java.time.Instant;
 import java.util.Map;
@@ -60,13 +59,17 @@ public final class JobEvent {
     event.addProperty("failure", job.failure());
     JsonArray files = new JsonArray();
     if (job.resultsFile() != null) {
-      files.add(Answers.gsUri(job.bucket(), job.resultsFile()));
+      files.add(gsUri(job, job.resultsFile()));
     }
     if (job.failedRowsFile() != null) {
-      files.add(Answers.gsUri(job.bucket(), job.failedRowsFile()));
+      files.add(gsUri(job, job.failedRowsFile()));
     }
     event.add("files", files);
     return event.toString();
+  }
+
+  private static String gsUri(Job job, String object) {
+    return "gs://" + job.bucket() + "/" + object;
   }
 
   private static String text(Instant instant) {

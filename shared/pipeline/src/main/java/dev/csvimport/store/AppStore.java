@@ -2,6 +2,7 @@ package dev.csvimport.store;
 
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.SetOptions;
 import dev.csvimport.log.Log;
 import dev.csvimport.ports.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,8 @@ public final class AppStore {
                         }
                       }
                       claims.forEach(claim -> tx.set(claim, Map.of("appId", appId)));
-                      tx.set(layout.app(appId), app);
+                      // Merged: new keys keep the app's webhook (setWebhook changes it).
+                      tx.set(layout.app(appId), app, SetOptions.merge());
                       return null;
                     }));
     if (taken != null) {
