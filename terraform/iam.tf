@@ -260,11 +260,18 @@ resource "google_pubsub_topic_iam_member" "watchdog_requests_fanout" {
   member = "serviceAccount:${google_service_account.watchdog.email}"
 }
 
-# JobNotices (run by the sweep) publishes each job's end and POSTs it to the app's webhook.
-resource "google_pubsub_topic_iam_member" "watchdog_publishes_job_events" {
+# JobNotices publishes each job's end (and POSTs it to the app's webhook) from the invocation that ended the job, and
+# the sweep sends what that missed: every function that can end a job publishes.
+resource "google_pubsub_topic_iam_member" "publishes_job_events" {
+  for_each = {
+    trigger   = google_service_account.trigger.email
+    processor = google_service_account.processor.email
+    api       = google_service_account.api.email
+    watchdog  = google_service_account.watchdog.email
+  }
   topic  = google_pubsub_topic.job_events.id
   role   = "roles/pubsub.publisher"
-  member = "serviceAccount:${google_service_account.watchdog.email}"
+  member = "serviceAccount:${each.value}"
 }
 
 # A drained partition may finish its job: ResultsFile checks for and writes results/<jobId>.jsonl.

@@ -54,7 +54,8 @@ resource "google_pubsub_topic" "fanout" {
   depends_on = [google_project_service.apis]
 }
 
-# Each job's end (FINISHED, FAILED, CANCELLED), published once by the watchdog's sweep: JSON, the schema in docs/api.md,
+# Each job's end (FINISHED, FAILED, CANCELLED), published once, by the invocation that ended the job or else the next
+# sweep: JSON, the schema in docs/api.md,
 # ordering key appId/jobId, attributes eventId, type, appId, jobId, state to filter a subscription on (one per app, or
 # per state). Kept a week, so a subscription made later can seek back to the events before it.
 resource "google_pubsub_topic" "job_events" {

@@ -49,6 +49,9 @@ final class Instance {
     if (stages == null) {
       stages =
           new Stages(clients().firestore(), clients().storage(), settings(), Clock.systemUTC());
+      // The publisher is made when a job first ends here, not at start.
+      stages.tellEndsAtOnce(
+          (orderingKey, attributes, event) -> jobEvents().publish(orderingKey, attributes, event));
     }
     return stages;
   }

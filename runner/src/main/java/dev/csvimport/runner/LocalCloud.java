@@ -362,6 +362,13 @@ public final class LocalCloud implements AutoCloseable {
     return topology.pullJobEvents(max);
   }
 
+  /**
+   * Stops calling the sweep every minute: a test then sweeps only when it says ({@link #sweepNow}).
+   */
+  public void stopScheduler() {
+    scheduler.close();
+  }
+
   /** Sweeps now, as Cloud Scheduler's next call would: answers the sweep function's JSON. */
   public String sweepNow() throws Exception {
     java.net.http.HttpResponse<String> answer =

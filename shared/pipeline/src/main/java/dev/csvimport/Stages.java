@@ -124,6 +124,14 @@ public final class Stages {
     return new JobNotices(new NoticeStore(layout), apps(), events, new HttpWebhookPoster(), clock);
   }
 
+  /**
+   * From now on each job this process ends is told at once (published, and POSTed to the app's
+   * webhook) by the invocation that ended it; the sweep still tells any that this missed.
+   */
+  public void tellEndsAtOnce(JobEvents events) {
+    jobs.onEnd(notices(events)::send);
+  }
+
   public Answers answers() {
     return new Answers(new ResultsLinks(storage)::link);
   }

@@ -94,6 +94,11 @@ public final class FailedRowsFile {
           ResultLines.failures(results),
           Channels.newOutputStream(channel));
     } catch (FileFailure | IOException | RuntimeException e) {
+      if (storage.get(info.getBlobId()) != null) {
+        // Another finisher wrote it first (its upload starts while rows are written, and
+        // doesNotExist then refuses this one): every finisher writes the same bytes.
+        return name;
+      }
       throw new StoreException(
           "the failed-rows file " + name + " could not be written: " + e.getMessage(), e);
     }

@@ -89,6 +89,11 @@ public final class ResultsFile {
       }
       out.flush();
     } catch (IOException | RuntimeException e) {
+      if (storage.get(info.getBlobId()) != null) {
+        // Another finisher wrote it first (a large file starts its upload while being written,
+        // and doesNotExist then refuses it): every finisher writes the same lines.
+        return name;
+      }
       throw new StoreException(
           "the results file " + name + " could not be written: " + e.getMessage(), e);
     }

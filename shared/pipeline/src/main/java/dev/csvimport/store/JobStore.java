@@ -13,6 +13,7 @@ import dev.csvimport.engine.chunk.ChunkLimits;
 import dev.csvimport.engine.read.Excerpt;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
+import dev.csvimport.log.Log;
 import dev.csvimport.ports.PartitionTotals;
 import dev.csvimport.ports.StoreException;
 import java.time.Clock;
@@ -35,12 +36,44 @@ public final class JobStore {
   /** A job's reason is read by people and stored in its document: bounded, whatever it quotes. */
   private static final int MAX_REASON_CHARS = 2000;
 
+  /** Told of each job this store ended, right after the transaction that ended it. */
+  @FunctionalInterface
+  public interface EndListener {
+    void ended(Job job) throws Exception;
+  }
+
+  private static final Log LOG = Log.of(JobStore.class);
+
   private final FirestoreLayout layout;
   private final Clock clock;
+  private volatile EndListener endListener = job -> {};
 
   public JobStore(FirestoreLayout layout, Clock clock) {
     this.layout = layout;
     this.clock = clock;
+  }
+
+  /**
+   * {@code listener} is told of each job this store ends from now on (the notices, sent at once):
+   * best effort, as the notice the ending transaction made due is sent by the next sweep anyway.
+   */
+  public void onEnd(EndListener listener) {
+    this.endListener = listener;
+  }
+
+  private void ended(Job job) {
+    try {
+      endListener.ended(job);
+    } catch (Exception | LinkageError e) {
+      LOG.warn(
+          "job end not told at once: the next sweep tells it",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "error",
+          String.valueOf(e));
+    }
   }
 
   public Optional<Job> get(String appId, String jobId) throws StoreException {
@@ -153,18 +186,22 @@ public final class JobStore {
 
   /** The job failed as a whole, unless it already ended. */
   public void fail(Job job, String reason) throws StoreException {
-    updateIf(
-        job,
-        state -> state.mayBecome(JobState.FAILED),
-        Map.of(
-            "state",
-            JobState.FAILED.name(),
-            "failure",
-            Excerpt.of(reason, MAX_REASON_CHARS),
-            "finishedAt",
-            now(),
-            JobDocuments.NOTICE_DUE,
-            now()));
+    boolean failed =
+        updateIf(
+            job,
+            state -> state.mayBecome(JobState.FAILED),
+            Map.of(
+                "state",
+                JobState.FAILED.name(),
+                "failure",
+                Excerpt.of(reason, MAX_REASON_CHARS),
+                "finishedAt",
+                now(),
+                JobDocuments.NOTICE_DUE,
+                now()));
+    if (failed) {
+      ended(job);
+    }
   }
 
   /**
@@ -188,7 +225,11 @@ public final class JobStore {
     finished.put("failedRowsFile", failedRowsFile);
     finished.put("finishedAt", now());
     finished.put(JobDocuments.NOTICE_DUE, now());
-    return updateIf(job, state -> state.mayBecome(JobState.FINISHED), finished);
+    boolean done = updateIf(job, state -> state.mayBecome(JobState.FINISHED), finished);
+    if (done) {
+      ended(job);
+    }
+    return done;
   }
 
   /**
@@ -203,34 +244,38 @@ public final class JobStore {
    */
   public Job cancel(Job job) throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
-    StoreException.await(
-        layout
-            .db()
-            .runTransaction(
-                tx -> {
-                  Job current = JobDocuments.job(tx.get(ref).get());
-                  if (current.state().ended()) {
-                    return null;
-                  }
-                  FirestorePartitions.Stopped stopped =
-                      FirestorePartitions.stop(layout, tx, current);
-                  Map<String, Object> fields = new HashMap<>();
-                  fields.put(JobDocuments.LEASE_OWNER, null);
-                  fields.put(JobDocuments.LEASE_UNTIL, null);
-                  fields.put("waiting", null);
-                  if (stopped.chunkInProgress()) {
-                    fields.put("state", JobState.CANCELLING.name());
-                  } else {
-                    fields.put("state", JobState.CANCELLED.name());
-                    fields.put("successesCount", stopped.totals().successes());
-                    fields.put("failuresCount", stopped.totals().failures());
-                    fields.put("skippedCount", stopped.totals().skipped());
-                    fields.put("finishedAt", now());
-                    fields.put(JobDocuments.NOTICE_DUE, now());
-                  }
-                  tx.update(ref, fields);
-                  return null;
-                }));
+    boolean cancelled =
+        StoreException.await(
+            layout
+                .db()
+                .runTransaction(
+                    tx -> {
+                      Job current = JobDocuments.job(tx.get(ref).get());
+                      if (current.state().ended()) {
+                        return false;
+                      }
+                      FirestorePartitions.Stopped stopped =
+                          FirestorePartitions.stop(layout, tx, current);
+                      Map<String, Object> fields = new HashMap<>();
+                      fields.put(JobDocuments.LEASE_OWNER, null);
+                      fields.put(JobDocuments.LEASE_UNTIL, null);
+                      fields.put("waiting", null);
+                      if (stopped.chunkInProgress()) {
+                        fields.put("state", JobState.CANCELLING.name());
+                      } else {
+                        fields.put("state", JobState.CANCELLED.name());
+                        fields.put("successesCount", stopped.totals().successes());
+                        fields.put("failuresCount", stopped.totals().failures());
+                        fields.put("skippedCount", stopped.totals().skipped());
+                        fields.put("finishedAt", now());
+                        fields.put(JobDocuments.NOTICE_DUE, now());
+                      }
+                      tx.update(ref, fields);
+                      return !stopped.chunkInProgress();
+                    }));
+    if (cancelled) {
+      ended(job);
+    }
     return get(job.appId(), job.jobId()).orElseThrow();
   }
 
