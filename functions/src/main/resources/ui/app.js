@@ -523,6 +523,8 @@ async function openJob(job) {
   detail = { job, offset: 0 };
   $('jobDetail').hidden = false;
   $('jobTitle').textContent = job.name;
+  $('jobNotice').hidden = true;
+  if (['FINISHED', 'FAILED', 'CANCELLED'].includes(job.state)) showNotice(detail);
   $('resultsTable').tBodies[0].replaceChildren();
   $('moreResults').hidden = true;
   $('download').hidden = job.state !== 'FINISHED';
@@ -545,6 +547,45 @@ async function openJob(job) {
       + ' failed. Failed rows and rows with a warning:';
   await moreResults();
   $('jobDetail').scrollIntoView();
+}
+
+// How the import's end was told (the job-events topic, the app's webhook), read fresh; looked at again every
+// 2 seconds while it is not yet told and the same import stays open.
+async function showNotice(opened) {
+  for (let look = 0; look < 30 && detail === opened; look++) {
+    let notice;
+    try {
+      notice = (await call('getMultiResults', { jobId: opened.job.jobId })).notice;
+    } catch (e) {
+      return;
+    }
+    if (detail !== opened) return;
+    $('jobNotice').textContent = noticeText(notice);
+    $('jobNotice').hidden = false;
+    const pending = !notice || notice.publishedAt === null
+        || (notice.webhook && notice.webhook.deliveredAt === null && !notice.webhook.gaveUp);
+    if (!pending) return;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+function noticeText(notice) {
+  if (!notice || notice.publishedAt === null) {
+    return 'Its end is not told yet (the job-events topic, the app\'s webhook): it will be within a minute.';
+  }
+  const told = 'Told when it ended: published on the job-events topic';
+  const webhook = notice.webhook;
+  if (!webhook) return told + '; the app has no webhook.';
+  const attempts = webhook.attempts + (webhook.attempts === 1 ? ' attempt' : ' attempts');
+  if (webhook.deliveredAt !== null) {
+    return told + ' and delivered to the webhook ' + webhook.url + ' (' + attempts + ').';
+  }
+  if (webhook.gaveUp) {
+    return told + '; the webhook ' + webhook.url + ' was not reached after ' + attempts + ' (last: '
+        + webhook.lastResult + ').';
+  }
+  return told + '; the webhook ' + webhook.url + ' has not answered yet (' + attempts + ', last: '
+      + webhook.lastResult + '); next try ' + when(webhook.nextAttemptAt) + '.';
 }
 
 async function moreResults() {

@@ -228,6 +228,10 @@ class UploadsPageIT {
             && failedRow.contains("'x' is not a whole number")
             && failedRow.contains("u3"),
         failedRow);
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("jobNotice"),
+            "Told when it ended: published on the job-events topic; the app has no webhook."));
     screenshot("failed-rows");
     assertTrue(
         browser.findElements(By.cssSelector("img")).isEmpty(),
