@@ -517,24 +517,9 @@ class ApiIT {
    */
   @Test
   void cancelJobStopsAJobThatHasNotEndedAndOnlyThat() throws Exception {
-    java.time.Instant now = java.time.Instant.now();
     Job waiting =
-        cloud
-            .stages()
-            .jobs()
-            .createIfAbsent(
-                Job.create(
-                    A,
-                    "job-to-cancel",
-                    LocalCloud.BUCKET,
-                    "imports/never-fanned-out.csv",
-                    1,
-                    "setUserAttributes",
-                    "to cancel",
-                    "ann",
-                    now,
-                    dev.csvimport.engine.chunk.ChunkLimits.DEFAULT,
-                    now.plus(Duration.ofDays(1))));
+        UnstartedJobs.create(
+            cloud, A, "job-to-cancel", "imports/never-fanned-out.csv", "to cancel", "ann");
     String[] cancel = {"action", "cancelJob", "appId", A, "jobId", waiting.jobId()};
     Answer production = get(with(cancel, "clientKey", keysA.production()));
     assertEquals(403, production.status());

@@ -188,24 +188,9 @@ class JobNoticesIT {
 
     String finished = drop("userId,Plan,Age<int>\nu1,gold,30\nu2,silver,x\n", "users.csv");
     String failed = drop("Plan,Age\ngold,30\n", "no-user-key.csv");
-    Instant now = Instant.now();
     Job waiting =
-        cloud
-            .stages()
-            .jobs()
-            .createIfAbsent(
-                Job.create(
-                    A,
-                    "job-to-cancel",
-                    LocalCloud.BUCKET,
-                    "imports/never-fanned-out.csv",
-                    1,
-                    "setUserAttributes",
-                    "to cancel",
-                    "ann",
-                    now,
-                    dev.csvimport.engine.chunk.ChunkLimits.DEFAULT,
-                    now.plus(Duration.ofDays(1))));
+        UnstartedJobs.create(
+            cloud, A, "job-to-cancel", "imports/never-fanned-out.csv", "to cancel", "ann");
     assertEquals(
         200,
         call(

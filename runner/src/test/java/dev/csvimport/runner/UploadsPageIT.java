@@ -418,23 +418,8 @@ class UploadsPageIT {
   /** A running import's Cancel, confirmed, ends it CANCELLED in the list. */
   @Test
   void aPersonCancelsAnImportThatHasNotEnded() throws Exception {
-    java.time.Instant now = java.time.Instant.now();
-    cloud
-        .stages()
-        .jobs()
-        .createIfAbsent(
-            dev.csvimport.job.Job.create(
-                APP,
-                "job-waiting",
-                LocalCloud.BUCKET,
-                "imports/waiting.csv",
-                1,
-                "setUserAttributes",
-                "Waiting import",
-                "bob@example.com",
-                now,
-                dev.csvimport.engine.chunk.ChunkLimits.DEFAULT,
-                now.plus(Duration.ofDays(1))));
+    UnstartedJobs.create(
+        cloud, APP, "job-waiting", "imports/waiting.csv", "Waiting import", "bob@example.com");
     signIn(keys.development());
     By row = By.xpath("//table[@id='uploads']//tr[td[1][contains(., 'Waiting import')]]");
     wait.ignoring(StaleElementReferenceException.class)
