@@ -93,15 +93,7 @@ public final class LocalCloud implements AutoCloseable {
     this.eventarc = new LocalEventarc(BUCKET, () -> url(Service.TRIGGER, "/"));
     this.storageServer =
         new LocalStorageServer(Map.of(BUCKET, this.bucketDir), 0, eventarc::finalized);
-    Map<String, String> environment = new HashMap<>(settings.asEnvironment());
-    environment.put(Settings.PROJECT_ID, PROJECT);
-    environment.put(Settings.CHUNK_TOPIC, LocalTopology.CHUNK_TOPIC.toString());
-    environment.put(Settings.FANOUT_TOPIC, LocalTopology.FANOUT_TOPIC.toString());
-    environment.put(Settings.JOB_EVENTS_TOPIC, LocalTopology.JOB_EVENTS_TOPIC.toString());
-    environment.put(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost());
-    environment.put(CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost());
-    environment.put(CloudClients.STORAGE_EMULATOR_HOST, storageServer.host());
-    this.environment = Map.copyOf(environment);
+    this.environment = functionEnvironment(settings, emulators, storageServer.host());
     this.clients = new CloudClients(this.environment, PROJECT);
     this.firestore = clients.firestore();
     this.storage = clients.storage();
@@ -125,6 +117,23 @@ public final class LocalCloud implements AutoCloseable {
     topology.create(
         pushServer.url("/" + token + "/chunks"), pushServer.url("/" + token + "/fanout"));
     this.scheduler = new LocalScheduler(() -> url(Service.SWEEP, "/"));
+  }
+
+  /**
+   * The environment every local function runs with: {@code settings} as Terraform would set them,
+   * the local topics, and the emulators' hosts.
+   */
+  static Map<String, String> functionEnvironment(
+      Settings settings, Emulators emulators, String storageHost) {
+    Map<String, String> environment = new HashMap<>(settings.asEnvironment());
+    environment.put(Settings.PROJECT_ID, PROJECT);
+    environment.put(Settings.CHUNK_TOPIC, LocalTopology.CHUNK_TOPIC.toString());
+    environment.put(Settings.FANOUT_TOPIC, LocalTopology.FANOUT_TOPIC.toString());
+    environment.put(Settings.JOB_EVENTS_TOPIC, LocalTopology.JOB_EVENTS_TOPIC.toString());
+    environment.put(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost());
+    environment.put(CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost());
+    environment.put(CloudClients.STORAGE_EMULATOR_HOST, storageHost);
+    return Map.copyOf(environment);
   }
 
   /**
