@@ -5,10 +5,12 @@ import dev.csvimport.api.ImportApi;
 import dev.csvimport.api.SignedUploadUrls;
 import dev.csvimport.config.CloudClients;
 import dev.csvimport.config.Settings;
+import dev.csvimport.engine.chunk.EncodedChunk;
 import dev.csvimport.fanout.ChunkPublisher;
 import dev.csvimport.fanout.FanOutRequests;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.fanout.PubSubFanOutRequests;
+import dev.csvimport.job.Job;
 import dev.csvimport.notify.JobEvents;
 import dev.csvimport.notify.PubSubJobEvents;
 import java.time.Clock;
@@ -16,9 +18,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * A deployed function's instance: its settings and clients, from its environment ({@link
- * CloudClients} chooses emulators or Google Cloud), each created once when a door's no-argument
- * constructor first asks for it. Each function is its own deployment, so an instance creates only
- * what its door uses.
+ * CloudClients} chooses emulators or Google Cloud), each created once: Firestore and Cloud Storage
+ * when a door's no-argument constructor first asks for them, a Pub/Sub publisher, an HTTP client
+ * for webhooks and the local upload-signing key when first used. Each function is its own
+ * deployment, so an instance creates only what its door uses, and a new instance answers its first
+ * request sooner (docs/benchmarks.md, cold start).
  */
 final class Instance {
 
@@ -49,9 +53,7 @@ final class Instance {
     if (stages == null) {
       stages =
           new Stages(clients().firestore(), clients().storage(), settings(), Clock.systemUTC());
-      // The publisher is made when a job first ends here, not at start.
-      stages.tellEndsAtOnce(
-          (orderingKey, attributes, event) -> jobEvents().publish(orderingKey, attributes, event));
+      stages.tellEndsAtOnce(jobEvents());
     }
     return stages;
   }
@@ -70,7 +72,28 @@ final class Instance {
     return clients().storageOrigin();
   }
 
-  static synchronized ChunkPublisher chunkPublisher() {
+  /**
+   * Chunks on the chunk topic. Like every publisher here, its topic is checked when a door asks for
+   * it (a deployment that lacks it fails at start) and the publisher is made when it first
+   * publishes: an instance that never publishes (the API, the sweep, a fan-out that finds nothing
+   * to do) does not spend its start on one.
+   */
+  static ChunkPublisher chunkPublisher() {
+    topic(Settings.CHUNK_TOPIC);
+    return new ChunkPublisher() {
+      @Override
+      public void publish(Job job, EncodedChunk chunk) {
+        chunkTopic().publish(job, chunk);
+      }
+
+      @Override
+      public void flush() throws Exception {
+        chunkTopic().flush();
+      }
+    };
+  }
+
+  private static synchronized ChunkPublisher chunkTopic() {
     if (chunkPublisher == null) {
       chunkPublisher =
           new PubSubChunkPublisher(
@@ -79,8 +102,14 @@ final class Instance {
     return chunkPublisher;
   }
 
-  /** The job-events topic: each job's end, published by the watchdog's sweep. */
-  static synchronized JobEvents jobEvents() {
+  /** The job-events topic: each job's end. */
+  static JobEvents jobEvents() {
+    topic(Settings.JOB_EVENTS_TOPIC);
+    return (orderingKey, attributes, event) ->
+        jobEventsTopic().publish(orderingKey, attributes, event);
+  }
+
+  private static synchronized JobEvents jobEventsTopic() {
     if (jobEvents == null) {
       jobEvents =
           new PubSubJobEvents(
@@ -89,7 +118,13 @@ final class Instance {
     return jobEvents;
   }
 
-  static synchronized FanOutRequests fanOutRequests() {
+  /** The fan-out topic: a request to go on fanning out a job. */
+  static FanOutRequests fanOutRequests() {
+    topic(Settings.FANOUT_TOPIC);
+    return (appId, jobId) -> fanOutTopic().request(appId, jobId);
+  }
+
+  private static synchronized FanOutRequests fanOutTopic() {
     if (fanOutRequests == null) {
       fanOutRequests =
           new PubSubFanOutRequests(

@@ -17,11 +17,22 @@ public final class HttpWebhookPoster implements WebhookPoster {
 
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(TIMEOUT)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  /**
+   * Made at the first POST: an HTTP client sets up TLS, a tenth of a second that an instance which
+   * never tells a webhook should not spend at its start.
+   */
+  private HttpClient http;
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .connectTimeout(TIMEOUT)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
+    }
+    return http;
+  }
 
   @Override
   public Attempt post(String url, Map<String, String> headers, String body) {
@@ -33,7 +44,8 @@ public final class HttpWebhookPoster implements WebhookPoster {
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     headers.forEach(request::header);
     try {
-      int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status =
+          http().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
       return new Attempt(status >= 200 && status < 300, "HTTP " + status);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
