@@ -5,14 +5,11 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.csvimport.apply.ChunkApplier;
 import dev.csvimport.fanout.PubSubChunkPublisher;
 import dev.csvimport.log.Log;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * The chunk processor: the push endpoint of the chunk subscription. A 2xx answer acknowledges the
@@ -107,15 +104,8 @@ public final class ChunkProcessor implements HttpFunction {
    * @throws IllegalArgumentException saying what is missing
    */
   static Push decode(String body) {
-    JsonObject envelope = object(parse(body), "the body");
-    JsonObject message = object(envelope.get("message"), "message");
-    JsonObject attributes = object(message.get("attributes"), "message.attributes");
-    byte[] payload;
-    try {
-      payload = Base64.getDecoder().decode(text(message.get("data"), "message.data"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("message.data is not base64");
-    }
+    JsonObject envelope = WireJson.body(body.getBytes(StandardCharsets.UTF_8));
+    WireJson.PubSubMessage message = WireJson.message(envelope);
     int attempt = 1;
     JsonElement deliveryAttempt = envelope.get("deliveryAttempt");
     if (deliveryAttempt != null && !deliveryAttempt.isJsonNull()) {
@@ -126,34 +116,17 @@ public final class ChunkProcessor implements HttpFunction {
     }
     return new Push(
         new ChunkApplier.Delivery(
-            text(attributes.get(PubSubChunkPublisher.APP_ID), "appId"),
-            text(attributes.get(PubSubChunkPublisher.JOB_ID), "jobId"),
-            payload),
+            attribute(message, PubSubChunkPublisher.APP_ID),
+            attribute(message, PubSubChunkPublisher.JOB_ID),
+            message.data()),
         attempt);
   }
 
-  private static JsonElement parse(String body) {
-    try {
-      return JsonParser.parseString(body);
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException("the body is not JSON");
+  private static String attribute(WireJson.PubSubMessage message, String name) {
+    String value = message.attributes().get(name);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("message.attributes." + name + " is missing");
     }
-  }
-
-  private static JsonObject object(JsonElement element, String what) {
-    if (element == null || !element.isJsonObject()) {
-      throw new IllegalArgumentException(what + " is not a JSON object");
-    }
-    return element.getAsJsonObject();
-  }
-
-  private static String text(JsonElement element, String what) {
-    if (element == null
-        || !element.isJsonPrimitive()
-        || !element.getAsJsonPrimitive().isString()
-        || element.getAsString().isEmpty()) {
-      throw new IllegalArgumentException(what + " is missing");
-    }
-    return element.getAsString();
+    return value;
   }
 }

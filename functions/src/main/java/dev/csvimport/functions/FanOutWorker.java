@@ -1,13 +1,6 @@
 package dev.csvimport.functions;
 
 import com.google.cloud.functions.CloudEventsFunction;
-import com.google.events.cloud.pubsub.v1.MessagePublishedData;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.csvimport.fanout.FanOut;
 import dev.csvimport.fanout.PubSubFanOutRequests;
 import dev.csvimport.log.Log;
@@ -45,11 +38,13 @@ public final class FanOutWorker implements CloudEventsFunction {
           event.getId());
       return;
     }
-    MessagePublishedData published = decodePublished(event);
-    String text = published.getMessage().getData().toString(StandardCharsets.UTF_8);
+    WireJson.PubSubMessage message;
     PubSubFanOutRequests.Request request;
     try {
-      request = PubSubFanOutRequests.decode(text);
+      message =
+          WireJson.message(
+              WireJson.body(event.getData() == null ? null : event.getData().toBytes()));
+      request = PubSubFanOutRequests.decode(new String(message.data(), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       // Redelivering a message that can never be read would only repeat this: acknowledge it.
       LOG.error(
@@ -61,37 +56,6 @@ public final class FanOutWorker implements CloudEventsFunction {
           e.getMessage());
       return;
     }
-    fanOut.resume(request.appId(), request.jobId(), published.getMessage().getMessageId());
-  }
-
-  /**
-   * Pub/Sub's JSON repeats {@code messageId} and {@code publishTime} as {@code message_id} and
-   * {@code publish_time}, which the protobuf parser refuses as fields set twice: keep the camelCase
-   * ones.
-   */
-  private static MessagePublishedData decodePublished(CloudEvent event)
-      throws InvalidProtocolBufferException {
-    if (event.getData() == null) {
-      throw new InvalidProtocolBufferException("the event has no data");
-    }
-    JsonElement parsed;
-    try {
-      parsed =
-          JsonParser.parseString(new String(event.getData().toBytes(), StandardCharsets.UTF_8));
-    } catch (JsonParseException e) {
-      throw new InvalidProtocolBufferException("the event's data is not JSON");
-    }
-    if (!parsed.isJsonObject()) {
-      throw new InvalidProtocolBufferException("the event's data is not a JSON object");
-    }
-    JsonObject data = parsed.getAsJsonObject();
-    if (data.has("message") && data.get("message").isJsonObject()) {
-      JsonObject message = data.getAsJsonObject("message");
-      message.remove("message_id");
-      message.remove("publish_time");
-    }
-    MessagePublishedData.Builder builder = MessagePublishedData.newBuilder();
-    JsonFormat.parser().ignoringUnknownFields().merge(data.toString(), builder);
-    return builder.build();
+    fanOut.resume(request.appId(), request.jobId(), message.messageId());
   }
 }

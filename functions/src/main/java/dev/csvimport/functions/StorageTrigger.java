@@ -4,10 +4,6 @@ import com.google.cloud.functions.CloudEventsFunction;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
-import com.google.events.cloud.storage.v1.StorageObjectData;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.operation.Action;
 import dev.csvimport.fanout.FanOut;
@@ -80,26 +76,26 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
       LOG.warn("event of an unexpected type: ignored", "type", type, "eventId", eventId);
       return;
     }
-    onObject(decode(data, StorageObjectData.newBuilder()).build(), eventId);
+    onObject(WireJson.storageObject(WireJson.body(data)), eventId);
   }
 
-  private void onObject(StorageObjectData object, String eventId) throws Exception {
-    String name = object.getName();
+  private void onObject(WireJson.StorageObject object, String eventId) throws Exception {
+    String name = object.name();
     String prefix = settings.inboxPrefix();
     if (!name.startsWith(prefix) || !ImportFileNames.isImport(name)) {
       LOG.info(
           "object is not a CSV file (.csv or .csv.gz) in the inbox: ignored",
           "bucket",
-          object.getBucket(),
+          object.bucket(),
           "object",
           name,
           "inboxPrefix",
           prefix);
       return;
     }
-    String appId = settings.appOfBucket(object.getBucket());
+    String appId = settings.appOfBucket(object.bucket());
     if (appId == null) {
-      LOG.warn("bucket belongs to no app: ignored", "bucket", object.getBucket(), "object", name);
+      LOG.warn("bucket belongs to no app: ignored", "bucket", object.bucket(), "object", name);
       return;
     }
     Map<String, String> metadata = metadataOf(object);
@@ -109,9 +105,9 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
         fanOut.start(
             new NewImport(
                 appId,
-                object.getBucket(),
+                object.bucket(),
                 name,
-                object.getGeneration(),
+                object.generation(),
                 action,
                 displayName,
                 metadata.get("uploadedBy"),
@@ -129,7 +125,7 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
         "object",
         name,
         "generation",
-        object.getGeneration(),
+        object.generation(),
         "eventId",
         eventId);
   }
@@ -148,9 +144,9 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
    * Storage's XML API lowers them); values the uploads page URL-encoded ({@code encoding=url}, for
    * names that are not ASCII) decoded.
    */
-  static Map<String, String> metadataOf(StorageObjectData object) {
+  static Map<String, String> metadataOf(WireJson.StorageObject object) {
     Map<String, String> metadata = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    metadata.putAll(object.getMetadataMap());
+    metadata.putAll(object.metadata());
     if ("url".equals(metadata.get("encoding"))) {
       for (String key : List.of("name", "uploadedBy")) {
         if (metadata.containsKey(key)) {
@@ -174,16 +170,5 @@ public final class StorageTrigger implements CloudEventsFunction, HttpFunction {
     }
     String folder = rest.substring(0, slash);
     return Action.fromApiName(folder).isPresent() ? folder : null;
-  }
-
-  private static <B extends Message.Builder> B decode(byte[] data, B builder)
-      throws InvalidProtocolBufferException {
-    if (data == null || data.length == 0) {
-      throw new InvalidProtocolBufferException("the event has no data");
-    }
-    JsonFormat.parser()
-        .ignoringUnknownFields()
-        .merge(new String(data, StandardCharsets.UTF_8), builder);
-    return builder;
   }
 }
