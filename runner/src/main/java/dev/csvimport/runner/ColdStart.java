@@ -1,6 +1,5 @@
 package dev.csvimport.runner;
 
-import dev.csvimport.config.CloudClients;
 import dev.csvimport.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,21 +26,26 @@ import java.util.zip.ZipFile;
 /**
  * The benchmark's cold-start section: for each function, the time from starting a new invoker
  * process with the shaded jar to its first answered request (one that reaches the door's clients
- * where the door has any), beside a function that does nothing in a jar of its own under the same
- * invoker in the same run. The ratio is the figure.
+ * where the door has any), beside two yardsticks under the same invoker in the same run: a function
+ * that does nothing, in a jar of its own (as an HTTP and as a CloudEvents function), and one that
+ * reads one Firestore document with Google's client from the functions jar, the floor of every
+ * door. The ratios are the figures.
  */
 final class ColdStart {
 
-  /** A function and the first request a new instance of it gets. */
+  /** A function, the jars it is loaded from, and the first request a new instance of it gets. */
   private record Probe(
       String name,
       InvokedFunction.Target target,
+      List<Path> classpath,
       String method,
       String path,
       Map<String, String> headers,
       String body) {}
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final String HELLO = "hello-world";
+  private static final String FIRESTORE_READ = "firestore-read";
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -49,7 +53,7 @@ final class ColdStart {
     Path functionsJar = InvokedFunction.functionsJar();
     Path invokerJar = InvokedFunction.invokerJar();
     Path work = Files.createTempDirectory("csvimport-coldstart");
-    Path helloJar = helloJar(work);
+    Path yardsticks = yardstickJar(work);
     try (LocalStorageServer bucket =
         new LocalStorageServer(
             Map.of(LocalCloud.BUCKET, work.resolve("bucket")), 0, object -> {})) {
@@ -66,45 +70,47 @@ final class ColdStart {
             Files.size(functionsJar) / 1e6, jar.size(), runs);
       }
       out.println();
-      out.println("| function | listening (s) | first answer (s) | / hello-world |");
-      out.println("|---|---|---|---|");
-      List<Probe> probes = probes();
-      double[] hello = null;
-      for (Probe probe : probes) {
-        Path jar = probe.name().equals("hello-world") ? helloJar : functionsJar;
+      out.println(
+          "| function | listening (s) | first answer (s) | / hello-world | / firestore-read |");
+      out.println("|---|---|---|---|---|");
+      Map<String, Double> medians = new HashMap<>();
+      for (Probe probe : probes(functionsJar, yardsticks)) {
         double[] seconds = new double[runs];
         double[] listening = new double[runs];
         for (int run = 0; run < runs; run++) {
           double[] times =
-              firstAnswer(invokerJar, jar, probe, environment, work.resolve(probe.name() + ".log"));
+              firstAnswer(invokerJar, probe, environment, work.resolve(probe.name() + ".log"));
           listening[run] = times[0];
           seconds[run] = times[1];
         }
         Arrays.sort(seconds);
         Arrays.sort(listening);
         double median = seconds[runs / 2];
-        if (hello == null) {
-          hello = seconds;
-        }
+        medians.put(probe.name(), median);
         out.printf(
-            "| %s | %.2f | %.2f (%.2f–%.2f) | %.1fx |%n",
+            "| %s | %.2f | %.2f (%.2f–%.2f) | %s | %s |%n",
             probe.name(),
             listening[runs / 2],
             median,
             seconds[0],
             seconds[runs - 1],
-            median / hello[runs / 2]);
+            ratio(median, medians.get(HELLO)),
+            ratio(median, medians.get(FIRESTORE_READ)));
         out.flush();
       }
     }
   }
 
+  private static String ratio(double seconds, Double yardstick) {
+    return yardstick == null ? "" : String.format("%.1fx", seconds / yardstick);
+  }
+
   /** Seconds from the process's start to its port listening, and to its first answer. */
   private double[] firstAnswer(
-      Path invokerJar, Path jar, Probe probe, Map<String, String> environment, Path log)
-      throws Exception {
+      Path invokerJar, Probe probe, Map<String, String> environment, Path log) throws Exception {
     try (InvokedFunction function =
-        InvokedFunction.start(invokerJar, jar, probe.target(), environment, log, START_TIMEOUT)) {
+        InvokedFunction.start(
+            invokerJar, probe.classpath(), probe.target(), environment, log, START_TIMEOUT, 0)) {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(function.url(probe.path())))
               .method(
@@ -133,22 +139,20 @@ final class ColdStart {
     }
   }
 
+  /**
+   * The environment of the local system's functions (every one Terraform sets), for app
+   * "coldstart".
+   */
   private static Map<String, String> environment(Emulators emulators, LocalStorageServer bucket) {
-    Map<String, String> environment = new HashMap<>();
-    environment.put(Settings.PROJECT_ID, LocalCloud.PROJECT);
-    environment.put(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=coldstart");
-    environment.put(
-        Settings.CHUNK_TOPIC, "projects/" + LocalCloud.PROJECT + "/topics/csvimport-chunks");
-    environment.put(
-        Settings.FANOUT_TOPIC, "projects/" + LocalCloud.PROJECT + "/topics/csvimport-fanout");
-    environment.put(CloudClients.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost());
-    environment.put(CloudClients.PUBSUB_EMULATOR_HOST, emulators.pubsubHost());
-    environment.put(CloudClients.STORAGE_EMULATOR_HOST, bucket.host());
-    return environment;
+    return LocalCloud.functionEnvironment(
+        new Settings(Map.of(Settings.BUCKET_APPS, LocalCloud.BUCKET + "=coldstart")),
+        emulators,
+        bucket.host());
   }
 
   /** Requests of the shapes Google sends (test-data/wire), for jobs and apps that do not exist. */
-  private static List<Probe> probes() {
+  private static List<Probe> probes(Path functionsJar, Path yardsticks) {
+    List<Path> functions = List.of(functionsJar);
     String push =
         "{\"message\":{\"data\":\""
             + Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8))
@@ -169,8 +173,25 @@ final class ColdStart {
             + "\"size\":\"1\"}";
     return List.of(
         new Probe(
-            "hello-world",
+            HELLO,
             InvokedFunction.Target.http(HelloFunction.class.getName()),
+            List.of(yardsticks),
+            "GET",
+            "/",
+            Map.of(),
+            null),
+        new Probe(
+            HELLO + " (CloudEvents)",
+            InvokedFunction.Target.cloudEvent(HelloFunction.class.getName()),
+            List.of(yardsticks),
+            "POST",
+            "/",
+            cloudEvent("google.cloud.pubsub.topic.v1.messagePublished"),
+            published),
+        new Probe(
+            FIRESTORE_READ,
+            InvokedFunction.Target.http(FirestoreReadFunction.class.getName()),
+            List.of(functionsJar, yardsticks),
             "GET",
             "/",
             Map.of(),
@@ -178,6 +199,7 @@ final class ColdStart {
         new Probe(
             "Api",
             InvokedFunction.Target.http("dev.csvimport.functions.Api"),
+            functions,
             "GET",
             "/api?action=listJobs&appId=coldstart&clientKey=prod_none",
             Map.of(),
@@ -185,6 +207,7 @@ final class ColdStart {
         new Probe(
             "ChunkProcessor",
             InvokedFunction.Target.http("dev.csvimport.functions.ChunkProcessor"),
+            functions,
             "POST",
             "/",
             Map.of("Content-Type", "application/json"),
@@ -192,6 +215,7 @@ final class ColdStart {
         new Probe(
             "StorageTrigger",
             InvokedFunction.Target.http("dev.csvimport.functions.StorageTrigger"),
+            functions,
             "POST",
             "/",
             cloudEvent("google.cloud.storage.object.v1.finalized"),
@@ -199,6 +223,7 @@ final class ColdStart {
         new Probe(
             "FanOutWorker",
             InvokedFunction.Target.cloudEvent("dev.csvimport.functions.FanOutWorker"),
+            functions,
             "POST",
             "/",
             cloudEvent("google.cloud.pubsub.topic.v1.messagePublished"),
@@ -206,6 +231,7 @@ final class ColdStart {
         new Probe(
             "ScheduledSweep",
             InvokedFunction.Target.http("dev.csvimport.functions.ScheduledSweep"),
+            functions,
             "POST",
             "/",
             Map.of(
@@ -229,16 +255,22 @@ final class ColdStart {
         "2026-12-06T00:00:00Z");
   }
 
-  /** A jar holding only {@link HelloFunction}. */
-  private static Path helloJar(Path work) throws IOException {
-    Path jar = work.resolve("hello.jar");
-    String entry = HelloFunction.class.getName().replace('.', '/') + ".class";
+  /**
+   * A jar holding only the yardsticks, {@link HelloFunction} and {@link FirestoreReadFunction}
+   * (which takes Firestore's client from the functions jar).
+   */
+  private static Path yardstickJar(Path work) throws IOException {
+    Path jar = work.resolve("yardsticks.jar");
     try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file);
-        InputStream in = HelloFunction.class.getClassLoader().getResourceAsStream(entry)) {
-      out.putNextEntry(new JarEntry(entry));
-      in.transferTo(out);
-      out.closeEntry();
+        JarOutputStream out = new JarOutputStream(file)) {
+      for (Class<?> yardstick : List.of(HelloFunction.class, FirestoreReadFunction.class)) {
+        String entry = yardstick.getName().replace('.', '/') + ".class";
+        try (InputStream in = yardstick.getClassLoader().getResourceAsStream(entry)) {
+          out.putNextEntry(new JarEntry(entry));
+          in.transferTo(out);
+          out.closeEntry();
+        }
+      }
     }
     return jar;
   }

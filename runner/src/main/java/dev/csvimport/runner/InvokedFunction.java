@@ -1,5 +1,6 @@
 package dev.csvimport.runner;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One function of the shaded jar in its own process, hosted by Google's Functions Framework invoker
@@ -96,6 +98,22 @@ public final class InvokedFunction implements AutoCloseable {
       Duration timeout,
       int port)
       throws IOException {
+    return start(invokerJar, List.of(functionsJar), target, environment, log, timeout, port);
+  }
+
+  /**
+   * As {@link #start(Path, Path, Target, Map, Path, Duration, int)}, the function's classes from
+   * the jars of {@code classpath} (the invoker's {@code --classpath}, in order).
+   */
+  public static InvokedFunction start(
+      Path invokerJar,
+      List<Path> classpath,
+      Target target,
+      Map<String, String> environment,
+      Path log,
+      Duration timeout,
+      int port)
+      throws IOException {
     if (port == 0) {
       port = freePort();
     }
@@ -107,7 +125,9 @@ public final class InvokedFunction implements AutoCloseable {
                 "-jar",
                 invokerJar.toString(),
                 "--classpath",
-                functionsJar.toString(),
+                classpath.stream()
+                    .map(Path::toString)
+                    .collect(Collectors.joining(File.pathSeparator)),
                 "--target",
                 target.entryPoint(),
                 "--port",
