@@ -285,6 +285,25 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /**
+   * The job once it has ended and its end is published on the job-events topic, which the
+   * invocation that ended it records on the job just after: a job read before that changes once
+   * more.
+   *
+   * @throws AssertionError when it has not been told within {@code timeout}
+   */
+  public Job awaitTold(String appId, String jobId, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      Job job = awaitEnd(appId, jobId, Duration.between(Instant.now(), deadline));
+      if (job.notice() != null && job.notice().publishedAt() != null) {
+        return job;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + jobId + " was not told within " + timeout);
+  }
+
+  /**
    * The stores and stages on the same emulators and bucket, for the runner's commands and tests to
    * read.
    */

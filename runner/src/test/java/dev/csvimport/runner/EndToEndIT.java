@@ -328,7 +328,8 @@ class EndToEndIT {
               cloud,
               "imports/setUserAttributes/once.csv",
               "userId,userAttributeValuesToIncrement.N\nu1,1\n");
-      Job done = awaitEnd(cloud, jobId);
+      // Its end told too: the notice is the last thing written to the job.
+      Job done = cloud.awaitTold("app-e2e", jobId, Duration.ofMinutes(3));
       assertEquals(jobId, cloud.redeliverFinalize("imports/setUserAttributes/once.csv"));
       assertEquals(jobId, cloud.redeliverFinalize("imports/setUserAttributes/once.csv"));
       assertEquals(done, cloud.stages().jobs().get("app-e2e", jobId).orElseThrow());
