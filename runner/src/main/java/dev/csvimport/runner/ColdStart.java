@@ -140,8 +140,8 @@ final class ColdStart {
   }
 
   /**
-   * The environment of the local system's functions (every one Terraform sets), for app
-   * "coldstart".
+   * The environment the local system's functions run with (settings, topics, emulator hosts), for
+   * app "coldstart".
    */
   private static Map<String, String> environment(Emulators emulators, LocalStorageServer bucket) {
     return LocalCloud.functionEnvironment(
