@@ -177,6 +177,9 @@ class JobNoticesIT {
             "http://hooks.example.com/x",
             "ftp://127.0.0.1/x",
             "https://169.254.169.254/computeMetadata",
+            "https://2852039166/computeMetadata",
+            "https://10.0.0.5/hook",
+            "https://[fd00::5]/hook",
             "https://user:pw@hooks.example.com/x",
             "not a url")) {
       JsonObject answer =

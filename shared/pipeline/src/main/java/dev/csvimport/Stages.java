@@ -24,6 +24,7 @@ import dev.csvimport.fanout.NewJobs;
 import dev.csvimport.notify.HttpWebhookPoster;
 import dev.csvimport.notify.JobEvents;
 import dev.csvimport.notify.JobNotices;
+import dev.csvimport.notify.WebhookUrl;
 import dev.csvimport.store.AppStore;
 import dev.csvimport.store.FirestoreLayout;
 import dev.csvimport.store.FirestoreLeases;
@@ -121,7 +122,8 @@ public final class Stages {
 
   /** Tells ended jobs' ends: on {@code events}, and to the apps' webhooks over HTTP. */
   public JobNotices notices(JobEvents events) {
-    return new JobNotices(new NoticeStore(layout), apps(), events, new HttpWebhookPoster(), clock);
+    return new JobNotices(
+        new NoticeStore(layout), apps(), events, new HttpWebhookPoster(WebhookUrl.DNS), clock);
   }
 
   /**

@@ -25,7 +25,7 @@ public final class WebhookActions {
     caller.requireDevelopmentKey("webhooks");
     String url = params.get("url");
     if (url != null) {
-      String refusal = WebhookUrl.refusal(url);
+      String refusal = WebhookUrl.refusal(url, WebhookUrl.DNS);
       if (refusal != null) {
         throw new ApiError(400, refusal);
       }

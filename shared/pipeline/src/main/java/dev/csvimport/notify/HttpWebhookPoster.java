@@ -11,11 +11,18 @@ import java.util.Map;
 
 /**
  * Webhook POSTs over HTTP: 10 seconds to connect and 10 to be answered; redirects are not followed
- * (a webhook answers where it was registered, or the attempt fails).
+ * (a webhook answers where it was registered, or the attempt fails); a POST goes only where {@link
+ * WebhookUrl#addressRefusal} lets it, the webhook's name resolved at each attempt.
  */
 public final class HttpWebhookPoster implements WebhookPoster {
 
   static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final WebhookUrl.Resolver resolver;
+
+  public HttpWebhookPoster(WebhookUrl.Resolver resolver) {
+    this.resolver = resolver;
+  }
 
   /**
    * Made at the first POST: an HTTP client sets up TLS, a tenth of a second that an instance which
@@ -36,8 +43,13 @@ public final class HttpWebhookPoster implements WebhookPoster {
 
   @Override
   public Attempt post(String url, Map<String, String> headers, String body) {
+    URI uri = URI.create(url);
+    String refusal = WebhookUrl.addressRefusal(uri.getHost(), resolver);
+    if (refusal != null) {
+      return new Attempt(false, refusal);
+    }
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.newBuilder(uri)
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json; charset=utf-8")
             .header("User-Agent", "csvimport-webhook/1")

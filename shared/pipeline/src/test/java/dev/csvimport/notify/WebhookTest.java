@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -53,16 +57,44 @@ class WebhookTest {
     assertFalse(WebhookSignature.verify("s", null, "b", 1, 300));
   }
 
+  /** A test's DNS: a few names, and literals as the JVM reads them (no lookup). */
+  private static final WebhookUrl.Resolver NAMES =
+      host ->
+          switch (host) {
+            case "hooks.example.com" -> addresses("93.184.216.34", "2606:2800:220:1::248");
+            case "localhost" -> addresses("127.0.0.1", "::1");
+            case "intranet.example.com" -> addresses("93.184.216.34", "10.20.30.40");
+            case "rebound.example.com" -> addresses("169.254.169.254");
+            case "v6.example.com" -> addresses("fd12:3456::1");
+            default -> {
+              if (!Character.isDigit(host.charAt(0)) && !host.contains(":")) {
+                throw new UnknownHostException(host);
+              }
+              yield InetAddress.getAllByName(host);
+            }
+          };
+
+  private static InetAddress[] addresses(String... literals) throws UnknownHostException {
+    InetAddress[] addresses = new InetAddress[literals.length];
+    for (int i = 0; i < literals.length; i++) {
+      addresses[i] = InetAddress.getByName(literals[i]);
+    }
+    return addresses;
+  }
+
   @Test
   void webhooksAreHttpsOrLocalAndNeverThePlatformsOwnAddresses() {
     for (String allowed :
         List.of(
             "https://hooks.example.com/csvimport",
             "https://hooks.example.com:8443/a?b=c",
+            "https://93.184.216.34/hook",
+            "https://[2606:2800:220:1::248]/hook",
+            "https://not-yet-in-dns.example.com/hook",
             "http://127.0.0.1:18099/hooks/csvimport",
             "http://localhost/hook",
             "http://[::1]:9000/hook")) {
-      assertNull(WebhookUrl.refusal(allowed), allowed);
+      assertNull(WebhookUrl.refusal(allowed, NAMES), allowed);
     }
     for (String refused :
         List.of(
@@ -76,8 +108,69 @@ class WebhookTest {
             "/relative",
             "not a url",
             "https://hooks.example.com/" + "a".repeat(WebhookUrl.MAX_CHARS))) {
-      assertNotNull(WebhookUrl.refusal(refused), refused);
+      assertNotNull(WebhookUrl.refusal(refused, NAMES), refused);
     }
+  }
+
+  @Test
+  void aWebhookNeverReachesAnInternalAddressHoweverItIsWritten() {
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("https://10.1.2.3/hook", "url cannot be a private address (10.1.2.3)");
+    refused.put("https://172.16.0.9/hook", "url cannot be a private address (172.16.0.9)");
+    refused.put("https://192.168.1.1/hook", "url cannot be a private address (192.168.1.1)");
+    refused.put("https://100.64.0.1/hook", "url cannot be a private address (100.64.0.1)");
+    refused.put(
+        "https://2852039166/latest/meta-data",
+        "url cannot be a link-local or metadata address: 2852039166 resolves to 169.254.169.254");
+    refused.put("https://0.0.0.0/hook", "url cannot be a non-unicast address (0.0.0.0)");
+    refused.put("https://224.0.0.1/hook", "url cannot be a non-unicast address (224.0.0.1)");
+    refused.put("https://240.0.0.1/hook", "url cannot be a reserved address (240.0.0.1)");
+    refused.put(
+        "https://[fe80::1]/hook",
+        "url cannot be a link-local or metadata address: [fe80::1] resolves to fe80:0:0:0:0:0:0:1");
+    refused.put(
+        "https://[::ffff:10.0.0.1]/hook",
+        "url cannot be a private address: [::ffff:10.0.0.1] resolves to 10.0.0.1");
+    refused.put(
+        "https://[fd00::7]/hook",
+        "url cannot be a private address: [fd00::7] resolves to fd00:0:0:0:0:0:0:7");
+    refused.put(
+        "https://[64:ff9b::a00:1]/hook",
+        "url cannot be a private address: [64:ff9b::a00:1] resolves to 64:ff9b:0:0:0:0:a00:1");
+    refused.put(
+        "https://[2002:a9fe:a9fe::1]/hook",
+        "url cannot be a link-local or metadata address: [2002:a9fe:a9fe::1] resolves to"
+            + " 2002:a9fe:a9fe:0:0:0:0:1");
+    refused.put(
+        "https://intranet.example.com/hook",
+        "url cannot be a private address: intranet.example.com resolves to 10.20.30.40");
+    refused.put(
+        "https://v6.example.com/hook",
+        "url cannot be a private address: v6.example.com resolves to fd12:3456:0:0:0:0:0:1");
+    refused.forEach((url, why) -> assertEquals(why, WebhookUrl.refusal(url, NAMES), url));
+
+    assertNull(WebhookUrl.addressRefusal("hooks.example.com", NAMES));
+    assertNull(WebhookUrl.addressRefusal("localhost", NAMES), "the local runner's receivers");
+    assertEquals(
+        "not sent to a link-local or metadata address: rebound.example.com resolves to"
+            + " 169.254.169.254",
+        WebhookUrl.addressRefusal("rebound.example.com", NAMES),
+        "a name registered while public that resolves inside later");
+    assertEquals(
+        "not-yet-in-dns.example.com does not resolve",
+        WebhookUrl.addressRefusal("not-yet-in-dns.example.com", NAMES));
+  }
+
+  @Test
+  void aPostToANameThatNowResolvesInsideIsNotSent() {
+    WebhookPoster.Attempt attempt =
+        new HttpWebhookPoster(NAMES)
+            .post("https://rebound.example.com/hook", Map.of(), "{\"state\":\"FINISHED\"}");
+    assertFalse(attempt.delivered());
+    assertEquals(
+        "not sent to a link-local or metadata address: rebound.example.com resolves to"
+            + " 169.254.169.254",
+        attempt.result());
   }
 
   @Test
