@@ -8,6 +8,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -61,10 +62,14 @@ class JobNoticesTest {
           Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static Job ended(JobNotice notice) {
+    return ended("job-1", notice);
+  }
+
+  private static Job ended(String jobId, JobNotice notice) {
     Job created =
         Job.create(
             APP,
-            "job-1",
+            jobId,
             "bucket",
             "imports/users.csv",
             1,
@@ -189,6 +194,40 @@ class JobNoticesTest {
     assertEquals(2, recorded.notice().webhook().attempts());
     assertEquals(NOW.plus(Duration.ofMinutes(2)), recorded.notice().webhook().nextAttemptAt());
     assertEquals(NOW.plus(Duration.ofMinutes(2)), recorded.nextDue());
+  }
+
+  @Test
+  void aWebhookThatFailsInASweepIsNotPostedAgainInItTheOtherJobsWaitForItsRetry() throws Exception {
+    WebhookDelivery failedOnce =
+        new WebhookDelivery(URL, 1, NOW.minusSeconds(60), "no answer: timed out", null, NOW);
+    List<Job> due =
+        List.of(
+            ended("job-1", new JobNotice(NOW.minusSeconds(60), failedOnce)),
+            ended("job-2", new JobNotice(NOW.minusSeconds(60), failedOnce)),
+            ended("job-3", new JobNotice(NOW.minusSeconds(60), WebhookDelivery.due(URL, NOW))));
+    when(store.due(eq(NOW), any(Integer.class))).thenReturn(due);
+    when(store.claim(any(), eq(NOW), any()))
+        .thenAnswer(call -> Optional.of(call.getArgument(0, Job.class)));
+    when(apps.webhook(APP)).thenReturn(Optional.of(new AppStore.Webhook(URL, "whsec_1")));
+    webhookAnswers = false;
+
+    assertEquals(3, notices.sendDue());
+
+    assertEquals(List.of(URL), posted, "one POST to the failing webhook in the sweep");
+    ArgumentCaptor<JobNotice> recorded = ArgumentCaptor.forClass(JobNotice.class);
+    verify(store, times(3)).record(any(), recorded.capture(), any());
+    Instant retry = NOW.plus(Duration.ofMinutes(2));
+    assertEquals(
+        new WebhookDelivery(URL, 2, NOW, "HTTP 503", null, retry),
+        recorded.getAllValues().get(0).webhook());
+    assertEquals(
+        new WebhookDelivery(URL, 1, NOW.minusSeconds(60), "no answer: timed out", null, retry),
+        recorded.getAllValues().get(1).webhook(),
+        "job-2 waits for job-1's retry without an attempt counted");
+    assertEquals(
+        new WebhookDelivery(URL, 0, null, null, null, retry),
+        recorded.getAllValues().get(2).webhook(),
+        "job-3's first POST waits too");
   }
 
   @Test
