@@ -22,6 +22,7 @@ import dev.csvimport.engine.operation.RowResult;
 import dev.csvimport.engine.operation.TrackedEvent;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
+import dev.csvimport.job.TestJobs;
 import dev.csvimport.store.JobStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,37 +51,20 @@ class ChunkApplierTest {
 
   private static Job job(JobState state, List<Integer> chunksPerPartition) {
     Instant now = Instant.parse("2026-12-06T10:00:00Z");
-    return new Job(
-        APP,
-        "job-1",
-        "bucket",
-        "imports/events.csv",
-        1,
-        "track",
-        "events.csv",
-        "ann",
-        state,
-        now,
-        null,
-        LIMITS,
-        true,
-        1,
-        0,
-        chunksPerPartition,
-        0,
-        0,
-        null,
-        null,
-        now.plus(Duration.ofDays(7)),
-        null,
-        null,
-        null,
-        null,
-        0,
-        false,
-        null,
-        null,
-        null);
+    Job created =
+        Job.create(
+            APP,
+            "job-1",
+            "bucket",
+            "imports/events.csv",
+            1,
+            "track",
+            "events.csv",
+            "ann",
+            now,
+            LIMITS,
+            now.plus(Duration.ofDays(7)));
+    return TestJobs.fannedOut(created, state, 0, chunksPerPartition);
   }
 
   private void stored(Job job) throws Exception {

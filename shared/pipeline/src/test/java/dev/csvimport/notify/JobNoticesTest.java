@@ -17,6 +17,7 @@ import dev.csvimport.job.Job;
 import dev.csvimport.job.JobNotice;
 import dev.csvimport.job.JobNotice.WebhookDelivery;
 import dev.csvimport.job.JobState;
+import dev.csvimport.job.TestJobs;
 import dev.csvimport.store.AppStore;
 import dev.csvimport.store.NoticeStore;
 import java.time.Clock;
@@ -79,36 +80,15 @@ class JobNoticesTest {
             NOW.minusSeconds(60),
             ChunkLimits.DEFAULT,
             NOW.plus(Duration.ofDays(1)));
-    return new Job(
-        created.appId(),
-        created.jobId(),
-        created.bucket(),
-        created.object(),
-        created.generation(),
-        created.action(),
-        created.name(),
-        created.uploadedBy(),
+    return TestJobs.ended(
+        created,
         JobState.FINISHED,
-        created.createdAt(),
         NOW.minusSeconds(1),
-        created.limits(),
-        true,
-        1,
         3,
         List.of(1),
         2,
         1,
-        null,
         "results/job-1.jsonl",
-        created.expireAt(),
-        null,
-        null,
-        null,
-        null,
-        0,
-        false,
-        null,
-        null,
         notice);
   }
 
