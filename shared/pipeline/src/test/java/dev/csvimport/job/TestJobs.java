@@ -14,11 +14,14 @@ public final class TestJobs {
    */
   public static Job fannedOut(
       Job created, JobState state, long rowsRead, List<Integer> chunksPerPartition) {
-    return ended(created, state, null, rowsRead, chunksPerPartition, 0, 0, null, null);
+    return withOutcome(created, state, null, rowsRead, chunksPerPartition, 0, 0, null, null);
   }
 
-  /** {@code created} fanned out as {@link #fannedOut} does, ended with these counts and notice. */
-  public static Job ended(
+  /**
+   * {@code created} fanned out as {@link #fannedOut} does, in {@code state} with these counts,
+   * files and notice.
+   */
+  public static Job withOutcome(
       Job created,
       JobState state,
       Instant finishedAt,

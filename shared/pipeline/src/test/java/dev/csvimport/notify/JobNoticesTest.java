@@ -80,7 +80,7 @@ class JobNoticesTest {
             NOW.minusSeconds(60),
             ChunkLimits.DEFAULT,
             NOW.plus(Duration.ofDays(1)));
-    return TestJobs.ended(
+    return TestJobs.withOutcome(
         created,
         JobState.FINISHED,
         NOW.minusSeconds(1),
