@@ -66,11 +66,9 @@ public final class WebhookUrl {
     if (!scheme.equals("https") && !(scheme.equals("http") && LOOPBACK.contains(host))) {
       return "url must be https (http only to localhost, for local receivers)";
     }
-    String internal = internalAddress(host, resolver);
-    if (internal != null) {
-      return "url cannot be " + internal;
-    }
-    return null;
+    InetAddress[] addresses = resolved(host, resolver);
+    String internal = addresses == null ? null : internal(host, addresses);
+    return internal == null ? null : "url cannot be " + internal;
   }
 
   /**
@@ -80,19 +78,18 @@ public final class WebhookUrl {
    *     public or this machine's own loopback
    */
   public static String addressRefusal(String host, Resolver resolver) {
-    InetAddress[] addresses;
-    try {
-      addresses = resolver.resolve(bare(host));
-    } catch (UnknownHostException e) {
+    InetAddress[] addresses = resolved(host, resolver);
+    if (addresses == null) {
       return host + " does not resolve";
     }
     String internal = internal(host, addresses);
     return internal == null ? null : "not sent to " + internal;
   }
 
-  private static String internalAddress(String host, Resolver resolver) {
+  /** {@code host}'s addresses, or null when it does not resolve. */
+  private static InetAddress[] resolved(String host, Resolver resolver) {
     try {
-      return internal(host, resolver.resolve(bare(host)));
+      return resolver.resolve(bare(host));
     } catch (UnknownHostException e) {
       return null;
     }

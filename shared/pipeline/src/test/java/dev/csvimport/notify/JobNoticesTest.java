@@ -88,7 +88,7 @@ class JobNoticesTest {
         List.of(1),
         2,
         1,
-        "results/job-1.jsonl",
+        "results/" + jobId + ".jsonl",
         notice);
   }
 
