@@ -527,13 +527,15 @@ async function openJob(job) {
   if (['FINISHED', 'FAILED', 'CANCELLED'].includes(job.state)) showNotice(detail);
   $('resultsTable').tBodies[0].replaceChildren();
   $('moreResults').hidden = true;
-  $('download').hidden = job.state !== 'FINISHED';
+  $('download').hidden = !job.results;
   $('downloadFailed').hidden = !job.failedRows;
   $('importChecked').hidden = !(job.dryRun && job.state === 'FINISHED');
   show($('importCheckedError'), '');
   if (job.state === 'CANCELLED') {
     $('jobSummary').textContent = 'Cancelled: ' + job.successesCount + ' rows applied and ' + job.failuresCount
-        + ' failed before it stopped; no row was applied after.';
+        + ' failed before it stopped; no row was applied after.'
+        + (job.results ? ' Failed rows and rows with a warning among them:' : '');
+    if (job.results) await moreResults();
     return;
   }
   if (job.state !== 'FINISHED') {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.csvimport.apply.ChunkApplier;
+import dev.csvimport.complete.FailedRowsFile;
+import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.config.Settings;
 import dev.csvimport.engine.apply.Profile;
 import dev.csvimport.engine.operation.RowResult;
@@ -14,6 +16,8 @@ import dev.csvimport.fanout.NewImport;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
 import dev.csvimport.ports.PartitionTotals;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -78,9 +82,10 @@ class CancelIT {
     before.addAll(deliveries.subList(0, deliveries.size() / 8));
     test.deliverConcurrently(before);
 
-    Job cancelled = test.jobs.cancel(job);
+    Job cancelled = test.cancel(job);
     assertEquals(JobState.CANCELLED, cancelled.state());
     assertNull(cancelled.leaseUntil());
+    assertEquals(ResultsFile.objectName(job.jobId()), cancelled.resultsFile());
     Map<String, Profile> atCancel = test.storedProfiles();
     List<RowResult> applied = test.appliedRows(job);
     assertTrue(
@@ -103,7 +108,66 @@ class CancelIT {
     }
     assertEquals(atCancel, test.storedProfiles(), "no row applied after the job ended");
     assertEquals(cancelled, job(job), "and the job is as the cancel left it");
-    assertEquals(JobState.CANCELLED, test.jobs.cancel(job).state(), "a second cancel: the same");
+    assertEquals(JobState.CANCELLED, test.cancel(job).state(), "a second cancel: the same");
+  }
+
+  /**
+   * A cancelled job's files are those of what it applied: its results file names exactly the failed
+   * rows of the chunks applied before the cancel, and its failed-rows file holds those rows to fix.
+   * A canceller that dies after stopping the job and before ending it leaves it CANCELLING: the
+   * watchdog's next sweep writes the files and ends it, once.
+   */
+  @Test
+  void aCancelledJobGetsTheFilesOfWhatItAppliedEvenIfItsCancellerDied() throws Exception {
+    StringBuilder csv = new StringBuilder("userId,Age<int>\n");
+    for (int i = 1; i <= 200; i++) {
+      csv.append("user-").append(i).append(',').append(i % 7 == 0 ? "old" : i).append('\n');
+    }
+    NewImport object = test.upload("imports/ages.csv", 1, csv.toString(), "setUserAttributes");
+    Job job = job(test.fanOut.start(object, "event-1"));
+    List<ChunkApplier.Delivery> deliveries = test.deliveries();
+    test.deliverConcurrently(deliveries.subList(0, deliveries.size() / 2));
+
+    Job stopping = test.jobs.stop(job).job();
+    assertEquals(JobState.CANCELLING, stopping.state(), "the canceller dies here");
+    for (ChunkApplier.Delivery delivery : deliveries) {
+      assertNotEquals(ChunkApplier.Outcome.APPLIED, test.applier.apply(delivery));
+    }
+    assertEquals(JobState.CANCELLING, job(job).state());
+    test.watchdog(Clock.systemUTC()).sweep();
+
+    Job cancelled = job(job);
+    assertEquals(JobState.CANCELLED, cancelled.state());
+    List<Long> failedApplied = new ArrayList<>();
+    for (RowResult row : test.appliedRows(job)) {
+      if (!row.succeeded()) {
+        failedApplied.add(row.row());
+      }
+    }
+    assertTrue(failedApplied.size() > 0 && failedApplied.size() < 200 / 7, "" + failedApplied);
+    assertEquals(failedApplied.size(), cancelled.failuresCount());
+    String results = text(cancelled.resultsFile());
+    List<Long> inResults = new ArrayList<>();
+    for (String line : results.split("\n")) {
+      inResults.add(
+          com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("row").getAsLong());
+      assertTrue(line.contains("old"), "names the value: " + line);
+    }
+    Collections.sort(failedApplied);
+    assertEquals(failedApplied, inResults, "the failed rows applied before the cancel, no other");
+    assertEquals(FailedRowsFile.objectName(job.jobId()), cancelled.failedRowsFile());
+    String[] failedRows = text(cancelled.failedRowsFile()).split("\r?\n");
+    assertEquals(failedApplied.size() + 1, failedRows.length, "a header and each failed row");
+    assertTrue(failedRows[1].endsWith(",old"), failedRows[1]);
+
+    test.watchdog(Clock.systemUTC()).sweep();
+    assertEquals(cancelled, job(job), "a later sweep changes nothing");
+    assertEquals(cancelled, test.cancel(job), "nor does a later cancel");
+  }
+
+  private String text(String object) {
+    return new String(
+        test.storage.readAllBytes(TestPipeline.BUCKET, object), StandardCharsets.UTF_8);
   }
 
   /**
@@ -121,7 +185,7 @@ class CancelIT {
       Future<Job> fanOut = thread.submit(() -> test.fanOut.start(object, "event-1"));
       assertTrue(test.publishing.await(2, TimeUnit.MINUTES), "the fan-out reached its publishes");
       Job running = test.jobs.newestOf(TestPipeline.APP, "imports/users.csv").orElseThrow();
-      assertEquals(JobState.CANCELLED, test.jobs.cancel(running).state());
+      assertEquals(JobState.CANCELLED, test.cancel(running).state());
       test.publishGate.countDown();
       fanOut.get(2, TimeUnit.MINUTES);
       Job cancelled = job(running);
@@ -195,7 +259,7 @@ class CancelIT {
             threads.submit(
                 () -> {
                   go.await();
-                  return retried(() -> test.jobs.cancel(job));
+                  return retried(() -> test.cancel(job));
                 });
         go.countDown();
         applying.get(2, TimeUnit.MINUTES);
@@ -203,7 +267,7 @@ class CancelIT {
         for (ChunkApplier.Delivery delivery : deliveries) {
           test.applier.apply(delivery);
         }
-        test.jobs.cancel(job);
+        test.cancel(job);
         Job ended = job(job);
         seen.add(ended.state());
         long counted = ended.successesCount() + ended.failuresCount() + ended.skippedCount();
@@ -214,7 +278,7 @@ class CancelIT {
           // The cancel came before the last chunk, or after it but before the job was finished.
           long withoutLast = 60 - TestPipeline.rowsIn(test.published.get(deliveries.size() - 1));
           assertTrue(counted == withoutLast || counted == 60, "round " + round + ": " + counted);
-          assertNull(ended.resultsFile());
+          assertEquals(ResultsFile.objectName(job.jobId()), ended.resultsFile());
         }
         assertEquals(test.appliedRows(job).size(), counted, "round " + round);
       }

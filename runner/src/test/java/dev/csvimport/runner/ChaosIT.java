@@ -143,7 +143,7 @@ class ChaosIT {
     int delivered = 0;
     while (!queue.isEmpty()) {
       if (delivered++ == cancelAt) {
-        test.jobs.cancel(job);
+        test.cancel(job);
       }
       ChunkApplier.Delivery delivery = queue.poll();
       if (random.nextInt(20) == 0) {

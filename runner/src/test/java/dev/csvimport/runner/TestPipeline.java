@@ -185,6 +185,11 @@ final class TestPipeline implements AutoCloseable {
         clock);
   }
 
+  /** Cancels the job as cancelJob does, its files written; answers it as it stands after. */
+  Job cancel(Job job) throws Exception {
+    return stages.completion().cancel(job);
+  }
+
   /** Puts a file in the bucket and answers the import a finalize event would start. */
   NewImport upload(String objectName, long generation, String csv, String action) {
     storage.create(

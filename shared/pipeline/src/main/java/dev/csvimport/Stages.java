@@ -153,6 +153,7 @@ public final class Stages {
             partitions,
             new ResultsFile(layout, storage),
             new FailedRowsFile(storage),
+            completion,
             answers),
         new CsvImportActions(apps, jobs, newJobs(), requests, storage, clock),
         new WriteActions(

@@ -143,6 +143,7 @@ public final class Answers {
     row.addProperty("skippedCount", job.skippedCount());
     row.addProperty("createDisposition", createDisposition(job));
     row.addProperty("dryRun", job.dryRun());
+    row.addProperty("results", job.resultsFile() != null);
     row.addProperty("failedRows", job.failedRowsFile() != null);
     if (job.mapping() != null) {
       row.add("mapping", JsonParser.parseString(job.mapping()));

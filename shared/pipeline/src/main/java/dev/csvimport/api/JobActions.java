@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.csvimport.complete.FailedRowsFile;
+import dev.csvimport.complete.JobCompletion;
 import dev.csvimport.complete.ResultsFile;
 import dev.csvimport.job.Job;
 import dev.csvimport.job.JobState;
@@ -32,6 +33,7 @@ public final class JobActions {
   private final PartitionStore partitions;
   private final ResultsFile resultsFile;
   private final FailedRowsFile failedRowsFile;
+  private final JobCompletion completion;
   private final Answers answers;
 
   public JobActions(
@@ -39,8 +41,10 @@ public final class JobActions {
       PartitionStore partitions,
       ResultsFile resultsFile,
       FailedRowsFile failedRowsFile,
+      JobCompletion completion,
       Answers answers) {
     this.jobs = jobs;
+    this.completion = completion;
     this.partitions = partitions;
     this.resultsFile = resultsFile;
     this.failedRowsFile = failedRowsFile;
@@ -66,15 +70,15 @@ public final class JobActions {
 
   /**
    * cancelJob: stops a job that has not ended at a chunk boundary (development key); answers it as
-   * getMultiResults does, CANCELLED with the counts of what was applied (or CANCELLING while a
-   * chunk applied in slices is finished). A job that ended first, before or during the call, is a
-   * 409 that says how it ended.
+   * getMultiResults does, CANCELLED with the counts and the results files of what was applied (or
+   * CANCELLING while a chunk applied in slices is finished, or its files could not be written). A
+   * job that ended first, before or during the call, is a 409 that says how it ended.
    */
   public ApiAnswer cancel(Caller caller, Params params) throws ApiError, StoreException {
     caller.requireDevelopmentKey("cancels");
     String jobId = params.required("jobId");
     Job job = jobs.get(caller.appId(), jobId).orElseThrow(() -> new ApiError(404, "job not found"));
-    Job after = job.state().ended() ? job : jobs.cancel(job);
+    Job after = job.state().ended() ? job : completion.cancel(job);
     if (job.state().ended()
         || (after.state() != JobState.CANCELLED && after.state() != JobState.CANCELLING)) {
       throw new ApiError(

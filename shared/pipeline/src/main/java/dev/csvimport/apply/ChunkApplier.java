@@ -153,7 +153,7 @@ public final class ChunkApplier {
       // chunk is part-applied, which this delivery may just have brought about (should this call
       // fail, the watchdog ends it).
       if (outcome == Outcome.APPLIED && step.chunkDone()) {
-        jobs.cancel(job);
+        completion.cancel(job);
       }
       return;
     }

@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * Ends a job when its fan-out is complete and every chunk is applied: writes its results file and,
  * when rows failed, its failed-rows file, then makes it FINISHED with its counts, and logs them
- * with the job's billable operations ({@link JobStore#operations}). Any number of callers may try
- * at once; the job finishes exactly once.
+ * with the job's billable operations ({@link JobStore#operations}). Ends a cancelled job the same
+ * way, with the files of what it applied. Any number of callers may try at once; a job ends exactly
+ * once.
  */
 public final class JobCompletion {
 
@@ -47,7 +48,7 @@ public final class JobCompletion {
    * ended at worst writes its results file again, since only {@link JobStore#finish} ends it.
    */
   public void tryFinish(Job job) throws StoreException {
-    if (job.state().ended() || !job.fanOutComplete()) {
+    if (!job.state().fansOut() || !job.fanOutComplete()) {
       return;
     }
     String appId = job.appId();
@@ -77,7 +78,7 @@ public final class JobCompletion {
           totals.skipped());
     }
     String results = resultsFile.write(job);
-    String failedRows = totals.failures() > 0 ? failedRowsFile.write(job, results) : null;
+    String failedRows = failedRowsFile(job, results, totals.failures());
     if (jobs.finish(
         job, totals.successes(), totals.failures(), totals.skipped(), results, failedRows)) {
       LOG.info(
@@ -103,5 +104,55 @@ public final class JobCompletion {
           "operations",
           jobs.operations(job, totals));
     }
+  }
+
+  /**
+   * Cancels a job that has not ended ({@link JobStore#stop}) and, once no chunk of it is
+   * part-applied, ends it CANCELLED with the results file and failed-rows file of what it applied,
+   * written before the end so that its notice names them. Should writing them fail, the job stays
+   * CANCELLING and the watchdog's next sweep, which cancels CANCELLING jobs again, ends it. Safe to
+   * call again at any point: every step is.
+   *
+   * @return the job as it stands after
+   */
+  public Job cancel(Job job) throws StoreException {
+    JobStore.Stopping stopping = jobs.stop(job);
+    Job stopped = stopping.job();
+    if (!stopping.mayEnd()) {
+      return stopped;
+    }
+    String results;
+    String failedRows;
+    try {
+      results = resultsFile.write(stopped);
+      failedRows = failedRowsFile(stopped, results, stopping.failures());
+    } catch (StoreException e) {
+      LOG.warn(
+          "cancelled job left CANCELLING: its files could not be written; the next sweep ends it",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "error",
+          e.getMessage());
+      return stopped;
+    }
+    if (jobs.endCancelled(stopped, results, failedRows)) {
+      LOG.info(
+          "job cancelled",
+          "appId",
+          job.appId(),
+          "jobId",
+          job.jobId(),
+          "resultsFile",
+          results,
+          "failedRowsFile",
+          failedRows);
+    }
+    return jobs.get(job.appId(), job.jobId()).orElseThrow();
+  }
+
+  private String failedRowsFile(Job job, String results, long failures) throws StoreException {
+    return failures > 0 ? failedRowsFile.write(job, results) : null;
   }
 }

@@ -7,8 +7,8 @@ public enum JobState {
   /** Rows are being read and applied. */
   RUNNING,
   /**
-   * Cancelled while a chunk was being applied in slices: that chunk is finished, no other chunk is
-   * applied, and the job ends CANCELLED once no chunk is part-applied.
+   * Cancelled, not yet ended: no chunk is applied but the rest of one part-applied in slices, and
+   * the job ends CANCELLED once none is and its results files are written.
    */
   CANCELLING,
   /** Every row ended as a success or a failure. */
@@ -29,15 +29,19 @@ public enum JobState {
 
   /**
    * Whether a job in this state may become {@code next}: a PENDING job may start; a job that has
-   * not ended may end (FINISHED, FAILED or CANCELLED) or, running, be cancelling; nothing leaves an
-   * ended state, so a job ends once.
+   * not ended may end FINISHED or FAILED, or be cancelling, and a cancelling job only ends
+   * CANCELLED; nothing leaves an ended state, so a job ends once.
    */
   public boolean mayBecome(JobState next) {
     return switch (this) {
-      case PENDING -> next == RUNNING || next.ended();
-      case RUNNING -> next.ended() || next == CANCELLING;
-      case CANCELLING -> next.ended();
+      case PENDING -> next == RUNNING || next == CANCELLING || next.endsUncancelled();
+      case RUNNING -> next == CANCELLING || next.endsUncancelled();
+      case CANCELLING -> next == CANCELLED;
       case FINISHED, FAILED, CANCELLED -> false;
     };
+  }
+
+  private boolean endsUncancelled() {
+    return this == FINISHED || this == FAILED;
   }
 }

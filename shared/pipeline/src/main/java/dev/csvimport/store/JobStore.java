@@ -233,18 +233,22 @@ public final class JobStore {
   }
 
   /**
-   * Cancels a job that has not ended, in one transaction with its partitions' cursors ({@link
-   * FirestorePartitions#stop}): it ends CANCELLED with the counts of what its partitions applied,
-   * or, while a chunk is part-applied, becomes CANCELLING until that chunk is done (the transaction
-   * that finishes it calls this again). Its fan-out lease is cleared, so a fan-out at work stops at
-   * its next renewal. A job that has ended is left as it is: a cancel racing the job's end either
-   * wins, or loses and changes nothing.
-   *
-   * @return the job as it stands after the transaction
+   * What a cancel's first step left: the job as it stands, whether it may end CANCELLED now (no
+   * chunk is part-applied) and how many rows of what it applied failed.
    */
-  public Job cancel(Job job) throws StoreException {
+  public record Stopping(Job job, boolean mayEnd, long failures) {}
+
+  /**
+   * The first step of a cancel: stops a job that has not ended, in one transaction with its
+   * partitions' cursors ({@link FirestorePartitions#stop}), so that from its commit on no chunk is
+   * applied but the rest of one part-applied. The job is CANCELLING until {@link #endCancelled}
+   * ends it with its files; its fan-out lease is cleared, so a fan-out at work stops at its next
+   * renewal. A job that has ended is left as it is: a cancel racing the job's end either wins, or
+   * loses and changes nothing. Stopping again is harmless.
+   */
+  public Stopping stop(Job job) throws StoreException {
     DocumentReference ref = layout.job(job.appId(), job.jobId());
-    boolean cancelled =
+    FirestorePartitions.Stopped stopped =
         StoreException.await(
             layout
                 .db()
@@ -252,31 +256,63 @@ public final class JobStore {
                     tx -> {
                       Job current = JobDocuments.job(tx.get(ref).get());
                       if (current.state().ended()) {
-                        return false;
+                        return null;
                       }
-                      FirestorePartitions.Stopped stopped =
+                      FirestorePartitions.Stopped found =
                           FirestorePartitions.stop(layout, tx, current);
                       Map<String, Object> fields = new HashMap<>();
                       fields.put(JobDocuments.LEASE_OWNER, null);
                       fields.put(JobDocuments.LEASE_UNTIL, null);
                       fields.put("waiting", null);
-                      if (stopped.chunkInProgress()) {
-                        fields.put("state", JobState.CANCELLING.name());
-                      } else {
-                        fields.put("state", JobState.CANCELLED.name());
-                        fields.put("successesCount", stopped.totals().successes());
-                        fields.put("failuresCount", stopped.totals().failures());
-                        fields.put("skippedCount", stopped.totals().skipped());
-                        fields.put("finishedAt", now());
-                        fields.put(JobDocuments.NOTICE_DUE, now());
-                      }
+                      fields.put("state", JobState.CANCELLING.name());
                       tx.update(ref, fields);
-                      return !stopped.chunkInProgress();
+                      return found;
                     }));
-    if (cancelled) {
+    Job after = get(job.appId(), job.jobId()).orElseThrow();
+    return stopped == null
+        ? new Stopping(after, false, 0)
+        : new Stopping(after, !stopped.chunkInProgress(), stopped.totals().failures());
+  }
+
+  /**
+   * The last step of a cancel: ends a CANCELLING job in which no chunk is part-applied as
+   * CANCELLED, with the counts of what its partitions applied and its files ({@code failedRowsFile}
+   * null when it has none); answers false when it was not CANCELLING, so it ends exactly once.
+   */
+  public boolean endCancelled(Job job, String resultsFile, String failedRowsFile)
+      throws StoreException {
+    DocumentReference ref = layout.job(job.appId(), job.jobId());
+    boolean ended =
+        StoreException.await(
+            layout
+                .db()
+                .runTransaction(
+                    tx -> {
+                      Job current = JobDocuments.job(tx.get(ref).get());
+                      if (current.state() != JobState.CANCELLING) {
+                        return false;
+                      }
+                      FirestorePartitions.Stopped stopped =
+                          FirestorePartitions.stop(layout, tx, current);
+                      if (stopped.chunkInProgress()) {
+                        return false;
+                      }
+                      Map<String, Object> fields = new HashMap<>();
+                      fields.put("state", JobState.CANCELLED.name());
+                      fields.put("successesCount", stopped.totals().successes());
+                      fields.put("failuresCount", stopped.totals().failures());
+                      fields.put("skippedCount", stopped.totals().skipped());
+                      fields.put("resultsFile", resultsFile);
+                      fields.put("failedRowsFile", failedRowsFile);
+                      fields.put("finishedAt", now());
+                      fields.put(JobDocuments.NOTICE_DUE, now());
+                      tx.update(ref, fields);
+                      return true;
+                    }));
+    if (ended) {
       ended(job);
     }
-    return get(job.appId(), job.jobId()).orElseThrow();
+    return ended;
   }
 
   /** What one fan-out invocation did that is billed, added to the job's {@code fanOutOps}. */

@@ -100,8 +100,9 @@ public final class Watchdog {
       for (Job job : page) {
         seen++;
         if (job.state() == JobState.CANCELLING) {
-          // Ends it CANCELLED once no chunk is part-applied, whoever finished that chunk.
-          jobs.cancel(job);
+          // Ends it CANCELLED once no chunk is part-applied, whoever finished that chunk, and
+          // writes its files if the cancel that stopped it did not.
+          completion.cancel(job);
         } else if (job.createdAt().plus(deadline).isBefore(now)) {
           failPastDeadline(job);
           failed++;

@@ -147,7 +147,7 @@ class ChunkApplierTest {
     assertEquals(List.of(1L, 2L, 3L, 4L), appliedRows(job, 0), "nothing after the cancel");
     assertTrue(partitions.state(job, 0).parked.containsKey(2), "parked before: left to expire");
     verify(completion, never()).tryFinish(any(Job.class));
-    verify(jobs, never()).cancel(any(Job.class));
+    verify(completion, never()).cancel(any(Job.class));
   }
 
   @Test
@@ -160,10 +160,10 @@ class ChunkApplierTest {
     state.cancelled = true;
 
     assertEquals(Outcome.CANCELLED, applier.apply(delivery(chunk(0, 2, 4))));
-    verify(jobs, never()).cancel(any(Job.class));
+    verify(completion, never()).cancel(any(Job.class));
     assertEquals(Outcome.APPLIED, applier.apply(delivery(chunk(0, 1, 4))));
     assertEquals(List.of(13L, 14L), appliedRows(job, 0), "only the rest of the part-applied chunk");
-    verify(jobs, times(1)).cancel(job);
+    verify(completion, times(1)).cancel(job);
     verify(completion, never()).tryFinish(any(Job.class));
   }
 

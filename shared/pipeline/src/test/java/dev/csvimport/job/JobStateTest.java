@@ -22,15 +22,12 @@ class JobStateTest {
     assertEquals(
         List.of(
             "PENDING->RUNNING",
+            "PENDING->CANCELLING",
             "PENDING->FINISHED",
             "PENDING->FAILED",
-            "PENDING->CANCELLED",
             "RUNNING->CANCELLING",
             "RUNNING->FINISHED",
             "RUNNING->FAILED",
-            "RUNNING->CANCELLED",
-            "CANCELLING->FINISHED",
-            "CANCELLING->FAILED",
             "CANCELLING->CANCELLED"),
         allowed);
   }
